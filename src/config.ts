@@ -1,0 +1,89 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { OperatorError } from './core/errors.js';
+
+/** Validated once at start. Every variable here is documented in the README's configuration table. */
+export type Config = {
+  database: { kind: 'postgresql'; url: string; poolSize: number; acquireTimeoutMs: number } | { kind: 'pglite'; dataDir: string };
+  http: { host: string; port: number };
+  log: { level: string; format: 'json' | 'pretty' };
+  shutdownTimeoutMs: number;
+};
+
+const numberFrom = (fallback: number, min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .optional()
+    .transform((value) => value ?? fallback);
+
+const envSchema = z.object({
+  DATABASE_URL: z.string().trim().optional(),
+  DATA_DIR: z.string().trim().min(1).optional(),
+  PORT: numberFrom(3000, 0, 65535),
+  HOST: z.string().trim().min(1).optional(),
+  DATABASE_POOL_SIZE: numberFrom(10, 1, 1000),
+  DATABASE_ACQUIRE_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+  SHUTDOWN_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
+});
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint = defaultCanPrettyPrint()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new OperatorError('config_invalid', { variable: String(issue?.path[0] ?? '?'), problem: issue?.message ?? '' });
+  }
+  const vars = parsed.data;
+  return {
+    database: vars.DATABASE_URL
+      ? {
+          kind: 'postgresql',
+          url: checkDatabaseUrl(vars.DATABASE_URL),
+          poolSize: vars.DATABASE_POOL_SIZE,
+          acquireTimeoutMs: vars.DATABASE_ACQUIRE_TIMEOUT_MS,
+        }
+      : { kind: 'pglite', dataDir: path.resolve(vars.DATA_DIR ?? 'data') },
+    http: { host: vars.HOST ?? '127.0.0.1', port: vars.PORT },
+    log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT ?? (canPrettyPrint ? 'pretty' : 'json') },
+    shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+  };
+}
+
+function checkDatabaseUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new OperatorError('database_url_invalid', { url: redactUrl(raw) });
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new OperatorError('database_url_invalid', { url: redactUrl(raw) });
+  }
+  return raw;
+}
+
+/** The URL without its password, for messages and logs. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password) url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
+  }
+}
+
+function defaultCanPrettyPrint(): boolean {
+  if (!process.stdout.isTTY) return false;
+  try {
+    import.meta.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
