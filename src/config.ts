@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { OperatorError } from './core/errors.js';
+import type { DatabaseConfig } from './db/database.js';
 
 /** Validated once at start. Every variable here is documented in the README's configuration table. */
 export type Config = {
-  database: { kind: 'postgresql'; url: string; poolSize: number; acquireTimeoutMs: number } | { kind: 'pglite'; dataDir: string };
+  database: DatabaseConfig;
   http: { host: string; port: number };
   log: { level: string; format: 'json' | 'pretty' };
   shutdownTimeoutMs: number;

@@ -137,3 +137,9 @@ async function isEmptyOrMissing(dir: string): Promise<boolean> {
 }
 
 export type { PrismaClient };
+
+export type DatabaseConfig = ({ kind: 'postgresql' } & PostgresOptions) | { kind: 'pglite'; dataDir: string };
+
+export function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'postgresql' ? openPostgres(config) : openPglite(config);
+}

@@ -14,13 +14,22 @@ export const noFilters = { externalTables: [], externalEnums: [] };
 
 let loading: Promise<void> | undefined;
 
+// @types/node for Node 20 does not declare the WebAssembly global; this is the part of it used here.
+type WasmInstance = { exports: Record<string, unknown> };
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+type WasmApi = {
+  compile(bytes: Uint8Array): Promise<object>;
+  instantiate(module: object, imports: Record<string, unknown>): Promise<WasmInstance>;
+};
+
 // Prisma's schema engine compiled to WebAssembly: migrations without the native binary the CLI would download.
 // The package's main entry imports the .wasm file directly, which Node refuses, so it is instantiated by hand.
 function loadWasm(): Promise<void> {
   loading ??= (async () => {
     const wasmUrl = new URL('schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
-    const module = await WebAssembly.compile(await readFile(wasmUrl));
-    const instance = await WebAssembly.instantiate(module, { './schema_engine_bg.js': wasmBindings });
+    const instance = await wasm.instantiate(await wasm.compile(await readFile(wasmUrl)), {
+      './schema_engine_bg.js': wasmBindings,
+    });
     wasmBindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();

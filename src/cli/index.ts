@@ -1,0 +1,24 @@
+// `yishi`: the operators' command. Each subcommand prints in the operator's language (YISHI_LOCALE or LANG) and
+// exits non-zero with one line naming the problem and the fix when it cannot do its work.
+import { Command } from 'commander';
+import { loadConfig } from '../config.js';
+import { createI18n, operatorLocale } from '../i18n/index.js';
+import { describeFailure } from '../i18n/operator.js';
+import { migrate } from './migrate.js';
+
+const t = createI18n().getFixedT(operatorLocale());
+const program = new Command('yishi').description(t('operator:cli.description')).showHelpAfterError();
+
+program
+  .command('migrate')
+  .description(t('operator:cli.migrate'))
+  .action(async () => {
+    process.stdout.write(`${await migrate(loadConfig().database, t)}\n`);
+  });
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  process.stderr.write(`yishi: ${describeFailure(error, t)}\n`);
+  process.exitCode = 1;
+}

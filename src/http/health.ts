@@ -1,0 +1,16 @@
+import type { DatabaseKind } from '../db/database.js';
+import type { MigrationState } from '../db/migrations.js';
+
+export type ServiceStatus = 'starting' | 'ok' | 'stopping' | 'error';
+
+/** What GET /healthz reports; the composition root updates it as the service comes up and goes down. */
+export type HealthReport = {
+  status: ServiceStatus;
+  database: { kind: DatabaseKind; connected: boolean };
+  migrations: { state: MigrationState['state']; applied: number; latest: string | null };
+  uptimeSeconds: number;
+};
+
+export function isHealthy(report: HealthReport): boolean {
+  return report.status === 'ok';
+}

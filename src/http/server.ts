@@ -1,0 +1,36 @@
+import Fastify, { LogController } from 'fastify';
+import type { Logger } from '../core/logger.js';
+import { OperatorError } from '../core/errors.js';
+import { type HealthReport, isHealthy } from './health.js';
+
+export type HttpDeps = { logger: Logger; health: () => HealthReport };
+
+/** The one HTTP server: health now; webhooks, the dashboard and /api/v1 join it in later issues. */
+export function createHttpServer(deps: HttpDeps) {
+  const app = Fastify({
+    loggerInstance: deps.logger,
+    // Probes hit /healthz every few seconds; logging each would drown everything else.
+    logController: new LogController({ disableRequestLogging: (request) => request.url === '/healthz' }),
+  });
+  app.get('/healthz', async (_request, reply) => {
+    const report = deps.health();
+    return reply.code(isHealthy(report) ? 200 : 503).send(report);
+  });
+  return app;
+}
+
+export type HttpServer = ReturnType<typeof createHttpServer>;
+
+/** Listens, turning the usual socket failures into an operator's one-line explanation. */
+export async function listen(app: HttpServer, host: string, port: number): Promise<{ host: string; port: number }> {
+  try {
+    await app.listen({ host, port });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new OperatorError('port_in_use', { port }, { cause: error });
+    if (code === 'EACCES') throw new OperatorError('port_denied', { port }, { cause: error });
+    throw new OperatorError('listen_failed', { host, port, reason: code ?? (error as Error).message }, { cause: error });
+  }
+  const address = app.server.address();
+  return { host, port: typeof address === 'object' && address ? address.port : port };
+}

@@ -1,0 +1,32 @@
+import { isOperatorError, type OperatorErrorCode } from '../core/errors.js';
+import type { TFunction } from './index.js';
+
+/**
+ * The one line an operator sees when start or a command fails. Expected failures name the problem and the fix;
+ * anything else is a bug, reported with its message (the stack goes to the log, not to the terminal).
+ */
+export function describeFailure(error: unknown, t: TFunction): string {
+  if (isOperatorError(error)) {
+    return t(operatorErrorKeys[error.code], error.params);
+  }
+  return t('operator:errors.unexpected', { message: error instanceof Error ? error.message : String(error) });
+}
+
+// Whole keys, not built from the code at run time, so the locale completeness test can see every one of them.
+const operatorErrorKeys: Record<OperatorErrorCode, string> = {
+  config_invalid: 'operator:errors.config_invalid',
+  database_url_invalid: 'operator:errors.database_url_invalid',
+  database_unreachable: 'operator:errors.database_unreachable',
+  database_host_unknown: 'operator:errors.database_host_unknown',
+  database_auth_failed: 'operator:errors.database_auth_failed',
+  database_missing: 'operator:errors.database_missing',
+  database_timeout: 'operator:errors.database_timeout',
+  database_failed: 'operator:errors.database_failed',
+  data_dir_unwritable: 'operator:errors.data_dir_unwritable',
+  data_dir_corrupt: 'operator:errors.data_dir_corrupt',
+  data_dir_locked: 'operator:errors.data_dir_locked',
+  migration_failed: 'operator:errors.migration_failed',
+  port_in_use: 'operator:errors.port_in_use',
+  port_denied: 'operator:errors.port_denied',
+  listen_failed: 'operator:errors.listen_failed',
+};
