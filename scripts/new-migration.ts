@@ -21,13 +21,14 @@ await withSchemaEngine(new PrismaPGlite(pglite), async (engine) => {
   const migrations = await readMigrations().catch(() => undefined);
   const hasMigrations = (migrations?.migrationDirectories.length ?? 0) > 0;
   const schema = await readFile(schemaPath, 'utf8');
-  const { stdout } = await engine.diff({
+  const { stdout: script } = await engine.diff({
     from: hasMigrations && migrations ? { tag: 'migrations', ...migrations } : { tag: 'empty' },
     to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
     script: true,
     exitCode: null,
     filters: noFilters,
   });
+  const stdout = script ?? '';
   if (!stdout.trim() || /^-- This is an empty migration/.test(stdout.trim())) {
     console.log('The schema matches the migrations; nothing to create.');
   } else {

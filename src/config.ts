@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { OperatorError } from './core/errors.js';
@@ -82,7 +83,7 @@ export function redactUrl(raw: string): string {
 function defaultCanPrettyPrint(): boolean {
   if (!process.stdout.isTTY) return false;
   try {
-    import.meta.resolve('pino-pretty');
+    createRequire(import.meta.url).resolve('pino-pretty');
     return true;
   } catch {
     return false;

@@ -101,7 +101,11 @@ export async function openPglite(options: { dataDir: string }): Promise<Database
     // A half-initialised folder would look corrupt on the next start; leave nothing behind.
     if (isNew) await rm(pgDir, { recursive: true, force: true });
     await lock.release();
-    throw new OperatorError(isNew ? 'data_dir_unwritable' : 'data_dir_corrupt', { dir: pgDir, reason: (error as Error).message }, { cause: error });
+    throw new OperatorError(
+      isNew ? 'data_dir_unwritable' : 'data_dir_corrupt',
+      { dir: pgDir, reason: (error as Error).message },
+      { cause: error },
+    );
   }
   const database = fromPglite(pglite);
   return {

@@ -17,7 +17,10 @@ export type MigrationState = {
 /** Reads prisma/migrations exactly as `prisma migrate deploy` does: one folder per migration, migration.sql inside. */
 export async function readMigrations(dir = migrationsDir): Promise<MigrationList> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const folders = entries.filter((entry) => entry.isDirectory()).map((entry) => entry.name).sort();
+  const folders = entries
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
   const lockfile = await readFile(path.join(dir, 'migration_lock.toml'), 'utf8').catch(() => null);
   return {
     baseDir: dir,

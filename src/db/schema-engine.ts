@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
 import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlDriverAdapter,
@@ -26,14 +28,33 @@ type WasmApi = {
 // The package's main entry imports the .wasm file directly, which Node refuses, so it is instantiated by hand.
 function loadWasm(): Promise<void> {
   loading ??= (async () => {
-    const wasmUrl = new URL('schema_engine_bg.wasm', import.meta.resolve('@prisma/schema-engine-wasm/schema_engine_bg'));
+    const bindingsPath = createRequire(import.meta.url).resolve('@prisma/schema-engine-wasm/schema_engine_bg');
+    const wasmUrl = new URL('schema_engine_bg.wasm', pathToFileURL(bindingsPath));
     const instance = await wasm.instantiate(await wasm.compile(await readFile(wasmUrl)), {
-      './schema_engine_bg.js': wasmBindings,
+      './schema_engine_bg.js': withUnrefTimers(wasmBindings),
     });
     wasmBindings.__wbg_set_wasm(instance.exports);
     (instance.exports.__wbindgen_start as () => void)();
   })();
   return loading;
+}
+
+/**
+ * The engine arms a timer (its advisory-lock timeout, 10 s) that outlives the work it guards and would keep a
+ * finished `yishi migrate` alive until it fires. Unref'd timers still fire, but do not hold the process open.
+ */
+function withUnrefTimers(bindings: typeof wasmBindings): Record<string, unknown> {
+  const imports: Record<string, unknown> = { ...bindings };
+  for (const [name, binding] of Object.entries(bindings)) {
+    if (name.startsWith('__wbg_setTimeout_') && typeof binding === 'function') {
+      imports[name] = (...args: unknown[]) => {
+        const timer = (binding as (...a: unknown[]) => NodeJS.Timeout)(...args);
+        timer.unref();
+        return timer;
+      };
+    }
+  }
+  return imports;
 }
 
 /**

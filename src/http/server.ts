@@ -1,6 +1,6 @@
 import Fastify, { LogController } from 'fastify';
-import type { Logger } from '../core/logger.js';
 import { OperatorError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
 import { type HealthReport, isHealthy } from './health.js';
 
 export type HttpDeps = { logger: Logger; health: () => HealthReport };

@@ -1,0 +1,98 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Database, fromPglite, openPostgres } from '../../src/db/database.js';
+import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
+import { migrationsDir, schemaPath } from '../../src/db/paths.js';
+import { noFilters, withSchemaEngine } from '../../src/db/schema-engine.js';
+import { createEmptyPostgresDatabase, describeEachDatabase } from '../helpers/database.js';
+
+/** Tables, columns, constraints, indexes and triggers of the public schema: what a migration could change. */
+async function schemaFingerprint(database: Database): Promise<string> {
+  const rows = await database.prisma.$queryRawUnsafe<Array<{ item: string }>>(`
+    SELECT 'column ' || table_name || '.' || column_name || ' ' || data_type || ' ' || is_nullable || ' ' || coalesce(column_default, '') AS item
+      FROM information_schema.columns WHERE table_schema = 'public'
+    UNION ALL SELECT 'constraint ' || conname || ' ' || pg_get_constraintdef(oid) FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+    UNION ALL SELECT 'index ' || indexdef FROM pg_indexes WHERE schemaname = 'public'
+    UNION ALL SELECT 'trigger ' || tgname FROM pg_trigger WHERE NOT tgisinternal
+    ORDER BY 1`);
+  return rows.map((row) => row.item).join('\n');
+}
+
+describeEachDatabase('applyMigrations', (kind) => {
+  let database: Database | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await dropDatabase?.();
+  });
+
+  async function openEmpty(): Promise<Database> {
+    if (kind === 'pglite') return fromPglite(await PGlite.create());
+    const empty = await createEmptyPostgresDatabase();
+    dropDatabase = empty.drop;
+    return openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 });
+  }
+
+  describe('when run twice on an empty database', () => {
+    it('applies every migration the first time and changes nothing the second time', async () => {
+      database = await openEmpty();
+      const { migrationDirectories } = await readMigrations();
+      const names = migrationDirectories.map((folder) => folder.path);
+      expect(names.length).toBeGreaterThan(0);
+
+      const first = await applyMigrations(database.adapterFactory);
+      expect(first).toMatchObject({ state: 'applied', appliedNow: names, known: names });
+      const before = await schemaFingerprint(database);
+      expect(before).toContain('trigger AuditEntry_append_only');
+
+      const second = await applyMigrations(database.adapterFactory);
+      expect(second).toMatchObject({ state: 'applied', appliedNow: [], known: names });
+      expect(await schemaFingerprint(database)).toBe(before);
+    });
+
+    it('records each migration as prisma migrate deploy does, with the checksum of its file', async () => {
+      database = await openEmpty();
+      await applyMigrations(database.adapterFactory);
+      const recorded = await database.prisma.$queryRawUnsafe<
+        Array<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null }>
+      >('SELECT migration_name, checksum, finished_at, rolled_back_at FROM _prisma_migrations ORDER BY migration_name');
+      const { migrationDirectories } = await readMigrations();
+      expect(recorded).toHaveLength(migrationDirectories.length);
+      for (const [index, folder] of migrationDirectories.entries()) {
+        const sql = await readFile(path.join(migrationsDir, folder.path, 'migration.sql'));
+        expect(recorded[index]).toMatchObject({
+          migration_name: folder.path,
+          checksum: createHash('sha256').update(sql).digest('hex'),
+          rolled_back_at: null,
+        });
+        expect(recorded[index]?.finished_at).toBeInstanceOf(Date);
+      }
+    });
+  });
+});
+
+describe('the committed migrations', () => {
+  it('produce exactly the schema in prisma/schema.prisma (no change is waiting for `npm run migration:new`)', async () => {
+    const pglite = await PGlite.create();
+    try {
+      const schema = await readFile(schemaPath, 'utf8');
+      const migrations = await readMigrations();
+      const { stdout } = await withSchemaEngine(new PrismaPGlite(pglite), (engine) =>
+        engine.diff({
+          from: { tag: 'migrations', ...migrations },
+          to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: schema }] },
+          script: true,
+          exitCode: null,
+          filters: noFilters,
+        }),
+      );
+      expect((stdout ?? '').trim()).toMatch(/^-- This is an empty migration\.?$|^$/);
+    } finally {
+      await pglite.close();
+    }
+  });
+});
