@@ -1,10 +1,12 @@
 // `yishi`: the operators' command. Each subcommand prints in the operator's language (YISHI_LOCALE or LANG) and
-// exits non-zero with one line naming the problem and the fix when it cannot do its work.
+// exits non-zero with one line naming the problem and the fix when it cannot do its work. Commands that change a
+// community's data run through the engine's operations, in one transaction each.
 import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createI18n, operatorLocale } from '../i18n/index.js';
 import { describeFailure } from '../i18n/operator.js';
 import { migrate } from './migrate.js';
+import { registerSetupCommands } from './setup.js';
 
 const t = createI18n().getFixedT(operatorLocale());
 const program = new Command('yishi').description(t('operator:cli.description')).showHelpAfterError();
@@ -15,6 +17,8 @@ program
   .action(async () => {
     process.stdout.write(`${await migrate(loadConfig().database, t)}\n`);
   });
+
+registerSetupCommands(program, t);
 
 try {
   await program.parseAsync();

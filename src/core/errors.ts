@@ -30,8 +30,80 @@ export type OperatorErrorCode =
   | 'migration_failed'
   | 'port_in_use'
   | 'port_denied'
-  | 'listen_failed';
+  | 'listen_failed'
+  | 'community_not_found'
+  | 'community_exists'
+  | 'slug_invalid'
+  | 'register_unreadable'
+  | 'register_invalid'
+  | 'building_not_found'
+  | 'party_not_found'
+  | 'party_exists'
+  | 'member_not_found'
+  | 'role_scope_invalid'
+  | 'category_not_found'
+  | 'option_invalid';
 
 export function isOperatorError(error: unknown): error is OperatorError {
   return error instanceof OperatorError;
+}
+
+/**
+ * An expected refusal of a member's command: not allowed, malformed, unknown issue. The engine rolls back the
+ * command's effects and sends the member `errors.<code>` in their language with `params`. Tests assert the code.
+ */
+export class DomainError extends Error {
+  readonly code: DomainErrorCode;
+  readonly params: Record<string, string | number>;
+
+  constructor(code: DomainErrorCode, params: Record<string, string | number> = {}) {
+    super(`${code} ${JSON.stringify(params)}`);
+    this.name = 'DomainError';
+    this.code = code;
+    this.params = params;
+  }
+}
+
+export const domainErrorCodes = [
+  'unknown_command',
+  'usage',
+  'rate_limited',
+  'group_only',
+  'private_only',
+  'chat_not_linked',
+  'chat_not_for_issues',
+  'no_community',
+  'not_a_member',
+  'code_invalid',
+  'code_expired',
+  'code_used',
+  'code_wrong_purpose',
+  'locale_unsupported',
+  'text_empty',
+  'text_too_long',
+  'issue_not_found',
+  'issue_not_open',
+  'issue_not_resolved',
+  'issue_not_closed',
+  'already_supported',
+  'committee_only',
+  'escalate_role_required',
+  'already_top_level',
+  'triage_small_not_assignable',
+  'responder_not_found',
+  'days_invalid',
+  'not_responder',
+  'no_open_follow_up',
+  'resolve_not_allowed',
+  'score_invalid',
+  'not_a_rater',
+  'not_a_supporter',
+  'draft_not_found',
+  'forget_needs_confirmation',
+  'reason_required',
+] as const;
+export type DomainErrorCode = (typeof domainErrorCodes)[number];
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
 }

@@ -1,0 +1,106 @@
+import { type Action, type CommandName, commandNames } from '../../engine/commands.js';
+import type { Button } from '../../engine/notices.js';
+
+const isCommandName = (name: string): name is CommandName => (commandNames as readonly string[]).includes(name);
+
+/** "12" or "#12" → 12; anything else → null. */
+function issueNumber(token: string | undefined): number | null {
+  const match = /^#?(\d{1,9})$/.exec(token ?? '');
+  return match ? Number(match[1]) : null;
+}
+
+const triageWords: Record<string, 'small' | 'big'> = { small: 'small', big: 'big', 小: 'small', 大: 'big', 小事: 'small', 大事: 'big' };
+const confirmWords = new Set(['confirm', 'yes', '确认', '是']);
+
+/**
+ * Turns a chat message into an engine action, the same for every platform: `/cmd args` or `/cmd@botname args`.
+ * Returns null for ordinary messages. Malformed arguments give `command.malformed`, which the engine answers with
+ * the command's usage; an unknown command gives `command.unknown`.
+ */
+export function parseCommand(text: string, botUsername?: string): Action | null {
+  const match = /^\/([A-Za-z_]+)(?:@(\S+))?(?:\s+([\s\S]*))?$/.exec(text.trim());
+  if (!match) return null;
+  const [, rawName = '', addressee, rawArgs = ''] = match;
+  if (addressee && botUsername && addressee.toLowerCase() !== botUsername.toLowerCase()) return null;
+  const name = rawName.toLowerCase();
+  if (!isCommandName(name)) return { type: 'command.unknown', name };
+  const rest = rawArgs.trim();
+  const args = rest ? rest.split(/\s+/) : [];
+  const malformed: Action = { type: 'command.malformed', command: name };
+  const number = issueNumber(args[0]);
+  const afterNumber = rest.replace(/^\S+\s*/, '');
+
+  switch (name) {
+    case 'start':
+      return { type: 'member.start' };
+    case 'help':
+      return { type: 'member.help' };
+    case 'issues':
+      return { type: 'issue.list' };
+    case 'mydata':
+      return { type: 'member.export_data' };
+    case 'forgetme':
+      return { type: 'member.forget', confirmed: confirmWords.has((args[0] ?? '').toLowerCase()) };
+    case 'lang':
+      return args[0] ? { type: 'member.set_language', locale: args[0] } : malformed;
+    case 'link':
+      return args[0] ? { type: 'chat.link', code: rest } : malformed;
+    case 'claim':
+      return args[0] ? { type: 'household.claim', code: rest } : malformed;
+    case 'issue':
+      return rest ? { type: 'issue.raise', text: rest } : malformed;
+    case 'support':
+      return number ? { type: 'issue.support', number } : malformed;
+    case 'show':
+      return number ? { type: 'issue.show', number } : malformed;
+    case 'reopen':
+      return number ? { type: 'issue.reopen', number } : malformed;
+    case 'triage': {
+      const triage = triageWords[(args[1] ?? '').toLowerCase()];
+      return number && triage && args.length === 2 ? { type: 'issue.triage', number, triage } : malformed;
+    }
+    case 'escalate':
+      return number ? { type: 'issue.escalate', number, ...(afterNumber ? { reason: afterNumber } : {}) } : malformed;
+    case 'assign': {
+      const days = /^(\d{1,4})(?:d|days?|天)?$/i.exec(args.at(-1) ?? '');
+      const responder = args.slice(1, -1).join(' ');
+      return number && days && responder ? { type: 'issue.assign', number, responder, days: Number(days[1]) } : malformed;
+    }
+    case 'respond':
+      return number && afterNumber ? { type: 'issue.respond', number, text: afterNumber } : malformed;
+    case 'resolve':
+      return number ? { type: 'issue.resolve', number, ...(afterNumber ? { text: afterNumber } : {}) } : malformed;
+    case 'hide':
+      return number && afterNumber ? { type: 'issue.hide', number, reason: afterNumber } : malformed;
+    case 'rate': {
+      const score = /^[1-5]$/.test(args[1] ?? '') ? Number(args[1]) : null;
+      return number && score && args.length === 2 ? { type: 'issue.rate', number, score } : malformed;
+    }
+  }
+}
+
+/** Compact button data (Telegram allows 64 bytes): "s:12", "r:12:5", "d:7", "f". */
+export function encodeButton(button: Button): string {
+  switch (button.kind) {
+    case 'support':
+      return `s:${button.number}`;
+    case 'rate':
+      return `r:${button.number}:${button.score}`;
+    case 'raise_draft':
+      return `d:${button.draftId}`;
+    case 'forget_confirm':
+      return 'f';
+  }
+}
+
+/** The action a tapped button stands for; null for data this version did not make. */
+export function decodeButton(data: string): Action | null {
+  const [kind, first, second] = data.split(':');
+  const a = Number(first);
+  const b = Number(second);
+  if (kind === 's' && Number.isInteger(a) && a > 0) return { type: 'issue.support', number: a };
+  if (kind === 'r' && Number.isInteger(a) && a > 0 && Number.isInteger(b)) return { type: 'issue.rate', number: a, score: b };
+  if (kind === 'd' && Number.isInteger(a) && a > 0) return { type: 'issue.raise_draft', draftId: a };
+  if (kind === 'f' && first === undefined) return { type: 'member.forget', confirmed: true };
+  return null;
+}

@@ -1,0 +1,336 @@
+import type { DomainErrorCode } from '../../core/errors.js';
+import type { CommandName } from '../../engine/commands.js';
+import type { Button, IssueSummary, Level, NoticeBody } from '../../engine/notices.js';
+import type { TFunction } from '../../i18n/index.js';
+import { encodeButton } from './parse-command.js';
+
+export type RenderedButton = { label: string; data: string };
+export type RenderedNotice = { text: string; buttons: RenderedButton[] };
+
+// Whole keys in literal maps, never built from fragments at run time: the locale tests can see every one.
+export const errorKeys: Record<DomainErrorCode, string> = {
+  unknown_command: 'errors:unknown_command',
+  usage: 'errors:usage',
+  rate_limited: 'errors:rate_limited',
+  group_only: 'errors:group_only',
+  private_only: 'errors:private_only',
+  chat_not_linked: 'errors:chat_not_linked',
+  chat_not_for_issues: 'errors:chat_not_for_issues',
+  no_community: 'errors:no_community',
+  not_a_member: 'errors:not_a_member',
+  code_invalid: 'errors:code_invalid',
+  code_expired: 'errors:code_expired',
+  code_used: 'errors:code_used',
+  code_wrong_purpose: 'errors:code_wrong_purpose',
+  locale_unsupported: 'errors:locale_unsupported',
+  text_empty: 'errors:text_empty',
+  text_too_long: 'errors:text_too_long',
+  issue_not_found: 'errors:issue_not_found',
+  issue_not_open: 'errors:issue_not_open',
+  issue_not_resolved: 'errors:issue_not_resolved',
+  issue_not_closed: 'errors:issue_not_closed',
+  already_supported: 'errors:already_supported',
+  committee_only: 'errors:committee_only',
+  escalate_role_required: 'errors:escalate_role_required',
+  already_top_level: 'errors:already_top_level',
+  triage_small_not_assignable: 'errors:triage_small_not_assignable',
+  responder_not_found: 'errors:responder_not_found',
+  days_invalid: 'errors:days_invalid',
+  not_responder: 'errors:not_responder',
+  no_open_follow_up: 'errors:no_open_follow_up',
+  resolve_not_allowed: 'errors:resolve_not_allowed',
+  score_invalid: 'errors:score_invalid',
+  not_a_rater: 'errors:not_a_rater',
+  not_a_supporter: 'errors:not_a_supporter',
+  draft_not_found: 'errors:draft_not_found',
+  forget_needs_confirmation: 'errors:forget_needs_confirmation',
+  reason_required: 'errors:reason_required',
+};
+
+export const usageKeys: Record<CommandName, string> = {
+  start: 'commands:start.usage',
+  help: 'commands:help.usage',
+  lang: 'commands:lang.usage',
+  link: 'commands:link.usage',
+  claim: 'commands:claim.usage',
+  issue: 'commands:issue.usage',
+  support: 'commands:support.usage',
+  issues: 'commands:issues.usage',
+  show: 'commands:show.usage',
+  triage: 'commands:triage.usage',
+  escalate: 'commands:escalate.usage',
+  assign: 'commands:assign.usage',
+  respond: 'commands:respond.usage',
+  resolve: 'commands:resolve.usage',
+  rate: 'commands:rate.usage',
+  reopen: 'commands:reopen.usage',
+  hide: 'commands:hide.usage',
+  mydata: 'commands:mydata.usage',
+  forgetme: 'commands:forgetme.usage',
+};
+
+export const summaryKeys: Record<CommandName, string> = {
+  start: 'commands:start.summary',
+  help: 'commands:help.summary',
+  lang: 'commands:lang.summary',
+  link: 'commands:link.summary',
+  claim: 'commands:claim.summary',
+  issue: 'commands:issue.summary',
+  support: 'commands:support.summary',
+  issues: 'commands:issues.summary',
+  show: 'commands:show.summary',
+  triage: 'commands:triage.summary',
+  escalate: 'commands:escalate.summary',
+  assign: 'commands:assign.summary',
+  respond: 'commands:respond.summary',
+  resolve: 'commands:resolve.summary',
+  rate: 'commands:rate.summary',
+  reopen: 'commands:reopen.summary',
+  hide: 'commands:hide.summary',
+  mydata: 'commands:mydata.summary',
+  forgetme: 'commands:forgetme.summary',
+};
+
+const labelKeys: Record<string, string> = {
+  building: 'labels:level.building',
+  resident_group: 'labels:level.resident_group',
+  representatives: 'labels:level.representatives',
+  joint_meeting: 'labels:level.joint_meeting',
+  open: 'labels:status.open',
+  in_progress: 'labels:status.in_progress',
+  answered: 'labels:status.answered',
+  resolved: 'labels:status.resolved',
+  closed: 'labels:status.closed',
+  hidden: 'labels:status.hidden',
+  small: 'labels:triage.small',
+  big: 'labels:triage.big',
+  support: 'labels:cause.support',
+  manual: 'labels:cause.manual',
+  overdue: 'labels:cause.overdue',
+  ratings: 'labels:cause.ratings',
+  supporters: 'labels:cause.supporters',
+  committee: 'labels:role.committee',
+  building_head: 'labels:role.building_head',
+  group_head: 'labels:role.group_head',
+  representative: 'labels:role.representative',
+  party_member: 'labels:role.party_member',
+  responder: 'labels:role.responder',
+  community: 'labels:binding.community',
+  party: 'labels:binding.party',
+  subdistrict: 'labels:binding.subdistrict',
+  facilities: 'labels:category.facilities',
+  sanitation: 'labels:category.sanitation',
+  safety: 'labels:category.safety',
+  parking: 'labels:category.parking',
+  greenery: 'labels:category.greenery',
+  noise: 'labels:category.noise',
+  property_service: 'labels:category.property_service',
+  elderly_services: 'labels:category.elderly_services',
+  neighbourhood: 'labels:category.neighbourhood',
+  other: 'labels:category.other',
+  'zh-CN': 'labels:locale.zh-CN',
+  en: 'labels:locale.en',
+};
+/** `building` is both a level and a binding; the binding reads the same as the level in every locale. */
+const bindingKeys: Record<string, string> = { building: 'labels:binding.building', committee: 'labels:binding.committee' };
+
+function label(t: TFunction, value: string | null | undefined): string {
+  if (!value) return '-';
+  const key = labelKeys[value];
+  return key ? t(key) : value;
+}
+
+function buttonLabel(t: TFunction, button: Button): string {
+  switch (button.kind) {
+    case 'support':
+      return t('labels:button.support', { number: button.number });
+    case 'rate':
+      return t('labels:button.rate', { score: button.score });
+    case 'raise_draft':
+      return t('labels:button.raise_draft');
+    case 'forget_confirm':
+      return t('labels:button.forget_confirm');
+  }
+}
+
+function date(t: TFunction, iso: string, timeZone: string): string {
+  return t('labels:date', { value: new Date(iso), formatParams: { value: { dateStyle: 'medium', timeStyle: 'short', timeZone } } });
+}
+
+function issueLine(t: TFunction, issue: IssueSummary): string {
+  return t('notices:issue.list_line', {
+    number: issue.number,
+    text: truncate(issue.text, 60),
+    status: label(t, issue.status),
+    level: label(t, issue.level),
+    supporters: issue.supporters,
+  });
+}
+
+function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
+}
+
+function scopeOf(t: TFunction, building: string | null): string {
+  return building ?? t('labels:scope.community');
+}
+
+/**
+ * A notice as plain text in the language `t` is fixed to, plus its buttons. Platform adapters add their own markup
+ * and escaping on top; anything a resident typed stays as typed here.
+ */
+export function renderNotice(
+  t: TFunction,
+  notice: NoticeBody & { buttons?: Button[] },
+  options: { timeZone?: string } = {},
+): RenderedNotice {
+  const buttons = (notice.buttons ?? []).map((button) => ({ label: buttonLabel(t, button), data: encodeButton(button) }));
+  return { text: renderText(t, notice, options.timeZone ?? 'Asia/Shanghai'), buttons };
+}
+
+function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string {
+  switch (notice.type) {
+    case 'member.welcomed':
+      return notice.params.community
+        ? t('notices:member.welcomed_member', { name: notice.params.name, community: notice.params.community })
+        : t('notices:member.welcomed', { name: notice.params.name });
+    case 'member.help':
+      return [
+        t('notices:member.help'),
+        ...notice.params.commands.map((command) =>
+          t('notices:member.help_line', { usage: t(usageKeys[command]), summary: t(summaryKeys[command]) }),
+        ),
+      ].join('\n');
+    case 'member.language_set':
+      return t('notices:member.language_set', { language: label(t, notice.params.locale) });
+    case 'member.data_exported': {
+      const data = notice.params.data;
+      return [
+        t('notices:member.data_exported'),
+        t('notices:member.data_identity', {
+          name: data.displayName,
+          platform: data.platform,
+          id: data.platformUserId,
+          language: label(t, data.locale ?? ''),
+        }),
+        t('notices:member.data_households', {
+          list: data.households.map((h) => `${h.community} ${h.building} ${h.unit}`).join('; ') || '-',
+        }),
+        t('notices:member.data_roles', {
+          list: data.roles.map((r) => `${r.community}: ${label(t, r.role)} (${r.scope})`).join('; ') || '-',
+        }),
+        t('notices:member.data_activity', {
+          issues: data.issuesRaised.map((n) => `#${n}`).join(' ') || '-',
+          supports: data.supports,
+          ratings: data.ratings,
+          ballots: data.ballots,
+        }),
+        t('notices:member.data_forget_hint'),
+      ].join('\n');
+    }
+    case 'member.forget_requested':
+      return t('notices:member.forget_requested');
+    case 'member.forgotten':
+      return t('notices:member.forgotten', { ballots: notice.params.ballotsKept });
+    case 'chat.linked': {
+      const target = notice.params.building ?? notice.params.party ?? notice.params.community;
+      const binding = bindingKeys[notice.params.binding] ? t(bindingKeys[notice.params.binding]!) : label(t, notice.params.binding);
+      return t('notices:chat.linked', { community: notice.params.community, binding, target });
+    }
+    case 'household.claimed':
+      return t('notices:household.claimed', notice.params);
+    case 'issue.raised':
+      return t('notices:issue.raised', {
+        number: notice.params.number,
+        text: notice.params.text,
+        category: label(t, notice.params.category ?? 'other'),
+        scope: scopeOf(t, notice.params.scope.building),
+        level: label(t, notice.params.level),
+      });
+    case 'issue.looks_duplicate':
+      return [
+        t('notices:issue.looks_duplicate'),
+        ...notice.params.similar.map((issue) => t('notices:issue.similar_line', { number: issue.number, text: truncate(issue.text, 80) })),
+        t('notices:issue.looks_duplicate_hint'),
+      ].join('\n');
+    case 'issue.supported':
+      return t('notices:issue.supported', notice.params);
+    case 'issue.escalated':
+      return t(notice.params.by ? 'notices:issue.escalated_by' : 'notices:issue.escalated', {
+        number: notice.params.number,
+        text: truncate(notice.params.text, 120),
+        from: label(t, notice.params.from as Level),
+        to: label(t, notice.params.to as Level),
+        cause: label(t, notice.params.cause),
+        by: notice.params.by ?? '',
+      });
+    case 'issue.listed':
+      return notice.params.issues.length === 0
+        ? t('notices:issue.listed_empty')
+        : [t('notices:issue.listed'), ...notice.params.issues.map((issue) => issueLine(t, issue))].join('\n');
+    case 'issue.shown': {
+      const issue = notice.params;
+      const lines = [
+        t('notices:issue.shown', {
+          number: issue.number,
+          text: issue.text,
+          status: label(t, issue.status),
+          category: label(t, issue.category ?? 'other'),
+          scope: scopeOf(t, issue.scope.building),
+          level: label(t, issue.level),
+          triage: label(t, issue.triage),
+          supporters: issue.supporters,
+          created: date(t, issue.createdAt, timeZone),
+        }),
+      ];
+      if (issue.followUp) {
+        lines.push(
+          t('notices:issue.shown_follow_up', { party: issue.followUp.party, deadline: date(t, issue.followUp.deadline, timeZone) }),
+        );
+        if (issue.followUp.response) lines.push(t('notices:issue.shown_response', { response: issue.followUp.response }));
+      }
+      if (issue.hiddenReason) lines.push(t('notices:issue.shown_hidden', { reason: issue.hiddenReason }));
+      return lines.join('\n');
+    }
+    case 'issue.triaged':
+      return t('notices:issue.triaged', { number: notice.params.number, triage: label(t, notice.params.triage), by: notice.params.by });
+    case 'issue.assigned':
+      return t('notices:issue.assigned', {
+        number: notice.params.number,
+        text: truncate(notice.params.text, 120),
+        party: notice.params.party,
+        days: notice.params.days,
+        deadline: date(t, notice.params.deadline, timeZone),
+      });
+    case 'issue.responded':
+      return t(notice.params.late ? 'notices:issue.responded_late' : 'notices:issue.responded', notice.params);
+    case 'issue.resolved':
+      return [
+        t('notices:issue.resolved', { number: notice.params.number }),
+        ...(notice.params.note ? [notice.params.note] : []),
+        t('notices:issue.rate_please', { number: notice.params.number }),
+      ].join('\n');
+    case 'issue.rating_requested':
+      return t('notices:issue.rating_requested', { number: notice.params.number, text: truncate(notice.params.text, 120) });
+    case 'issue.rated':
+      return t('notices:issue.rated', notice.params);
+    case 'issue.reopened':
+      return t('notices:issue.reopened', { number: notice.params.number, cause: label(t, notice.params.cause) });
+    case 'issue.closed':
+      return t('notices:issue.closed', notice.params);
+    case 'issue.hidden':
+      return t('notices:issue.hidden', notice.params);
+    case 'command.refused': {
+      const { code, ...params } = notice.params;
+      if (code === 'usage' && typeof params.command === 'string' && params.command in usageKeys) {
+        return t('errors:usage', { usage: t(usageKeys[params.command as CommandName]) });
+      }
+      const extra: Record<string, string | number> = { ...params };
+      if (typeof params.role === 'string') extra.role = label(t, params.role);
+      return t(errorKeys[code], extra);
+    }
+    case 'command.failed':
+      return t('notices:command.failed');
+  }
+}

@@ -1,0 +1,83 @@
+import type { Platform } from '../db/generated/enums.js';
+
+/** Who spoke, as the platform names them. The engine keeps one member per platform identity. */
+export type Actor = {
+  platform: Platform;
+  platformUserId: string;
+  displayName: string;
+  /** The platform's language hint (Telegram's language_code), used until the member or a community sets one. */
+  languageHint?: string;
+};
+
+export type ChatRef = {
+  platform: Platform;
+  platformChatId: string;
+  kind: 'private' | 'group';
+  title?: string;
+};
+
+/** Names of chat commands, as typed after the slash. */
+export const commandNames = [
+  'start',
+  'help',
+  'lang',
+  'link',
+  'claim',
+  'issue',
+  'support',
+  'issues',
+  'show',
+  'triage',
+  'escalate',
+  'assign',
+  'respond',
+  'resolve',
+  'rate',
+  'reopen',
+  'hide',
+  'mydata',
+  'forgetme',
+] as const;
+export type CommandName = (typeof commandNames)[number];
+
+/** What the member asked for: a typed command or a button tap, already parsed by the adapter. */
+export type Action =
+  | { type: 'member.start' }
+  | { type: 'member.help' }
+  | { type: 'member.set_language'; locale: string }
+  | { type: 'chat.link'; code: string }
+  | { type: 'household.claim'; code: string }
+  | { type: 'issue.raise'; text: string }
+  | { type: 'issue.raise_draft'; draftId: number }
+  | { type: 'issue.support'; number: number }
+  | { type: 'issue.list' }
+  | { type: 'issue.show'; number: number }
+  | { type: 'issue.triage'; number: number; triage: 'small' | 'big' }
+  | { type: 'issue.escalate'; number: number; reason?: string }
+  | { type: 'issue.assign'; number: number; responder: string; days: number }
+  | { type: 'issue.respond'; number: number; text: string }
+  | { type: 'issue.resolve'; number: number; text?: string }
+  | { type: 'issue.rate'; number: number; score: number }
+  | { type: 'issue.reopen'; number: number }
+  | { type: 'issue.hide'; number: number; reason: string }
+  | { type: 'member.export_data' }
+  | { type: 'member.forget'; confirmed: boolean }
+  /** The text started with a slash the adapter does not know. */
+  | { type: 'command.unknown'; name: string }
+  /** A known command with missing or malformed arguments. */
+  | { type: 'command.malformed'; command: CommandName };
+
+export type ActionType = Action['type'];
+
+/** One inbound platform event, normalised. `eventId` with the platform is the idempotency key. */
+export type EngineCommand = {
+  eventId: string;
+  actor: Actor;
+  chat: ChatRef;
+  /** The platform's id of the message that carried the command, for threading replies. */
+  messageId?: string;
+  action: Action;
+};
+
+/** Wake-ups from the scheduler (no member behind them). */
+export type SystemCommand = { type: 'issue.close_rating'; issueId: number; round: number };

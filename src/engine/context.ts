@@ -1,0 +1,81 @@
+import { DomainError, type DomainErrorCode } from '../core/errors.js';
+import type { Chat, Community, Member, Prisma } from '../db/generated/client.js';
+import type { EngineCommand } from './commands.js';
+import type { Button, Notice, NoticeBody } from './notices.js';
+import type { EngineSettings } from './settings.js';
+
+export type Tx = Prisma.TransactionClient;
+
+/** What any engine work needs: the transaction, the time, and where to put the notices it wants sent. */
+export type EffectContext = {
+  tx: Tx;
+  now: Date;
+  settings: EngineSettings;
+  community: Community | null;
+  notices: Notice[];
+  /** Set for member commands: the chat the command came from. */
+  chat?: Chat;
+  locale?: string;
+};
+
+/** Everything a use-case needs about the member command it handles, and the means to answer it. */
+export type CommandContext = EffectContext & {
+  command: EngineCommand;
+  member: Member;
+  chat: Chat;
+  /** The community the command speaks to: the chat's, or for a private chat the member's only one. */
+  community: Community | null;
+  /** The language to answer the actor in. */
+  locale: string;
+};
+
+/** Answers the actor in the chat the command came from, threaded to their message. */
+export function reply(ctx: CommandContext, body: NoticeBody, buttons?: Button[]): void {
+  ctx.notices.push({ ...body, chatId: ctx.chat.id, locale: ctx.locale, replyToMessageId: ctx.command.messageId, buttons });
+}
+
+/** Posts to a chat in that chat's language, once per chat and notice type (the actor's chat may already have had it as a reply). */
+export function announce(ctx: EffectContext, chat: Pick<Chat, 'id' | 'locale'>, body: NoticeBody, buttons?: Button[]): void {
+  if (ctx.notices.some((notice) => notice.chatId === chat.id && notice.type === body.type)) return;
+  ctx.notices.push({ ...body, chatId: chat.id, locale: chat.locale ?? ctx.community?.locale ?? ctx.locale ?? 'zh-CN', buttons });
+}
+
+export function requireCommunity(ctx: CommandContext): Community {
+  if (ctx.community) return ctx.community;
+  throw new DomainError(ctx.chat.kind === 'group' ? 'chat_not_linked' : 'no_community');
+}
+
+export function requireGroup(ctx: CommandContext): void {
+  if (ctx.chat.kind !== 'group') throw new DomainError('group_only');
+}
+
+export function requirePrivate(ctx: CommandContext): void {
+  if (ctx.chat.kind !== 'private') throw new DomainError('private_only');
+}
+
+/** Text typed by a member: trimmed, not empty, not longer than the limit (counted in characters, not bytes). */
+export function checkText(ctx: CommandContext, text: string, emptyCode: DomainErrorCode = 'text_empty'): string {
+  const trimmed = text.trim();
+  if (!trimmed) throw new DomainError(emptyCode);
+  const length = [...trimmed].length;
+  if (length > ctx.settings.maxTextLength) throw new DomainError('text_too_long', { length, max: ctx.settings.maxTextLength });
+  return trimmed;
+}
+
+/** Appends to the audit log. Hash-chaining the entries comes with the owners' votes. */
+export async function audit(
+  ctx: Pick<EffectContext, 'tx' | 'now'>,
+  entry: {
+    communityId: number | null;
+    actorMemberId?: number | null;
+    actorLabel?: string;
+    action: string;
+    subjectType?: string;
+    subjectId?: number;
+    data?: Prisma.InputJsonValue;
+  },
+): Promise<void> {
+  await ctx.tx.auditEntry.create({ data: { ...entry, data: entry.data ?? {}, createdAt: ctx.now } });
+}
+
+export type { Chat, Community, Member };

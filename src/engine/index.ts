@@ -1,0 +1,207 @@
+import { type Clock, systemClock } from '../core/clock.js';
+import { type DomainErrorCode, isDomainError } from '../core/errors.js';
+import type { Logger } from '../core/logger.js';
+import type { Prisma, PrismaClient } from '../db/generated/client.js';
+import type { Action, EngineCommand, SystemCommand } from './commands.js';
+import type { CommandContext, EffectContext, Tx } from './context.js';
+import { createFloodGuard } from './flood.js';
+import { handlers } from './handlers.js';
+import { decideOutcome } from './modules/followups/rate-issue.js';
+import { communitiesOf } from './modules/membership/permissions.js';
+import { parseLocale } from './modules/membership/set-language.js';
+import type { Notice } from './notices.js';
+import { defaultSettings, type EngineSettings } from './settings.js';
+
+export type EngineDeps = { db: PrismaClient; clock?: Clock; logger?: Logger; settings?: Partial<EngineSettings> };
+
+export type DispatchResult = {
+  /** done: handled; refused: a DomainError answered to the member; duplicate: seen before, nothing done; failed: a bug, logged. */
+  status: 'done' | 'refused' | 'duplicate' | 'failed';
+  notices: Notice[];
+  error?: DomainErrorCode;
+};
+
+const transactionOptions = { maxWait: 10_000, timeout: 20_000 };
+
+/**
+ * The deliberation engine: takes a normalised inbound event, applies the rules, and in one transaction writes the
+ * effects, the inbox row's processed mark and the notices to send. Knows no platform and renders no text.
+ */
+export function createEngine(deps: EngineDeps) {
+  const clock = deps.clock ?? systemClock;
+  const settings: EngineSettings = { ...defaultSettings, ...deps.settings };
+  const flood = createFloodGuard(settings.floodLimit, settings.floodWindowMs);
+
+  async function dispatch(command: EngineCommand): Promise<DispatchResult> {
+    const now = clock.now();
+    const floodKey = `${command.actor.platform}:${command.actor.platformUserId}`;
+    try {
+      return await deps.db.$transaction(async (tx) => {
+        if (!(await claimEvent(tx, command))) return { status: 'duplicate', notices: [] };
+        const ctx = await loadContext(tx, command, now, settings);
+        const floodState = flood.check(floodKey, now.getTime());
+        if (floodState !== 'ok') {
+          if (floodState === 'warn') pushRefusal(ctx, 'rate_limited', { seconds: flood.retryAfterSeconds(floodKey, now.getTime()) });
+          return finish(ctx, 'refused', 'rate_limited');
+        }
+        await (handlers[command.action.type] as (c: CommandContext, a: Action) => Promise<void>)(ctx, command.action);
+        return finish(ctx, 'done');
+      }, transactionOptions);
+    } catch (error) {
+      if (isDomainError(error)) {
+        // The command's effects were rolled back with its transaction; the refusal is recorded in a fresh one.
+        return deps.db.$transaction(async (tx) => {
+          if (!(await claimEvent(tx, command))) return { status: 'duplicate', notices: [] } satisfies DispatchResult;
+          const ctx = await loadContext(tx, command, now, settings);
+          pushRefusal(ctx, error.code, error.params);
+          return finish(ctx, 'refused', error.code);
+        }, transactionOptions);
+      }
+      deps.logger?.error({ err: error, eventId: command.eventId, action: command.action.type }, 'command failed');
+      return recordFailure(command, error, now);
+    }
+  }
+
+  async function recordFailure(command: EngineCommand, error: unknown, now: Date): Promise<DispatchResult> {
+    try {
+      return await deps.db.$transaction(async (tx) => {
+        const ctx = await loadContext(tx, command, now, settings);
+        const previous = await tx.inboxEvent.findUnique({
+          where: { platform_eventId: { platform: command.actor.platform, eventId: command.eventId } },
+        });
+        // One apology per event, however often a retry fails.
+        if (!previous || previous.attempts <= 1)
+          ctx.notices.push({
+            type: 'command.failed',
+            params: {},
+            chatId: ctx.chat.id,
+            locale: ctx.locale,
+            replyToMessageId: command.messageId,
+          });
+        await writeNotices(tx, ctx.notices);
+        await tx.inboxEvent.upsert({
+          where: { platform_eventId: { platform: command.actor.platform, eventId: command.eventId } },
+          create: {
+            platform: command.actor.platform,
+            eventId: command.eventId,
+            payload: toJson(command),
+            state: 'failed',
+            attempts: 1,
+            lastError: String(error),
+          },
+          update: { state: 'failed', lastError: String(error) },
+        });
+        return { status: 'failed' as const, notices: ctx.notices };
+      }, transactionOptions);
+    } catch (secondError) {
+      deps.logger?.error({ err: secondError, eventId: command.eventId }, 'recording a failed command failed too');
+      return { status: 'failed', notices: [] };
+    }
+  }
+
+  /** Scheduler wake-ups. Idempotent: a second wake-up for the same thing does nothing. */
+  async function runSystem(command: SystemCommand): Promise<Notice[]> {
+    const now = clock.now();
+    return deps.db.$transaction(async (tx) => {
+      const issue = await tx.issue.findUnique({ where: { id: command.issueId }, include: { community: true } });
+      if (!issue || issue.round !== command.round) return [];
+      const ctx: EffectContext = { tx, now, settings, community: issue.community, notices: [] };
+      await decideOutcome(ctx, issue);
+      await writeNotices(tx, ctx.notices);
+      return ctx.notices;
+    }, transactionOptions);
+  }
+
+  /** Runs an operator's setup or export step in one transaction, with the engine's clock. */
+  function operate<T>(work: (tx: Tx, now: Date) => Promise<T>): Promise<T> {
+    return deps.db.$transaction((tx) => work(tx, clock.now()), { maxWait: 10_000, timeout: 120_000 });
+  }
+
+  return { dispatch, runSystem, operate, settings };
+}
+
+export type Engine = ReturnType<typeof createEngine>;
+
+function pushRefusal(ctx: CommandContext, code: DomainErrorCode, params: Record<string, string | number>): void {
+  ctx.notices.push({
+    type: 'command.refused',
+    params: { ...params, code },
+    chatId: ctx.chat.id,
+    locale: ctx.locale,
+    replyToMessageId: ctx.command.messageId,
+  });
+}
+
+async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: DomainErrorCode): Promise<DispatchResult> {
+  await writeNotices(ctx.tx, ctx.notices);
+  await ctx.tx.inboxEvent.update({
+    where: { platform_eventId: { platform: ctx.command.actor.platform, eventId: ctx.command.eventId } },
+    data: { state: 'done', processedAt: ctx.now, lastError: null },
+  });
+  return { status, notices: ctx.notices, ...(error ? { error } : {}) };
+}
+
+/**
+ * Records the event (if the adapter has not already) and locks its inbox row until the transaction ends.
+ * False when it was already handled: a redelivery, or the loser of two concurrent deliveries.
+ */
+async function claimEvent(tx: Tx, command: EngineCommand): Promise<boolean> {
+  const rows = await tx.$queryRaw<Array<{ state: string }>>`
+    INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
+    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}::jsonb, 'pending', 1)
+    ON CONFLICT ("platform", "eventId") DO UPDATE SET "attempts" = "InboxEvent"."attempts" + 1
+    RETURNING "state"::text AS "state"`;
+  return rows[0]?.state !== 'done';
+}
+
+async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: EngineSettings): Promise<CommandContext> {
+  const { actor } = command;
+  const member = await tx.member.upsert({
+    where: { platform_platformUserId: { platform: actor.platform, platformUserId: actor.platformUserId } },
+    create: { platform: actor.platform, platformUserId: actor.platformUserId, displayName: actor.displayName, createdAt: now },
+    update: { displayName: actor.displayName },
+  });
+  const chat = await tx.chat.upsert({
+    where: { platform_platformChatId: { platform: command.chat.platform, platformChatId: command.chat.platformChatId } },
+    create: {
+      platform: command.chat.platform,
+      platformChatId: command.chat.platformChatId,
+      kind: command.chat.kind,
+      title: command.chat.title ?? null,
+      memberId: command.chat.kind === 'private' ? member.id : null,
+    },
+    update:
+      command.chat.kind === 'private'
+        ? { memberId: member.id, leftAt: null }
+        : { ...(command.chat.title ? { title: command.chat.title } : {}) },
+  });
+  let community = chat.communityId !== null ? await tx.community.findUnique({ where: { id: chat.communityId } }) : null;
+  if (!community && chat.kind === 'private') {
+    const ids = await communitiesOf(tx, member.id);
+    if (ids.length === 1) community = await tx.community.findUnique({ where: { id: ids[0]! } });
+  }
+  const locale =
+    member.locale ??
+    (chat.kind === 'group' ? chat.locale : null) ??
+    community?.locale ??
+    (actor.languageHint ? parseLocale(actor.languageHint.split('-')[0]!) : null) ??
+    'zh-CN';
+  return { tx, now, settings, command, member, chat, community, locale, notices: [] };
+}
+
+async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
+  if (notices.length === 0) return;
+  await tx.outboxNotice.createMany({
+    data: notices.map((notice) => ({
+      chatId: notice.chatId,
+      type: notice.type,
+      locale: notice.locale,
+      params: toJson({ ...notice.params, ...(notice.buttons ? { buttons: notice.buttons } : {}) }),
+      replyToMessageId: notice.replyToMessageId ?? null,
+    })),
+  });
+}
+
+function toJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}

@@ -1,0 +1,70 @@
+import { DomainError } from '../../../core/errors.js';
+import type { Issue } from '../../../db/generated/client.js';
+import type { CommandContext, EffectContext } from '../../context.js';
+import { announce, audit, reply } from '../../context.js';
+import { findIssue, originChat } from '../issues/issue-queries.js';
+import { reopen } from './reopen.js';
+import { ratingReminderKey } from './resolve-issue.js';
+
+/**
+ * `/rate <n> <1-5>` or a rating button: the raiser or a supporter rates a resolved issue (and may change their
+ * rating until the outcome is decided). When every one of them has rated, the outcome is decided at once.
+ * Emits issue.rated, then maybe issue.closed or issue.reopened; throws issue_not_found, issue_not_resolved,
+ * score_invalid, not_a_rater.
+ */
+export async function rateIssue(ctx: CommandContext, action: { number: number; score: number }): Promise<void> {
+  if (!Number.isInteger(action.score) || action.score < 1 || action.score > 5) throw new DomainError('score_invalid');
+  const issue = await findIssue(ctx, action.number);
+  if (issue.status !== 'resolved') throw new DomainError('issue_not_resolved', { number: issue.number });
+  const raters = await ctx.tx.support.findMany({ where: { issueId: issue.id, memberId: { not: null } }, select: { memberId: true } });
+  if (!raters.some((rater) => rater.memberId === ctx.member.id)) throw new DomainError('not_a_rater', { number: issue.number });
+  await ctx.tx.rating.upsert({
+    where: { issueId_round_memberId: { issueId: issue.id, round: issue.round, memberId: ctx.member.id } },
+    create: { issueId: issue.id, round: issue.round, memberId: ctx.member.id, score: action.score, createdAt: ctx.now },
+    update: { score: action.score },
+  });
+  await audit(ctx, {
+    communityId: issue.communityId,
+    actorMemberId: ctx.member.id,
+    action: 'issue.rated',
+    subjectType: 'issue',
+    subjectId: issue.id,
+    data: { score: action.score, round: issue.round },
+  });
+  reply(ctx, { type: 'issue.rated', params: { number: issue.number, score: action.score } });
+  const rated = await ctx.tx.rating.count({
+    where: { issueId: issue.id, round: issue.round, memberId: { in: raters.map((r) => r.memberId!) } },
+  });
+  if (rated >= raters.length) await decideOutcome(ctx, issue);
+}
+
+/**
+ * Closes the rating of a resolved issue's current round: if more than half of those who rated gave 1 or 2, the
+ * case is sent back (退回重办); otherwise it is closed. Does nothing if the issue has moved on (a second wake-up).
+ */
+export async function decideOutcome(ctx: EffectContext, issue: Issue): Promise<void> {
+  const current = await ctx.tx.issue.findUniqueOrThrow({ where: { id: issue.id } });
+  if (current.status !== 'resolved' || current.round !== issue.round) return;
+  const ratings = await ctx.tx.rating.findMany({ where: { issueId: issue.id, round: current.round }, select: { score: true } });
+  const low = ratings.filter((rating) => rating.score <= 2).length;
+  const satisfied = ratings.filter((rating) => rating.score >= 4).length;
+  await ctx.tx.scheduledReminder.updateMany({
+    where: { key: ratingReminderKey(issue.id, current.round), state: 'pending' },
+    data: { state: 'fired', firedAt: ctx.now },
+  });
+  await audit(ctx, {
+    communityId: issue.communityId,
+    actorLabel: 'system',
+    action: 'issue.rating_closed',
+    subjectType: 'issue',
+    subjectId: issue.id,
+    data: { round: current.round, raters: ratings.length, low, satisfied },
+  });
+  if (2 * low > ratings.length) {
+    await reopen(ctx, current, 'ratings');
+    return;
+  }
+  await ctx.tx.issue.update({ where: { id: issue.id }, data: { status: 'closed', closedAt: ctx.now, updatedAt: ctx.now } });
+  const origin = await originChat(ctx.tx, current);
+  if (origin) announce(ctx, origin, { type: 'issue.closed', params: { number: current.number, satisfied, raters: ratings.length } });
+}

@@ -1,0 +1,81 @@
+import { DomainError } from '../../../core/errors.js';
+import type { CommandContext } from '../../context.js';
+import { announce, audit, checkText, reply, requireCommunity } from '../../context.js';
+import type { Button } from '../../notices.js';
+import { findIssue, originChat, privateChatOf } from '../issues/issue-queries.js';
+import { openStatuses } from '../issues/raise-issue.js';
+import { hasRole, rolesIn } from '../membership/permissions.js';
+
+const day = 86_400_000;
+
+export function ratingButtons(number: number): Button[] {
+  return [1, 2, 3, 4, 5].map((score) => ({ kind: 'rate' as const, number, score }));
+}
+
+export function ratingReminderKey(issueId: number, round: number): string {
+  return `issue.close_rating:${issueId}:${round}`;
+}
+
+/**
+ * `/resolve <n> [text]`: the committee, a member of a body following it up, or for a matter not triaged big the
+ * raiser, marks the issue resolved. The raiser and every supporter are then asked to rate it 1-5 (privately where
+ * they have a private chat with the bot, and with buttons where it was raised); the outcome is decided when all
+ * have rated or the rating window closes. Emits issue.resolved and issue.rating_requested; throws issue_not_found,
+ * issue_not_open, resolve_not_allowed.
+ */
+export async function resolveIssue(ctx: CommandContext, action: { number: number; text?: string }): Promise<void> {
+  const community = requireCommunity(ctx);
+  const issue = await findIssue(ctx, action.number);
+  if (!(openStatuses as readonly string[]).includes(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
+  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+  const followUpParties = new Set(
+    (await ctx.tx.followUp.findMany({ where: { issueId: issue.id }, select: { partyId: true } })).map((f) => f.partyId),
+  );
+  const allowed =
+    hasRole(roles, 'committee') ||
+    roles.some(
+      (role) => (role.kind === 'responder' || role.kind === 'party_member') && role.partyId !== null && followUpParties.has(role.partyId),
+    ) ||
+    (issue.raisedById === ctx.member.id && issue.triage !== 'big');
+  if (!allowed) throw new DomainError('resolve_not_allowed', { number: issue.number });
+  const note = action.text?.trim() ? checkText(ctx, action.text) : null;
+
+  await ctx.tx.issue.update({ where: { id: issue.id }, data: { status: 'resolved', resolvedAt: ctx.now, updatedAt: ctx.now } });
+  await ctx.tx.scheduledReminder.createMany({
+    data: [
+      {
+        key: ratingReminderKey(issue.id, issue.round),
+        kind: 'issue.close_rating',
+        dueAt: new Date(ctx.now.getTime() + ctx.settings.ratingWindowDays * day),
+        params: { issueId: issue.id, round: issue.round },
+      },
+    ],
+    skipDuplicates: true,
+  });
+  await audit(ctx, {
+    communityId: community.id,
+    actorMemberId: ctx.member.id,
+    action: 'issue.resolved',
+    subjectType: 'issue',
+    subjectId: issue.id,
+    data: { note },
+  });
+
+  const resolved = { type: 'issue.resolved' as const, params: { number: issue.number, note } };
+  const origin = await originChat(ctx.tx, issue);
+  if (origin) announce(ctx, origin, resolved, ratingButtons(issue.number));
+  if (origin?.id !== ctx.chat.id) reply(ctx, resolved);
+  const raters = await ctx.tx.support.findMany({ where: { issueId: issue.id, memberId: { not: null } }, include: { member: true } });
+  for (const { member } of raters) {
+    if (!member) continue;
+    const chat = await privateChatOf(ctx.tx, member.id);
+    if (chat) {
+      announce(
+        ctx,
+        { id: chat.id, locale: member.locale ?? chat.locale },
+        { type: 'issue.rating_requested', params: { number: issue.number, text: issue.text } },
+        ratingButtons(issue.number),
+      );
+    }
+  }
+}

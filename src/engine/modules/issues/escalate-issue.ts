@@ -1,0 +1,29 @@
+import { DomainError } from '../../../core/errors.js';
+import type { CommandContext } from '../../context.js';
+import { requireCommunity } from '../../context.js';
+import { hasRole, rolesIn } from '../membership/permissions.js';
+import { moveUp } from './escalate.js';
+import { findIssue } from './issue-queries.js';
+import { escalatorAt, nextLevel } from './levels.js';
+import { openStatuses } from './raise-issue.js';
+
+/**
+ * `/escalate <n> [reason]`: moves an issue one level up the platform. Allowed to the role that speaks for the
+ * issue's current level (the building head of its building, a group head, a representative) and to the committee.
+ * Emits issue.escalated to the chats of both levels; throws issue_not_found, issue_not_open, already_top_level,
+ * escalate_role_required.
+ */
+export async function escalateIssue(ctx: CommandContext, action: { number: number; reason?: string }): Promise<void> {
+  const community = requireCommunity(ctx);
+  const issue = await findIssue(ctx, action.number);
+  if (!(openStatuses as readonly string[]).includes(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
+  const to = nextLevel(issue.level);
+  const role = escalatorAt[issue.level];
+  if (!to || !role) throw new DomainError('already_top_level', { number: issue.number });
+  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+  const allowed =
+    hasRole(roles, 'committee') || hasRole(roles, role, role === 'building_head' ? { buildingId: issue.buildingId } : undefined);
+  if (!allowed) throw new DomainError('escalate_role_required', { role, number: issue.number });
+  const reason = action.reason?.trim() ? [...action.reason.trim()].slice(0, ctx.settings.maxTextLength).join('') : null;
+  await moveUp(ctx, issue, to, 'manual', reason, { id: ctx.member.id, name: ctx.member.displayName });
+}

@@ -1,0 +1,147 @@
+import { DomainError } from '../../../core/errors.js';
+import type { Issue } from '../../../db/generated/client.js';
+import type { CommandContext } from '../../context.js';
+import { audit, checkText, reply, requireCommunity } from '../../context.js';
+import type { Level } from '../../notices.js';
+import { requireMember } from '../membership/permissions.js';
+import { categorise } from './categories.js';
+import { supporterHousehold } from './issue-queries.js';
+import { startingLevel } from './levels.js';
+import { findSimilar } from './similarity.js';
+import { escalateIfSupported } from './support-issue.js';
+
+export const openStatuses = ['open', 'in_progress', 'answered'] as const;
+
+/**
+ * `/issue <text>` in a building's or the community's chat. If it looks like an open issue of the same scope, it is
+ * held as a draft and the member offered to support that one or raise theirs anyway; otherwise raised at once.
+ * Emits issue.raised or issue.looks_duplicate; throws chat_not_linked, chat_not_for_issues, not_a_member, text_empty,
+ * text_too_long.
+ */
+export async function raiseIssue(ctx: CommandContext, action: { text: string }): Promise<void> {
+  const community = requireCommunity(ctx);
+  if (ctx.chat.binding !== 'building' && ctx.chat.binding !== 'community') throw new DomainError('chat_not_for_issues');
+  await requireMember(ctx);
+  if (!action.text.trim()) throw new DomainError('usage', { command: 'issue' });
+  const text = checkText(ctx, action.text);
+  const buildingId = ctx.chat.binding === 'building' ? ctx.chat.buildingId : null;
+  const candidates = await ctx.tx.issue.findMany({
+    where: { communityId: community.id, buildingId, status: { in: [...openStatuses] } },
+    orderBy: { number: 'desc' },
+    take: 200,
+    select: { number: true, text: true },
+  });
+  const similar = findSimilar(text, candidates, ctx.settings.duplicateSimilarity);
+  if (similar.length > 0) {
+    const draft = await ctx.tx.issueDraft.create({
+      data: {
+        communityId: community.id,
+        memberId: ctx.member.id,
+        chatId: ctx.chat.id,
+        messageId: ctx.command.messageId ?? null,
+        buildingId,
+        text,
+        createdAt: ctx.now,
+      },
+    });
+    reply(ctx, { type: 'issue.looks_duplicate', params: { similar } }, [
+      ...similar.map((issue) => ({ kind: 'support' as const, number: issue.number })),
+      { kind: 'raise_draft', draftId: draft.id },
+    ]);
+    return;
+  }
+  await createIssue(ctx, { text, buildingId, originChatId: ctx.chat.id, originMessageId: ctx.command.messageId ?? null });
+}
+
+/** `raise anyway` on a held draft: raises it, once; a second tap shows the issue it became. Throws draft_not_found. */
+export async function raiseDraft(ctx: CommandContext, action: { draftId: number }): Promise<void> {
+  const draft = await ctx.tx.issueDraft.findFirst({ where: { id: action.draftId, memberId: ctx.member.id }, include: { issue: true } });
+  if (!draft) throw new DomainError('draft_not_found');
+  if (draft.issue) {
+    await replyRaised(ctx, draft.issue);
+    return;
+  }
+  const issue = await createIssue(ctx, {
+    text: draft.text,
+    buildingId: draft.buildingId,
+    originChatId: draft.chatId,
+    originMessageId: draft.messageId,
+  });
+  await ctx.tx.issueDraft.update({ where: { id: draft.id }, data: { issueId: issue.id } });
+}
+
+async function createIssue(
+  ctx: CommandContext,
+  input: { text: string; buildingId: number | null; originChatId: number; originMessageId: string | null },
+): Promise<Issue> {
+  const community = requireCommunity(ctx);
+  const { lastIssueNumber: number } = await ctx.tx.community.update({
+    where: { id: community.id },
+    data: { lastIssueNumber: { increment: 1 } },
+    select: { lastIssueNumber: true },
+  });
+  const categories = await ctx.tx.category.findMany({
+    where: { communityId: community.id },
+    include: { keywords: true },
+    orderBy: { id: 'asc' },
+  });
+  const code = categorise(
+    input.text,
+    categories.map((category) => ({ code: category.code, keywords: category.keywords.map((keyword) => keyword.keyword) })),
+  );
+  const issue = await ctx.tx.issue.create({
+    data: {
+      communityId: community.id,
+      number,
+      text: input.text,
+      categoryId: categories.find((category) => category.code === (code ?? 'other'))?.id ?? null,
+      buildingId: input.buildingId,
+      level: startingLevel(input),
+      raisedById: ctx.member.id,
+      originChatId: input.originChatId,
+      originMessageId: input.originMessageId,
+      createdAt: ctx.now,
+      updatedAt: ctx.now,
+    },
+  });
+  // The raiser backs their own issue: their household counts towards the threshold like any neighbour's.
+  await ctx.tx.support.create({
+    data: {
+      issueId: issue.id,
+      memberId: ctx.member.id,
+      householdId: await supporterHousehold(ctx.tx, ctx.member.id, issue),
+      createdAt: ctx.now,
+    },
+  });
+  await audit(ctx, {
+    communityId: community.id,
+    actorMemberId: ctx.member.id,
+    action: 'issue.raised',
+    subjectType: 'issue',
+    subjectId: issue.id,
+  });
+  await replyRaised(ctx, issue);
+  await escalateIfSupported(ctx, issue);
+  return issue;
+}
+
+async function replyRaised(ctx: CommandContext, issue: Issue): Promise<void> {
+  const { category, building } = await ctx.tx.issue.findUniqueOrThrow({
+    where: { id: issue.id },
+    include: { category: true, building: true },
+  });
+  reply(
+    ctx,
+    {
+      type: 'issue.raised',
+      params: {
+        number: issue.number,
+        text: issue.text,
+        category: category?.code ?? null,
+        scope: { building: building?.name ?? null },
+        level: issue.level as Level,
+      },
+    },
+    [{ kind: 'support', number: issue.number }],
+  );
+}

@@ -1,0 +1,46 @@
+import { DomainError } from '../../../core/errors.js';
+import type { Role, RoleKind } from '../../../db/generated/client.js';
+import { type CommandContext, requireCommunity, type Tx } from '../../context.js';
+
+export async function rolesIn(tx: Tx, memberId: number, communityId: number): Promise<Role[]> {
+  return tx.role.findMany({ where: { memberId, communityId } });
+}
+
+export function hasRole(roles: Role[], kind: RoleKind, scope?: { buildingId?: number | null; partyId?: number }): boolean {
+  return roles.some(
+    (role) =>
+      role.kind === kind &&
+      (scope?.buildingId === undefined || scope.buildingId === null || role.buildingId === scope.buildingId) &&
+      (scope?.partyId === undefined || role.partyId === scope.partyId),
+  );
+}
+
+/** Verified membership (DOMAIN rule 6): a claimed household in the community, or a role in it. */
+export async function isCommunityMember(tx: Tx, memberId: number, communityId: number): Promise<boolean> {
+  const [claims, roles] = await Promise.all([
+    tx.householdClaim.count({ where: { memberId, household: { building: { communityId } } } }),
+    tx.role.count({ where: { memberId, communityId } }),
+  ]);
+  return claims + roles > 0;
+}
+
+export async function requireMember(ctx: CommandContext): Promise<void> {
+  const community = requireCommunity(ctx);
+  if (!(await isCommunityMember(ctx.tx, ctx.member.id, community.id))) throw new DomainError('not_a_member', { community: community.name });
+}
+
+export async function requireCommittee(ctx: CommandContext): Promise<Role[]> {
+  const community = requireCommunity(ctx);
+  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+  if (!hasRole(roles, 'committee')) throw new DomainError('committee_only');
+  return roles;
+}
+
+/** Communities a member belongs to, by claim or by role: the context of a command sent in a private chat. */
+export async function communitiesOf(tx: Tx, memberId: number): Promise<number[]> {
+  const [claims, roles] = await Promise.all([
+    tx.householdClaim.findMany({ where: { memberId }, select: { household: { select: { building: { select: { communityId: true } } } } } }),
+    tx.role.findMany({ where: { memberId }, select: { communityId: true } }),
+  ]);
+  return [...new Set([...claims.map((claim) => claim.household.building.communityId), ...roles.map((role) => role.communityId)])];
+}

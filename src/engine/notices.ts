@@ -1,0 +1,84 @@
+import type { DomainErrorCode } from '../core/errors.js';
+import type { CommandName } from './commands.js';
+
+/** A tap the member can make instead of typing; adapters turn it into a platform button and back. */
+export type Button =
+  | { kind: 'support'; number: number }
+  | { kind: 'rate'; number: number; score: number }
+  | { kind: 'raise_draft'; draftId: number }
+  | { kind: 'forget_confirm' };
+
+export type Level = 'building' | 'resident_group' | 'representatives' | 'joint_meeting';
+export type Scope = { building: string | null };
+export type IssueSummary = { number: number; text: string; status: string; level: Level; supporters: number };
+export type Rate = { numerator: number; denominator: number };
+
+/**
+ * Everything the engine asks to be said. `type` is also the locale key (notices.<type>); `params` are plain data
+ * the renderer formats in the notice's language.
+ */
+export type NoticeBody =
+  | { type: 'member.welcomed'; params: { name: string; community: string | null } }
+  | { type: 'member.help'; params: { roles: string[]; chatKind: 'private' | 'group'; commands: CommandName[] } }
+  | { type: 'member.language_set'; params: { locale: string } }
+  | { type: 'member.data_exported'; params: { data: MemberData } }
+  | { type: 'member.forget_requested'; params: Record<string, never> }
+  | { type: 'member.forgotten'; params: { ballotsKept: number } }
+  | { type: 'chat.linked'; params: { binding: string; community: string; building: string | null; party: string | null } }
+  | { type: 'household.claimed'; params: { community: string; building: string; unit: string } }
+  | { type: 'issue.raised'; params: { number: number; text: string; category: string | null; scope: Scope; level: Level } }
+  | { type: 'issue.looks_duplicate'; params: { similar: Array<{ number: number; text: string }> } }
+  | { type: 'issue.supported'; params: { number: number; households: number; threshold: number } }
+  | { type: 'issue.escalated'; params: { number: number; text: string; from: Level; to: Level; cause: string; by: string | null } }
+  | { type: 'issue.listed'; params: { issues: IssueSummary[] } }
+  | { type: 'issue.shown'; params: IssueDetail }
+  | { type: 'issue.triaged'; params: { number: number; triage: 'small' | 'big'; by: string } }
+  | { type: 'issue.assigned'; params: { number: number; text: string; party: string; deadline: string; days: number } }
+  | { type: 'issue.responded'; params: { number: number; party: string; response: string; late: boolean } }
+  | { type: 'issue.resolved'; params: { number: number; note: string | null } }
+  | { type: 'issue.rating_requested'; params: { number: number; text: string } }
+  | { type: 'issue.rated'; params: { number: number; score: number } }
+  | { type: 'issue.reopened'; params: { number: number; cause: 'ratings' | 'supporters' } }
+  | { type: 'issue.closed'; params: { number: number; satisfied: number; raters: number } }
+  | { type: 'issue.hidden'; params: { number: number; reason: string } }
+  /** `command` names the command whose usage to show, for the usage error. */
+  | { type: 'command.refused'; params: Record<string, string | number> & { code: DomainErrorCode } }
+  | { type: 'command.failed'; params: Record<string, never> };
+
+export type NoticeType = NoticeBody['type'];
+
+export type Notice = NoticeBody & {
+  /** The chat row to post in. */
+  chatId: number;
+  /** Language to render in. */
+  locale: string;
+  replyToMessageId?: string;
+  buttons?: Button[];
+};
+
+export type IssueDetail = {
+  number: number;
+  text: string;
+  status: string;
+  category: string | null;
+  scope: Scope;
+  level: Level;
+  triage: 'small' | 'big' | null;
+  supporters: number;
+  createdAt: string;
+  followUp: { party: string; deadline: string; response: string | null } | null;
+  hiddenReason: string | null;
+};
+
+export type MemberData = {
+  displayName: string;
+  platform: string;
+  platformUserId: string;
+  locale: string | null;
+  households: Array<{ community: string; building: string; unit: string }>;
+  roles: Array<{ community: string; role: string; scope: string }>;
+  issuesRaised: number[];
+  supports: number;
+  ratings: number;
+  ballots: number;
+};
