@@ -95,12 +95,11 @@ export function encodeButton(button: Button): string {
 
 /** The action a tapped button stands for; null for data this version did not make. */
 export function decodeButton(data: string): Action | null {
-  const [kind, first, second] = data.split(':');
-  const a = Number(first);
-  const b = Number(second);
-  if (kind === 's' && Number.isInteger(a) && a > 0) return { type: 'issue.support', number: a };
-  if (kind === 'r' && Number.isInteger(a) && a > 0 && Number.isInteger(b)) return { type: 'issue.rate', number: a, score: b };
-  if (kind === 'd' && Number.isInteger(a) && a > 0) return { type: 'issue.raise_draft', draftId: a };
-  if (kind === 'f' && first === undefined) return { type: 'member.forget', confirmed: true };
-  return null;
+  const support = /^s:([1-9]\d{0,8})$/.exec(data);
+  if (support) return { type: 'issue.support', number: Number(support[1]) };
+  const rate = /^r:([1-9]\d{0,8}):([1-5])$/.exec(data);
+  if (rate) return { type: 'issue.rate', number: Number(rate[1]), score: Number(rate[2]) };
+  const draft = /^d:([1-9]\d{0,8})$/.exec(data);
+  if (draft) return { type: 'issue.raise_draft', draftId: Number(draft[1]) };
+  return data === 'f' ? { type: 'member.forget', confirmed: true } : null;
 }

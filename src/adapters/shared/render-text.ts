@@ -215,10 +215,13 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
           language: label(t, data.locale ?? ''),
         }),
         t('notices:member.data_households', {
-          list: data.households.map((h) => `${h.community} ${h.building} ${h.unit}`).join('; ') || '-',
+          list: data.households.map((h) => `${h.community} ${h.building} ${h.unit}`).join(t('labels:list_separator')) || '-',
         }),
         t('notices:member.data_roles', {
-          list: data.roles.map((r) => `${r.community}: ${label(t, r.role)} (${r.scope})`).join('; ') || '-',
+          list:
+            data.roles
+              .map((r) => t('notices:member.data_role_item', { community: r.community, role: label(t, r.role), scope: r.scope }))
+              .join(t('labels:list_separator')) || '-',
         }),
         t('notices:member.data_activity', {
           issues: data.issuesRaised.map((n) => `#${n}`).join(' ') || '-',
@@ -234,9 +237,9 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
     case 'member.forgotten':
       return t('notices:member.forgotten', { ballots: notice.params.ballotsKept });
     case 'chat.linked': {
-      const target = notice.params.building ?? notice.params.party ?? notice.params.community;
-      const binding = bindingKeys[notice.params.binding] ? t(bindingKeys[notice.params.binding]!) : label(t, notice.params.binding);
-      return t('notices:chat.linked', { community: notice.params.community, binding, target });
+      const { building, party, binding, community } = notice.params;
+      const what = building ?? party ?? (bindingKeys[binding] ? t(bindingKeys[binding]!) : label(t, binding));
+      return t('notices:chat.linked', { community, what });
     }
     case 'household.claimed':
       return t('notices:household.claimed', notice.params);

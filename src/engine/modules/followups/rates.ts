@@ -40,18 +40,19 @@ export function computeRates(
 
 /** The three rates of a community and of each responder that had a follow-up there. */
 export async function ratesReport(tx: Tx, communityId: number, now: Date, since: Date | null): Promise<RatesReport> {
-  const [issues, followUps, ratings, parties] = await Promise.all([
-    tx.issue.findMany({ where: { communityId, status: { not: 'hidden' } }, select: { id: true, status: true, createdAt: true } }),
-    tx.followUp.findMany({
-      where: { issue: { communityId, status: { not: 'hidden' } } },
-      select: { partyId: true, issueId: true, deadline: true, respondedAt: true, createdAt: true },
-    }),
-    tx.rating.findMany({
-      where: { issue: { communityId, status: { not: 'hidden' } } },
-      select: { issueId: true, score: true, createdAt: true },
-    }),
-    tx.party.findMany({ where: { communityId }, orderBy: { name: 'asc' } }),
-  ]);
+  const issues = await tx.issue.findMany({
+    where: { communityId, status: { not: 'hidden' } },
+    select: { id: true, status: true, createdAt: true },
+  });
+  const followUps = await tx.followUp.findMany({
+    where: { issue: { communityId, status: { not: 'hidden' } } },
+    select: { partyId: true, issueId: true, deadline: true, respondedAt: true, createdAt: true },
+  });
+  const ratings = await tx.rating.findMany({
+    where: { issue: { communityId, status: { not: 'hidden' } } },
+    select: { issueId: true, score: true, createdAt: true },
+  });
+  const parties = await tx.party.findMany({ where: { communityId }, orderBy: { name: 'asc' } });
   const facts = { issues, followUps, ratings };
   const involved = new Set(followUps.map((f) => f.partyId));
   return {

@@ -25,7 +25,8 @@ export async function moveUp(
     subjectId: issue.id,
     data: { from: issue.level, to, cause, reason },
   });
-  const [fromChats, toChats] = await Promise.all([chatsAtLevel(ctx.tx, issue, issue.level), chatsAtLevel(ctx.tx, issue, to)]);
+  const fromChats = await chatsAtLevel(ctx.tx, issue, issue.level);
+  const toChats = await chatsAtLevel(ctx.tx, issue, to);
   const seen = new Set<number>();
   for (const chat of [...fromChats, ...toChats]) {
     if (seen.has(chat.id)) continue;

@@ -73,15 +73,17 @@ export async function chatsAtLevel(tx: Tx, issue: Pick<Issue, 'buildingId' | 'co
 }
 
 export async function summarise(tx: Tx, issues: Issue[]): Promise<IssueSummary[]> {
-  return Promise.all(
-    issues.map(async (issue) => ({
+  const summaries: IssueSummary[] = [];
+  for (const issue of issues) {
+    summaries.push({
       number: issue.number,
       text: issue.text,
       status: issue.status,
       level: issue.level as Level,
       supporters: await supportingHouseholds(tx, issue),
-    })),
-  );
+    });
+  }
+  return summaries;
 }
 
 export function originChat(tx: Tx, issue: Pick<Issue, 'originChatId'>): Promise<Chat | null> {

@@ -44,7 +44,8 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
 /** Moves the issue up one level if it is still where it entered and enough households back it. */
 export async function escalateIfSupported(ctx: CommandContext, issue: Issue): Promise<{ households: number; needed: number }> {
   const community = requireCommunity(ctx);
-  const [households, inScope] = await Promise.all([supportingHouseholds(ctx.tx, issue), householdsInScope(ctx.tx, issue)]);
+  const households = await supportingHouseholds(ctx.tx, issue);
+  const inScope = await householdsInScope(ctx.tx, issue);
   const needed = householdsNeeded({ kind: community.supportThresholdKind, value: community.supportThresholdValue }, inScope);
   const to = nextLevel(issue.level);
   if (to && issue.level === startingLevel(issue) && supportable.has(issue.status) && households >= needed) {

@@ -5,17 +5,15 @@ import type { MemberData } from '../../notices.js';
 /** What yishi holds about a member (PIPL): for /mydata. Ballot choices are not shown, only how many ballots. */
 export async function collectMemberData(ctx: CommandContext): Promise<MemberData> {
   const memberId = ctx.member.id;
-  const [claims, roles, issues, supports, ratings, ballots] = await Promise.all([
-    ctx.tx.householdClaim.findMany({
-      where: { memberId },
-      include: { household: { include: { building: { include: { community: true } } } } },
-    }),
-    ctx.tx.role.findMany({ where: { memberId }, include: { community: true, building: true, party: true } }),
-    ctx.tx.issue.findMany({ where: { raisedById: memberId }, select: { number: true }, orderBy: { number: 'asc' } }),
-    ctx.tx.support.count({ where: { memberId } }),
-    ctx.tx.rating.count({ where: { memberId } }),
-    ctx.tx.ballot.count({ where: { OR: [{ memberId }, { castById: memberId }] } }),
-  ]);
+  const claims = await ctx.tx.householdClaim.findMany({
+    where: { memberId },
+    include: { household: { include: { building: { include: { community: true } } } } },
+  });
+  const roles = await ctx.tx.role.findMany({ where: { memberId }, include: { community: true, building: true, party: true } });
+  const issues = await ctx.tx.issue.findMany({ where: { raisedById: memberId }, select: { number: true }, orderBy: { number: 'asc' } });
+  const supports = await ctx.tx.support.count({ where: { memberId } });
+  const ratings = await ctx.tx.rating.count({ where: { memberId } });
+  const ballots = await ctx.tx.ballot.count({ where: { OR: [{ memberId }, { castById: memberId }] } });
   return {
     displayName: ctx.member.displayName,
     platform: ctx.member.platform,

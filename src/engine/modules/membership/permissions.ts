@@ -17,10 +17,8 @@ export function hasRole(roles: Role[], kind: RoleKind, scope?: { buildingId?: nu
 
 /** Verified membership (DOMAIN rule 6): a claimed household in the community, or a role in it. */
 export async function isCommunityMember(tx: Tx, memberId: number, communityId: number): Promise<boolean> {
-  const [claims, roles] = await Promise.all([
-    tx.householdClaim.count({ where: { memberId, household: { building: { communityId } } } }),
-    tx.role.count({ where: { memberId, communityId } }),
-  ]);
+  const claims = await tx.householdClaim.count({ where: { memberId, household: { building: { communityId } } } });
+  const roles = await tx.role.count({ where: { memberId, communityId } });
   return claims + roles > 0;
 }
 
@@ -38,9 +36,10 @@ export async function requireCommittee(ctx: CommandContext): Promise<Role[]> {
 
 /** Communities a member belongs to, by claim or by role: the context of a command sent in a private chat. */
 export async function communitiesOf(tx: Tx, memberId: number): Promise<number[]> {
-  const [claims, roles] = await Promise.all([
-    tx.householdClaim.findMany({ where: { memberId }, select: { household: { select: { building: { select: { communityId: true } } } } } }),
-    tx.role.findMany({ where: { memberId }, select: { communityId: true } }),
-  ]);
+  const claims = await tx.householdClaim.findMany({
+    where: { memberId },
+    select: { household: { select: { building: { select: { communityId: true } } } } },
+  });
+  const roles = await tx.role.findMany({ where: { memberId }, select: { communityId: true } });
   return [...new Set([...claims.map((claim) => claim.household.building.communityId), ...roles.map((role) => role.communityId)])];
 }
