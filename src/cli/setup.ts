@@ -5,6 +5,7 @@ import { stringify } from 'csv-stringify/sync';
 import { OperatorError } from '../core/errors.js';
 import type { ChatBinding, PartyKind, RoleKind } from '../db/generated/client.js';
 import { exportCommunity } from '../engine/modules/followups/export-community.js';
+import { type CommunitySettings, configureCommunity } from '../engine/modules/setup/configure-community.js';
 import { createCommunity } from '../engine/modules/setup/create-community.js';
 import { findCommunity } from '../engine/modules/setup/find-community.js';
 import { importRegister, type RegisterRow } from '../engine/modules/setup/import-register.js';
@@ -79,6 +80,20 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .action(async (slug: string, name: string, options: { subdistrict?: string; locale?: string; timezone?: string }) => {
       const created = await withEngine((engine) => engine.operate((tx, now) => createCommunity(tx, { slug, name, ...options }, now)));
       print(t('operator:setup.community_created', { slug: created.slug, name: created.name }));
+    });
+  community
+    .command('configure <slug>')
+    .description(t('operator:cli.community_configure'))
+    .option('--support-threshold <n|p%>', '5 (households) or 10% (of the households in scope)')
+    .option('--locale <locale>', 'zh-CN | en')
+    .option('--timezone <zone>', 'Asia/Shanghai')
+    .action(async (slug: string, options: CommunitySettings) => {
+      const updated = await withEngine((engine) => engine.operate((tx, now) => configureCommunity(tx, slug, options, now)));
+      const threshold =
+        updated.supportThresholdKind === 'count'
+          ? updated.supportThresholdValue.toFixed(0)
+          : `${updated.supportThresholdValue.mul(100).toString()}%`;
+      print(t('operator:setup.community_configured', { slug, threshold, locale: updated.locale, timezone: updated.timezone }));
     });
   community
     .command('list')

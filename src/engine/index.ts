@@ -70,7 +70,7 @@ export function createEngine(deps: EngineDeps) {
           where: { platform_eventId: { platform: command.actor.platform, eventId: command.eventId } },
         });
         // One apology per event, however often a retry fails.
-        if (!previous || previous.attempts <= 1)
+        if (previous?.state !== 'failed')
           ctx.notices.push({
             type: 'command.failed',
             params: {},
@@ -89,7 +89,7 @@ export function createEngine(deps: EngineDeps) {
             attempts: 1,
             lastError: String(error),
           },
-          update: { state: 'failed', lastError: String(error) },
+          update: { state: 'failed', lastError: String(error), attempts: { increment: 1 } },
         });
         return { status: 'failed' as const, notices: ctx.notices };
       }, transactionOptions);

@@ -3,15 +3,7 @@ import type { Community } from '../../../db/generated/client.js';
 import type { Tx } from '../../context.js';
 import { defaultCategories } from '../issues/categories.js';
 import { supportedLocales } from '../membership/set-language.js';
-
-function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { isTimeZone } from './find-community.js';
 
 export type NewCommunity = { slug: string; name: string; subdistrict?: string; locale?: string; timezone?: string };
 

@@ -7,3 +7,12 @@ export async function findCommunity(tx: Tx, slug: string): Promise<Community> {
   if (!community) throw new OperatorError('community_not_found', { slug });
   return community;
 }
+
+export function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import type { Tx } from '../../context.js';
+import { supportedLocales } from '../membership/set-language.js';
 import { findCommunity } from './find-community.js';
 
 /** `yishi category list`: each category with its keywords per locale. */
@@ -32,7 +33,7 @@ export async function setCategoryKeywords(
   const community = await findCommunity(tx, slug);
   const category = await tx.category.findUnique({ where: { communityId_code: { communityId: community.id, code: input.code } } });
   if (!category) throw new OperatorError('category_not_found', { category: input.code, community: slug });
-  if (!['zh-CN', 'en'].includes(input.locale)) throw new OperatorError('option_invalid', { option: '--locale', value: input.locale });
+  if (!supportedLocales.includes(input.locale)) throw new OperatorError('option_invalid', { option: '--locale', value: input.locale });
   const keywords = [...new Set(input.keywords.map((keyword) => keyword.trim()).filter(Boolean))];
   await tx.categoryKeyword.deleteMany({ where: { categoryId: category.id, locale: input.locale } });
   await tx.categoryKeyword.createMany({ data: keywords.map((keyword) => ({ categoryId: category.id, locale: input.locale, keyword })) });
