@@ -77,7 +77,7 @@ describe('npm start (embedded database)', () => {
   });
 });
 
-describe.skipIf(!databaseKinds.find((k) => k.kind === 'postgresql' && !k.skipReason))('npm start with DATABASE_URL [postgresql]', () => {
+describe.skipIf(!databaseKinds.find((k) => k.kind === 'postgresql' && !k.skipReason))('npm start with DATABASE_URL [postgresql; needs TEST_DATABASE_URL]', () => {
   it('migrates an empty PostgreSQL database and reports it in /healthz', async () => {
     const empty = await createEmptyPostgresDatabase();
     try {
@@ -125,7 +125,7 @@ describe('npm start with bad input: one clear line, non-zero exit, nothing left 
     expect(run.stderr).not.toContain('hunter2');
   });
 
-  it.skipIf(!process.env.TEST_DATABASE_URL)('a database that does not exist says how to create it', async () => {
+  it.skipIf(!process.env.TEST_DATABASE_URL)('a database that does not exist says how to create it [needs TEST_DATABASE_URL]', async () => {
     const url = new URL(process.env.TEST_DATABASE_URL ?? 'postgres://x');
     url.pathname = '/yishi_no_such_database';
     expectOneLineFailure(
