@@ -77,25 +77,28 @@ describe('npm start (embedded database)', () => {
   });
 });
 
-describe.skipIf(!databaseKinds.find((k) => k.kind === 'postgresql' && !k.skipReason))('npm start with DATABASE_URL [postgresql; needs TEST_DATABASE_URL]', () => {
-  it('migrates an empty PostgreSQL database and reports it in /healthz', async () => {
-    const empty = await createEmptyPostgresDatabase();
-    try {
-      const service = await startService({ DATABASE_URL: empty.url });
-      expect(await service.waitUntilHealthy()).toMatchObject({
-        status: 'ok',
-        database: { kind: 'postgresql', connected: true },
-        migrations: { state: 'applied' },
-      });
-      expect((await service.stop()).code).toBe(0);
-      const cli = await runToEnd({ DATABASE_URL: empty.url }, ['migrate']);
-      expect(cli.code).toBe(0);
-      expect(cli.stdout).toMatch(/The database schema is up to date \(\d+ migration\(s\)\)/);
-    } finally {
-      await empty.drop();
-    }
-  });
-});
+describe.skipIf(!databaseKinds.find((k) => k.kind === 'postgresql' && !k.skipReason))(
+  'npm start with DATABASE_URL [postgresql; needs TEST_DATABASE_URL]',
+  () => {
+    it('migrates an empty PostgreSQL database and reports it in /healthz', async () => {
+      const empty = await createEmptyPostgresDatabase();
+      try {
+        const service = await startService({ DATABASE_URL: empty.url });
+        expect(await service.waitUntilHealthy()).toMatchObject({
+          status: 'ok',
+          database: { kind: 'postgresql', connected: true },
+          migrations: { state: 'applied' },
+        });
+        expect((await service.stop()).code).toBe(0);
+        const cli = await runToEnd({ DATABASE_URL: empty.url }, ['migrate']);
+        expect(cli.code).toBe(0);
+        expect(cli.stdout).toMatch(/The database schema is up to date \(\d+ migration\(s\)\)/);
+      } finally {
+        await empty.drop();
+      }
+    });
+  },
+);
 
 describe('npm start with bad input: one clear line, non-zero exit, nothing left behind', () => {
   let blocker: Server;
