@@ -120,7 +120,7 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .description(t('operator:cli.register_import'))
     .action(async (slug: string, file: string) => {
       const rows = await readRegister(file);
-      const summary = await withEngine((engine) => engine.operate((tx) => importRegister(tx, slug, rows)));
+      const summary = await withEngine((engine) => engine.operate((tx, now) => importRegister(tx, slug, rows, now)));
       print(t('operator:setup.register_imported', summary));
     });
 

@@ -27,10 +27,10 @@ describeEachDatabase('importRegister', (kind) => {
     await engine.operate((tx, now) => createCommunity(tx, { slug: 'xingfu', name: '幸福社区' }, now));
     const file = path.join(tmp, `register-${kind}.csv`);
     await writeFile(file, '\uFEFFbuilding,unit,area_m2,owner\n3栋,1-101,89.50,张三\n3栋,1-102,120.25,李四\n5栋,2-201,75,欧阳娜娜\n');
-    expect(await engine.operate((tx) => importRegister(tx, 'xingfu', [] as never[]).catch((e: unknown) => e))).toMatchObject({
+    expect(await engine.operate((tx, now) => importRegister(tx, 'xingfu', [], now).catch((e: unknown) => e))).toMatchObject({
       code: 'register_invalid',
     });
-    expect(await engine.operate(async (tx) => importRegister(tx, 'xingfu', await readRegister(file)))).toEqual({
+    expect(await engine.operate(async (tx, now) => importRegister(tx, 'xingfu', await readRegister(file), now))).toEqual({
       buildingsCreated: 2,
       householdsCreated: 3,
       householdsUpdated: 0,
@@ -40,7 +40,7 @@ describeEachDatabase('importRegister', (kind) => {
       file,
       'Building,Unit,Area_m2,Owner\n3栋,1-101,89.55,张三\n3栋,1-102,120.25,李四\n5栋,2-201,75,欧阳娜娜\n6栋,1-101,60.1,钱七\n',
     );
-    expect(await engine.operate(async (tx) => importRegister(tx, 'xingfu', await readRegister(file)))).toEqual({
+    expect(await engine.operate(async (tx, now) => importRegister(tx, 'xingfu', await readRegister(file), now))).toEqual({
       buildingsCreated: 1,
       householdsCreated: 1,
       householdsUpdated: 1,
@@ -66,7 +66,9 @@ describeEachDatabase('importRegister', (kind) => {
       'building,unit,area_m2,owner\n7栋,1-101,88,周八\n7栋,,88,吴九\n7栋,1-103,-5,郑十\n7栋,1-104,12.345,冯一\n7栋,1-101,90,陈二\n',
     );
     const before = await db.prisma.household.count();
-    const error = await engine.operate(async (tx) => importRegister(tx, 'xingfu', await readRegister(file))).catch((e: unknown) => e);
+    const error = await engine
+      .operate(async (tx, now) => importRegister(tx, 'xingfu', await readRegister(file), now))
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'register_invalid', params: { count: 4, problems: '3:unit, 4:area_m2, 5:area_m2, 6:unit(=2)' } });
     expect(await db.prisma.household.count()).toBe(before);
     expect(await db.prisma.building.count({ where: { name: '7栋' } })).toBe(0);

@@ -1,18 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { issueClaimCodes } from '../../src/engine/modules/setup/issue-codes.js';
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { buildCommunity, createHarness, domainSnapshot, type Harness, type Person } from '../helpers/engine.js';
+import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
+import { type CommunitySetup, domainSnapshot, type Harness, type Person, useCommunity } from '../helpers/engine.js';
 
 describeEachDatabase('exactly once', (kind) => {
+  const setup = useCommunity(kind);
   let db: TestDatabase;
   let h: Harness;
-  let c: Awaited<ReturnType<typeof buildCommunity>>;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    h = createHarness(db);
-    c = await buildCommunity(h);
+  let c: CommunitySetup['c'];
+  beforeAll(() => {
+    ({ db, h, c } = setup);
   });
-  afterAll(() => db?.close());
 
   /** Sends `text` as event `eventId`, then delivers the very same event again; the second changes and sends nothing. */
   async function expectIdempotent(who: Person, chat: Parameters<Harness['say']>[1], text: string) {

@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { buildCommunity, createHarness, type Harness } from '../helpers/engine.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
+import { type CommunitySetup, type Harness, useCommunity } from '../helpers/engine.js';
 
 describeEachDatabase('the life of an issue', (kind) => {
+  const setup = useCommunity(kind);
   let db: TestDatabase;
   let h: Harness;
-  let c: Awaited<ReturnType<typeof buildCommunity>>;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    h = createHarness(db);
-    c = await buildCommunity(h);
+  let c: CommunitySetup['c'];
+  beforeAll(() => {
+    ({ db, h, c } = setup);
   });
-  afterAll(() => db?.close());
 
   const issueRow = (number: number) =>
     db.prisma.issue.findUniqueOrThrow({ where: { communityId_number: { communityId: c.community.id, number } } });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { computeRates, ratesReport } from '../../src/engine/modules/followups/rates.js';
-import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
-import { buildCommunity, createHarness, type Harness } from '../helpers/engine.js';
+import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
+import { type CommunitySetup, type Harness, useCommunity } from '../helpers/engine.js';
 
 const day = 86_400_000;
 const at = (d: number) => new Date(Date.UTC(2026, 10, 1) + d * day);
@@ -63,15 +63,13 @@ describe('computeRates (hand-computed)', () => {
 });
 
 describeEachDatabase('ratesReport', (kind) => {
+  const setup = useCommunity(kind);
   let db: TestDatabase;
   let h: Harness;
-  let c: Awaited<ReturnType<typeof buildCommunity>>;
-  beforeAll(async () => {
-    db = await openTestDatabase(kind);
-    h = createHarness(db);
-    c = await buildCommunity(h);
+  let c: CommunitySetup['c'];
+  beforeAll(() => {
+    ({ db, h, c } = setup);
   });
-  afterAll(() => db?.close());
 
   it('reads the same figures from a community run through the engine', async () => {
     const { r1, r2, r3 } = c.residents;

@@ -1,7 +1,10 @@
 // Drives the real engine on a real database through the interface adapters use: normalised inbound events,
 // parsed from the same command text and button data residents send.
+
+import { afterAll, beforeAll } from 'vitest';
 import { decodeButton, parseCommand } from '../../src/adapters/shared/parse-command.js';
 import { manualClock } from '../../src/core/clock.js';
+import type { DatabaseKind } from '../../src/db/database.js';
 import type { Action, ChatRef } from '../../src/engine/commands.js';
 import { createEngine, type DispatchResult, type Engine } from '../../src/engine/index.js';
 import { createCommunity } from '../../src/engine/modules/setup/create-community.js';
@@ -10,7 +13,7 @@ import { issueClaimCodes, issueLinkCode } from '../../src/engine/modules/setup/i
 import { addParty } from '../../src/engine/modules/setup/manage-parties.js';
 import { grantRole } from '../../src/engine/modules/setup/manage-roles.js';
 import type { EngineSettings } from '../../src/engine/settings.js';
-import type { TestDatabase } from './database.js';
+import { openTestDatabase, type TestDatabase } from './database.js';
 
 export type Person = { id: string; name: string; languageHint?: string };
 
@@ -76,13 +79,8 @@ export async function buildCommunity(h: Harness, options: { slug?: string } = {}
     ...['101', '102', '201', '202', '301', '302'].map((unit) => ({ building: '1栋', unit, area_m2: '88.50', owner: `业主${unit}` })),
     ...['101', '102', '201'].map((unit) => ({ building: '2栋', unit, area_m2: '120.00', owner: `业主2-${unit}` })),
   ];
-  await op((tx) =>
-    importRegister(
-      tx,
-      slug,
-      units.map((u, i) => ({ line: i + 2, ...u })),
-    ),
-  );
+  const rows = units.map((u, i) => ({ line: i + 2, ...u }));
+  await op((tx, now) => importRegister(tx, slug, rows, now));
   await op((tx, now) => addParty(tx, slug, { kind: 'property_manager', name: '物业' }, now));
   await op((tx, now) => addParty(tx, slug, { kind: 'department', name: '街道城管科' }, now));
   const codes = await op((tx, now) => issueClaimCodes(tx, slug, { days: 30 }, now));
@@ -187,4 +185,18 @@ export async function domainSnapshot(db: TestDatabase) {
   });
   const members = await p.member.findMany({ orderBy: { id: 'asc' }, select: { id: true, locale: true } });
   return { issues, supports, escalations, followUps, ratings, claims, roles, drafts, codesUsed, audit, reminders, chats, members };
+}
+
+export type CommunitySetup = { db: TestDatabase; h: Harness; c: Awaited<ReturnType<typeof buildCommunity>> };
+
+/** A fresh database of `kind` with one community built in it for the whole file; closed after. */
+export function useCommunity(kind: DatabaseKind): CommunitySetup {
+  const setup = {} as CommunitySetup;
+  beforeAll(async () => {
+    setup.db = await openTestDatabase(kind);
+    setup.h = createHarness(setup.db);
+    setup.c = await buildCommunity(setup.h);
+  });
+  afterAll(() => setup.db?.close());
+  return setup;
 }

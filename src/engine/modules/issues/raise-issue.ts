@@ -5,10 +5,9 @@ import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
 import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
-import { supporterHousehold } from './issue-queries.js';
 import { startingLevel } from './levels.js';
 import { findSimilar } from './similarity.js';
-import { escalateIfSupported } from './support-issue.js';
+import { escalateIfSupported, recordSupport } from './support-issue.js';
 
 export const openStatuses = ['open', 'in_progress', 'answered'] as const;
 
@@ -105,14 +104,7 @@ async function createIssue(
     },
   });
   // The raiser backs their own issue: their household counts towards the threshold like any neighbour's.
-  await ctx.tx.support.create({
-    data: {
-      issueId: issue.id,
-      memberId: ctx.member.id,
-      householdId: await supporterHousehold(ctx.tx, ctx.member.id, issue),
-      createdAt: ctx.now,
-    },
-  });
+  await recordSupport(ctx, issue);
   await audit(ctx, {
     communityId: community.id,
     actorMemberId: ctx.member.id,

@@ -22,14 +22,7 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
   await requireMember(ctx);
   const existing = await ctx.tx.support.findUnique({ where: { issueId_memberId: { issueId: issue.id, memberId: ctx.member.id } } });
   if (existing) throw new DomainError('already_supported', { number: issue.number });
-  await ctx.tx.support.create({
-    data: {
-      issueId: issue.id,
-      memberId: ctx.member.id,
-      householdId: await supporterHousehold(ctx.tx, ctx.member.id, issue),
-      createdAt: ctx.now,
-    },
-  });
+  await recordSupport(ctx, issue);
   await audit(ctx, {
     communityId: issue.communityId,
     actorMemberId: ctx.member.id,
@@ -52,4 +45,16 @@ export async function escalateIfSupported(ctx: CommandContext, issue: Issue): Pr
     await moveUp(ctx, issue, to, 'support', null, null);
   }
   return { households, needed };
+}
+
+/** A support by the actor, counted for their household in the issue's scope (if they have one there). */
+export async function recordSupport(ctx: CommandContext, issue: Issue): Promise<void> {
+  await ctx.tx.support.create({
+    data: {
+      issueId: issue.id,
+      memberId: ctx.member.id,
+      householdId: await supporterHousehold(ctx.tx, ctx.member.id, issue),
+      createdAt: ctx.now,
+    },
+  });
 }

@@ -1,6 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import { type Community, Prisma } from '../../../db/generated/client.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { supportedLocales } from '../membership/set-language.js';
 import { findCommunity, isTimeZone } from './find-community.js';
 
@@ -36,14 +36,14 @@ export async function configureCommunity(tx: Tx, slug: string, settings: Communi
     data.timezone = settings.timezone;
   }
   const updated = await tx.community.update({ where: { id: community.id }, data });
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'community.configured',
       data: JSON.parse(JSON.stringify(settings)),
-      createdAt: now,
     },
-  });
+  );
   return updated;
 }

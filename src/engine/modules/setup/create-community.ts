@@ -1,6 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import type { Community } from '../../../db/generated/client.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { defaultCategories } from '../issues/categories.js';
 import { supportedLocales } from '../membership/set-language.js';
 import { isTimeZone } from './find-community.js';
@@ -42,15 +42,15 @@ export async function createCommunity(tx: Tx, input: NewCommunity, now: Date): P
       },
     });
   }
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'community.created',
       subjectType: 'community',
       subjectId: community.id,
-      createdAt: now,
     },
-  });
+  );
   return community;
 }

@@ -1,6 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import { Prisma } from '../../../db/generated/client.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { findCommunity } from './find-community.js';
 
 export type RegisterRow = { line: number; building: string; unit: string; area_m2: string; owner: string };
@@ -22,7 +22,7 @@ export function checkRow(row: RegisterRow): string[] {
  * if any is wrong; a re-import updates owner and area of the units it names and never duplicates one (building +
  * unit is the key). Throws community_not_found, register_invalid (with the lines and columns at fault).
  */
-export async function importRegister(tx: Tx, slug: string, rows: RegisterRow[]): Promise<ImportSummary> {
+export async function importRegister(tx: Tx, slug: string, rows: RegisterRow[], now: Date): Promise<ImportSummary> {
   const community = await findCommunity(tx, slug);
   const problems = rows.flatMap(checkRow);
   const seen = new Map<string, number>();
@@ -64,6 +64,6 @@ export async function importRegister(tx: Tx, slug: string, rows: RegisterRow[]):
     }
   }
   summary.householdsCreated = (await tx.household.createMany({ data: fresh })).count;
-  await tx.auditEntry.create({ data: { communityId: community.id, actorLabel: 'cli', action: 'register.imported', data: summary } });
+  await audit({ tx, now }, { communityId: community.id, actorLabel: 'cli', action: 'register.imported', data: summary });
   return summary;
 }

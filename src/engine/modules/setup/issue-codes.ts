@@ -1,6 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import type { ChatBinding } from '../../../db/generated/client.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { generateCode, hashCode } from '../membership/codes.js';
 import { findCommunity } from './find-community.js';
 
@@ -46,14 +46,15 @@ export async function issueClaimCodes(
       createdAt: now,
     })),
   });
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'codes.claim_issued',
       data: { count: codes.length, building: options.building ?? null },
     },
-  });
+  );
   return codes.map(({ household, code }) => ({
     building: household.building.name,
     unit: household.unit,
@@ -100,13 +101,14 @@ export async function issueLinkCode(
       createdAt: now,
     },
   });
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'codes.link_issued',
       data: { binding: target.binding, buildingId, partyId },
     },
-  });
+  );
   return { code, expiresAt: expiresAt.toISOString() };
 }

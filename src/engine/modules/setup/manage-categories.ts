@@ -1,5 +1,5 @@
 import { OperatorError } from '../../../core/errors.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { supportedLocales } from '../membership/set-language.js';
 import { findCommunity } from './find-community.js';
 
@@ -37,13 +37,13 @@ export async function setCategoryKeywords(
   const keywords = [...new Set(input.keywords.map((keyword) => keyword.trim()).filter(Boolean))];
   await tx.categoryKeyword.deleteMany({ where: { categoryId: category.id, locale: input.locale } });
   await tx.categoryKeyword.createMany({ data: keywords.map((keyword) => ({ categoryId: category.id, locale: input.locale, keyword })) });
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'category.keywords_set',
       data: { code: input.code, locale: input.locale, keywords },
-      createdAt: now,
     },
-  });
+  );
 }

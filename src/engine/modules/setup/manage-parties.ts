@@ -1,6 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import type { Party, PartyKind } from '../../../db/generated/client.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { findCommunity } from './find-community.js';
 
 /**
@@ -27,16 +27,16 @@ export async function addParty(
       createdAt: now,
     },
   });
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'party.added',
       subjectType: 'party',
       subjectId: party.id,
-      createdAt: now,
     },
-  });
+  );
   return party;
 }
 

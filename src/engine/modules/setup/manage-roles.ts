@@ -1,6 +1,6 @@
 import { OperatorError } from '../../../core/errors.js';
 import type { Member, RoleKind } from '../../../db/generated/client.js';
-import type { Tx } from '../../context.js';
+import { audit, type Tx } from '../../context.js';
 import { findCommunity } from './find-community.js';
 
 export type RoleTarget = { member: string; role: RoleKind; building?: string; party?: string };
@@ -51,17 +51,17 @@ export async function grantRole(tx: Tx, slug: string, target: RoleTarget, now: D
   const key = { memberId: member.id, kind: target.role, communityId: community.id, scopeKey: scope.scopeKey };
   if (await tx.role.findUnique({ where: { memberId_kind_communityId_scopeKey: key } })) return { created: false };
   await tx.role.create({ data: { ...key, buildingId: scope.buildingId, partyId: scope.partyId, grantedAt: now } });
-  await tx.auditEntry.create({
-    data: {
+  await audit(
+    { tx, now },
+    {
       communityId: community.id,
       actorLabel: 'cli',
       action: 'role.granted',
       subjectType: 'member',
       subjectId: member.id,
       data: { role: target.role, scope: scope.scopeKey },
-      createdAt: now,
     },
-  });
+  );
   return { created: true };
 }
 
@@ -74,17 +74,17 @@ export async function revokeRole(tx: Tx, slug: string, target: RoleTarget, now: 
     where: { memberId: member.id, kind: target.role, communityId: community.id, scopeKey: scope.scopeKey },
   });
   if (count > 0) {
-    await tx.auditEntry.create({
-      data: {
+    await audit(
+      { tx, now },
+      {
         communityId: community.id,
         actorLabel: 'cli',
         action: 'role.revoked',
         subjectType: 'member',
         subjectId: member.id,
         data: { role: target.role, scope: scope.scopeKey },
-        createdAt: now,
       },
-    });
+    );
   }
   return { removed: count > 0 };
 }
