@@ -6,6 +6,7 @@ import { OperatorError } from '../core/errors.js';
 import type { ChatBinding, PartyKind, RoleKind } from '../db/generated/client.js';
 import { exportCommunity } from '../engine/modules/followups/export-community.js';
 import { type CommunitySettings, configureCommunity } from '../engine/modules/setup/configure-community.js';
+import { exportAuditLog, verifyAuditLog } from '../engine/modules/setup/audit-log.js';
 import { createCommunity } from '../engine/modules/setup/create-community.js';
 import { findCommunity } from '../engine/modules/setup/find-community.js';
 import { importRegister, type RegisterRow } from '../engine/modules/setup/import-register.js';
@@ -222,6 +223,34 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
         engine.operate((tx, now) => setCategoryKeywords(tx, slug, { code, locale, keywords: keywords.split(/[,，]/) }, now)),
       );
       print(t('operator:setup.category_set', { code, locale }));
+    });
+
+  const auditCommand = program.command('audit').description(t('operator:cli.audit'));
+  auditCommand
+    .command('verify <community>')
+    .description(t('operator:cli.audit_verify'))
+    .action(async (slug: string) => {
+      const check = await withEngine((engine) => engine.operate((tx) => verifyAuditLog(tx, slug)));
+      if (check.broken) {
+        process.stderr.write(`yishi: ${t('operator:setup.audit_broken', { id: check.broken.id, reason: check.broken.reason, entries: check.entries })}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      print(t('operator:setup.audit_intact', { entries: check.entries, head: check.head ?? '-' }));
+    });
+  auditCommand
+    .command('export <community>')
+    .description(t('operator:cli.audit_export'))
+    .option('--out <file>', 'file to write (default: standard output)')
+    .action(async (slug: string, options: { out?: string }) => {
+      const data = await withEngine((engine) => engine.operate((tx, now) => exportAuditLog(tx, slug, now)));
+      const json = `${JSON.stringify(data, null, 2)}\n`;
+      if (!options.out) {
+        process.stdout.write(json);
+        return;
+      }
+      await writeFile(options.out, json);
+      print(t('operator:setup.audit_exported', { entries: data.entries.length, file: options.out, head: data.verification.head ?? '-' }));
     });
 
   program

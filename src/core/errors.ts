@@ -101,6 +101,23 @@ export const domainErrorCodes = [
   'draft_not_found',
   'forget_needs_confirmation',
   'reason_required',
+  'poll_not_found',
+  'poll_closed',
+  'poll_question_empty',
+  'poll_too_few_options',
+  'poll_too_many_options',
+  'poll_option_too_long',
+  'poll_hours_invalid',
+  'poll_quorum_invalid',
+  'poll_role_required',
+  'poll_option_invalid',
+  'not_a_voter',
+  'poll_creator_only',
+  'not_owners_vote',
+  'turnout_role_required',
+  'household_not_found',
+  'household_ambiguous',
+  'voted_in_chat',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

@@ -37,6 +37,13 @@ export const commandNames = [
   'hide',
   'mydata',
   'forgetme',
+  'poll',
+  'ownersvote',
+  'results',
+  'close',
+  'remind',
+  'turnout',
+  'paperballot',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -60,6 +67,14 @@ export type Action =
   | { type: 'issue.rate'; number: number; score: number }
   | { type: 'issue.reopen'; number: number }
   | { type: 'issue.hide'; number: number; reason: string }
+  | { type: 'poll.create'; question: string; options: string[]; hours?: number; multi: boolean; secret: boolean; quorumPercent?: number }
+  | { type: 'poll.create_owners_vote'; matterClass: 'ordinary' | 'major'; question: string; hours?: number }
+  | { type: 'poll.vote'; number: number; position: number }
+  | { type: 'poll.results'; number: number }
+  | { type: 'poll.close'; number: number }
+  | { type: 'poll.remind'; number: number }
+  | { type: 'poll.turnout'; number: number }
+  | { type: 'poll.paper_ballot'; number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string }
   | { type: 'member.export_data' }
   | { type: 'member.forget'; confirmed: boolean }
   /** The text started with a slash the adapter does not know. */
@@ -80,4 +95,4 @@ export type EngineCommand = {
 };
 
 /** Wake-ups from the scheduler (no member behind them). */
-export type SystemCommand = { type: 'issue.close_rating'; issueId: number; round: number };
+export type SystemCommand = { type: 'issue.close_rating'; issueId: number; round: number } | { type: 'poll.close_due'; pollId: number };

@@ -3,6 +3,7 @@ import type { Chat, Community, Member, Prisma } from '../db/generated/client.js'
 import type { EngineCommand } from './commands.js';
 import type { Button, Notice, NoticeBody } from './notices.js';
 import type { EngineSettings } from './settings.js';
+import { type AuditContent, entryHash } from './audit-chain.js';
 
 export type Tx = Prisma.TransactionClient;
 
@@ -27,6 +28,8 @@ export type CommandContext = EffectContext & {
   community: Community | null;
   /** The language to answer the actor in. */
   locale: string;
+  /** Set by a secret vote: the inbox keeps no copy of the tap that could name the voter. */
+  redactInbox?: boolean;
 };
 
 /** Answers the actor in the chat the command came from, threaded to their message. */
@@ -62,7 +65,11 @@ export function checkText(ctx: CommandContext, text: string, emptyCode: DomainEr
   return trimmed;
 }
 
-/** Appends to the audit log. Hash-chaining the entries comes with the owners' votes. */
+/**
+ * Appends to the audit log, chained per community: each entry carries the hash of the one before it, so an edit
+ * or a deletion shows (`yishi audit verify`). A transaction-scoped advisory lock per community keeps concurrent
+ * appends in one line instead of forking the chain.
+ */
 export async function audit(
   ctx: Pick<EffectContext, 'tx' | 'now'>,
   entry: {
@@ -75,7 +82,26 @@ export async function audit(
     data?: Prisma.InputJsonValue;
   },
 ): Promise<void> {
-  await ctx.tx.auditEntry.create({ data: { ...entry, data: entry.data ?? {}, createdAt: ctx.now } });
+  const communityId = entry.communityId;
+  await ctx.tx.$executeRaw`SELECT pg_advisory_xact_lock(${auditLockSpace}::int, ${communityId ?? 0}::int)`;
+  const last = await ctx.tx.auditEntry.findFirst({ where: { communityId }, orderBy: { id: 'desc' }, select: { hash: true } });
+  const content: AuditContent = {
+    communityId,
+    actorMemberId: entry.actorMemberId ?? null,
+    actorLabel: entry.actorLabel ?? null,
+    action: entry.action,
+    subjectType: entry.subjectType ?? null,
+    subjectId: entry.subjectId ?? null,
+    data: JSON.parse(JSON.stringify(entry.data ?? {})) as Prisma.JsonValue,
+    createdAt: ctx.now,
+  };
+  const prevHash = last?.hash ?? null;
+  await ctx.tx.auditEntry.create({
+    data: { ...content, data: content.data as Prisma.InputJsonValue, prevHash, hash: entryHash(prevHash, content) },
+  });
 }
+
+/** First key of pg_advisory_xact_lock(int, int) for audit chains; the second is the community. */
+const auditLockSpace = 4_417_001;
 
 export type { Chat, Community, Member };

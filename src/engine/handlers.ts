@@ -19,6 +19,9 @@ import { linkChat } from './modules/membership/link-chat.js';
 import { setLanguage } from './modules/membership/set-language.js';
 import { showHelp } from './modules/membership/show-help.js';
 import { start } from './modules/membership/start.js';
+import { castVote, recordPaperBallot } from './modules/polls/cast-vote.js';
+import { createOwnersVote, createPoll } from './modules/polls/create-poll.js';
+import { closePoll, listTurnout, remindVoters, showResults } from './modules/polls/poll-commands.js';
 
 type Handler<T extends ActionType> = (ctx: CommandContext, action: Extract<Action, { type: T }>) => Promise<void>;
 
@@ -44,6 +47,14 @@ export const handlers: { [T in ActionType]: Handler<T> } = {
   'issue.rate': rateIssue,
   'issue.reopen': reopenIssue,
   'issue.hide': hideIssue,
+  'poll.create': createPoll,
+  'poll.create_owners_vote': createOwnersVote,
+  'poll.vote': castVote,
+  'poll.results': showResults,
+  'poll.close': closePoll,
+  'poll.remind': remindVoters,
+  'poll.turnout': listTurnout,
+  'poll.paper_ballot': recordPaperBallot,
   'command.unknown': async (_ctx, action) => {
     throw new DomainError('unknown_command', { name: action.name });
   },

@@ -7,6 +7,7 @@ import type { CommandContext, EffectContext, Tx } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { handlers } from './handlers.js';
 import { decideOutcome } from './modules/followups/rate-issue.js';
+import { closeDuePoll } from './modules/polls/poll-commands.js';
 import { communitiesOf } from './modules/membership/permissions.js';
 import { parseLocale } from './modules/membership/set-language.js';
 import type { Notice } from './notices.js';
@@ -103,10 +104,18 @@ export function createEngine(deps: EngineDeps) {
   async function runSystem(command: SystemCommand): Promise<Notice[]> {
     const now = clock.now();
     return deps.db.$transaction(async (tx) => {
-      const issue = await tx.issue.findUnique({ where: { id: command.issueId }, include: { community: true } });
-      if (!issue || issue.round !== command.round) return [];
-      const ctx: EffectContext = { tx, now, settings, community: issue.community, notices: [] };
-      await decideOutcome(ctx, issue);
+      const ctx: EffectContext = { tx, now, settings, community: null, notices: [] };
+      if (command.type === 'poll.close_due') {
+        const poll = await tx.poll.findUnique({ where: { id: command.pollId }, include: { community: true } });
+        if (!poll) return [];
+        ctx.community = poll.community;
+        await closeDuePoll(ctx, poll.id);
+      } else {
+        const issue = await tx.issue.findUnique({ where: { id: command.issueId }, include: { community: true } });
+        if (!issue || issue.round !== command.round) return [];
+        ctx.community = issue.community;
+        await decideOutcome(ctx, issue);
+      }
       await writeNotices(tx, ctx.notices);
       return ctx.notices;
     }, transactionOptions);
@@ -136,7 +145,7 @@ async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: D
   await writeNotices(ctx.tx, ctx.notices);
   await ctx.tx.inboxEvent.update({
     where: { platform_eventId: { platform: ctx.command.actor.platform, eventId: ctx.command.eventId } },
-    data: { state: 'done', processedAt: ctx.now, lastError: null },
+    data: { state: 'done', processedAt: ctx.now, lastError: null, ...(ctx.redactInbox ? { payload: { redacted: 'secret ballot' } } : {}) },
   });
   return { status, notices: ctx.notices, ...(error ? { error } : {}) };
 }

@@ -6,7 +6,8 @@ export type Button =
   | { kind: 'support'; number: number }
   | { kind: 'rate'; number: number; score: number }
   | { kind: 'raise_draft'; draftId: number }
-  | { kind: 'forget_confirm' };
+  | { kind: 'forget_confirm' }
+  | { kind: 'vote'; number: number; position: number; label: string };
 
 export type Level = 'building' | 'resident_group' | 'representatives' | 'joint_meeting';
 export type Scope = { building: string | null };
@@ -43,6 +44,14 @@ export type NoticeBody =
   | { type: 'issue.hidden'; params: { number: number; reason: string } }
   /** `command` names the command whose usage to show, for the usage error. */
   | { type: 'command.refused'; params: Record<string, string | number> & { code: DomainErrorCode } }
+  | { type: 'poll.opened'; params: PollHeader }
+  | { type: 'poll.vote_recorded'; params: { number: number; question: string; choices: string[]; households: string[]; secret: boolean } }
+  | { type: 'poll.results'; params: PollResults }
+  | { type: 'poll.closed'; params: PollResults }
+  | { type: 'poll.reminder'; params: { number: number; question: string; closesAt: string; notVoted: string[] | null; notVotedCount: number } }
+  | { type: 'poll.turnout_listed'; params: { number: number; buildings: Array<{ building: string; units: string[] }> } }
+  | { type: 'poll.turnout_progress'; params: { number: number; percentOfQuorum: number; gap: { households: number; area: string } } }
+  | { type: 'poll.paper_recorded'; params: { number: number; building: string; unit: string; choice: string; replaced: boolean } }
   | { type: 'command.failed'; params: Record<string, never> };
 
 export type NoticeType = NoticeBody['type'];
@@ -82,3 +91,38 @@ export type MemberData = {
   ratings: number;
   ballots: number;
 };
+
+export type PollHeader = {
+  number: number;
+  question: string;
+  kind: 'ordinary' | 'owners_vote';
+  matterClass: 'ordinary' | 'major' | null;
+  options: string[];
+  closesAt: string;
+  multi: boolean;
+  secret: boolean;
+  quorumPercent: number | null;
+  scope: Scope;
+};
+
+/** Areas are decimal strings of m² ("1234.50"); shares are exact fractions. */
+export type OwnersResults = {
+  total: { households: number; area: string };
+  participating: { households: number; area: string };
+  byChoice: Record<'yes' | 'no' | 'abstain', { households: number; area: string }>;
+  quorum: { area: boolean; households: boolean; met: boolean };
+  gap: { households: number; area: string };
+  approval: { area: boolean; households: boolean };
+  verdict: 'passed' | 'rejected' | 'no_quorum';
+  paperBallots: number;
+  buildings: Array<{ name: string; total: number; voted: number; notVotedHouseholds: number; notVotedArea: string }>;
+};
+
+export type OrdinaryResults = {
+  counts: Array<{ label: string; votes: number; share: Rate }>;
+  voters: number;
+  eligible: number;
+  quorumMet: boolean | null;
+};
+
+export type PollResults = PollHeader & { closed: boolean; ordinary: OrdinaryResults | null; owners: OwnersResults | null };

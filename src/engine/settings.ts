@@ -11,6 +11,8 @@ export type EngineSettings = {
   duplicateSimilarity: number;
   /** Longest follow-up deadline /assign accepts. */
   maxFollowUpDays: number;
+  /** Key of secret ballots' voter keys (BALLOT_SECRET); unset, the installation's own key in the database is used. */
+  ballotSecret?: string;
 };
 
 export const defaultSettings: EngineSettings = {

@@ -31,6 +31,29 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
   const afterNumber = rest.replace(/^\S+\s*/, '');
 
   switch (name) {
+    case 'poll':
+      return parsePoll(rest, malformed);
+    case 'ownersvote': {
+      const { text, flags } = takeFlags(rest);
+      const matterClass = matterClasses[(text.split(/\s+/)[0] ?? '').toLowerCase()];
+      const question = text.replace(/^\S+\s*/, '');
+      const hours = flags.get('hours');
+      if (!matterClass || !question || (hours !== undefined && !/^\d+$/.test(hours))) return malformed;
+      return { type: 'poll.create_owners_vote', matterClass, question, ...(hours ? { hours: Number(hours) } : {}) };
+    }
+    case 'results':
+      return number ? { type: 'poll.results', number } : malformed;
+    case 'close':
+      return number ? { type: 'poll.close', number } : malformed;
+    case 'remind':
+      return number ? { type: 'poll.remind', number } : malformed;
+    case 'turnout':
+      return number ? { type: 'poll.turnout', number } : malformed;
+    case 'paperballot': {
+      const choice = ownersChoiceWords[(args[2] ?? '').toLowerCase()];
+      const note = args.slice(3).join(' ');
+      return number && args[1] && choice ? { type: 'poll.paper_ballot', number, unit: args[1], choice, ...(note ? { note } : {}) } : malformed;
+    }
     case 'start':
       return { type: 'member.start' };
     case 'help':
@@ -79,6 +102,42 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
   }
 }
 
+const matterClasses: Record<string, 'ordinary' | 'major'> = { ordinary: 'ordinary', major: 'major', 一般: 'ordinary', 重大: 'major' };
+const ownersChoiceWords: Record<string, 'yes' | 'no' | 'abstain'> = { yes: 'yes', no: 'no', abstain: 'abstain', 同意: 'yes', 反对: 'no', 弃权: 'abstain' };
+
+/** Splits `--name value` and `--flag` options off the text, wherever they stand. */
+function takeFlags(text: string): { text: string; flags: Map<string, string> } {
+  const flags = new Map<string, string>();
+  const rest = text.replace(/(?:^|\s)--(hours|quorum|multi|secret)(?:\s+(?!--)([^\s|]+))?/g, (_all, flag: string, value?: string) => {
+    const takesValue = flag === 'hours' || flag === 'quorum';
+    flags.set(flag, takesValue ? (value ?? '') : '');
+    return takesValue || value === undefined ? ' ' : ` ${value}`;
+  });
+  return { text: rest.trim(), flags };
+}
+
+/**
+ * `/poll <question> | <option> | <option> [...] [--hours N] [--multi] [--secret] [--quorum N%]`. The engine checks
+ * the question and the options (how many, how long) so that it can say exactly what is wrong; here only the shape.
+ */
+function parsePoll(rest: string, malformed: Action): Action {
+  const { text, flags } = takeFlags(rest);
+  const [question = '', ...options] = text.split(/[|｜]/).map((part) => part.trim());
+  const hours = flags.get('hours');
+  const quorum = flags.get('quorum');
+  if (hours !== undefined && !/^\d{1,5}$/.test(hours)) return malformed;
+  if (quorum !== undefined && !/^\d{1,3}%?$/.test(quorum)) return malformed;
+  return {
+    type: 'poll.create',
+    question,
+    options: options.filter((option) => option.length > 0),
+    multi: flags.has('multi'),
+    secret: flags.has('secret'),
+    ...(hours !== undefined ? { hours: Number(hours) } : {}),
+    ...(quorum !== undefined ? { quorumPercent: Number(quorum.replace('%', '')) } : {}),
+  };
+}
+
 /** Compact button data (Telegram allows 64 bytes): "s:12", "r:12:5", "d:7", "f". */
 export function encodeButton(button: Button): string {
   switch (button.kind) {
@@ -90,6 +149,8 @@ export function encodeButton(button: Button): string {
       return `d:${button.draftId}`;
     case 'forget_confirm':
       return 'f';
+    case 'vote':
+      return `v:${button.number}:${button.position}`;
   }
 }
 
@@ -99,6 +160,8 @@ export function decodeButton(data: string): Action | null {
   if (support) return { type: 'issue.support', number: Number(support[1]) };
   const rate = /^r:([1-9]\d{0,8}):([1-5])$/.exec(data);
   if (rate) return { type: 'issue.rate', number: Number(rate[1]), score: Number(rate[2]) };
+  const vote = /^v:([1-9]\d{0,8}):(\d)$/.exec(data);
+  if (vote) return { type: 'poll.vote', number: Number(vote[1]), position: Number(vote[2]) };
   const draft = /^d:([1-9]\d{0,8})$/.exec(data);
   if (draft) return { type: 'issue.raise_draft', draftId: Number(draft[1]) };
   return data === 'f' ? { type: 'member.forget', confirmed: true } : null;

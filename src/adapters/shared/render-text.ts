@@ -1,6 +1,6 @@
 import type { DomainErrorCode } from '../../core/errors.js';
 import type { CommandName } from '../../engine/commands.js';
-import type { Button, IssueSummary, Level, NoticeBody } from '../../engine/notices.js';
+import type { Button, IssueSummary, Level, NoticeBody, PollResults } from '../../engine/notices.js';
 import type { TFunction } from '../../i18n/index.js';
 import { encodeButton } from './parse-command.js';
 
@@ -45,6 +45,23 @@ export const errorKeys: Record<DomainErrorCode, string> = {
   draft_not_found: 'errors:draft_not_found',
   forget_needs_confirmation: 'errors:forget_needs_confirmation',
   reason_required: 'errors:reason_required',
+  poll_not_found: 'errors:poll_not_found',
+  poll_closed: 'errors:poll_closed',
+  poll_question_empty: 'errors:poll_question_empty',
+  poll_too_few_options: 'errors:poll_too_few_options',
+  poll_too_many_options: 'errors:poll_too_many_options',
+  poll_option_too_long: 'errors:poll_option_too_long',
+  poll_hours_invalid: 'errors:poll_hours_invalid',
+  poll_quorum_invalid: 'errors:poll_quorum_invalid',
+  poll_role_required: 'errors:poll_role_required',
+  poll_option_invalid: 'errors:poll_option_invalid',
+  not_a_voter: 'errors:not_a_voter',
+  poll_creator_only: 'errors:poll_creator_only',
+  not_owners_vote: 'errors:not_owners_vote',
+  turnout_role_required: 'errors:turnout_role_required',
+  household_not_found: 'errors:household_not_found',
+  household_ambiguous: 'errors:household_ambiguous',
+  voted_in_chat: 'errors:voted_in_chat',
 };
 
 export const usageKeys: Record<CommandName, string> = {
@@ -67,6 +84,13 @@ export const usageKeys: Record<CommandName, string> = {
   hide: 'commands:hide.usage',
   mydata: 'commands:mydata.usage',
   forgetme: 'commands:forgetme.usage',
+  poll: 'commands:poll.usage',
+  ownersvote: 'commands:ownersvote.usage',
+  results: 'commands:results.usage',
+  close: 'commands:close.usage',
+  remind: 'commands:remind.usage',
+  turnout: 'commands:turnout.usage',
+  paperballot: 'commands:paperballot.usage',
 };
 
 export const summaryKeys: Record<CommandName, string> = {
@@ -89,6 +113,13 @@ export const summaryKeys: Record<CommandName, string> = {
   hide: 'commands:hide.summary',
   mydata: 'commands:mydata.summary',
   forgetme: 'commands:forgetme.summary',
+  poll: 'commands:poll.summary',
+  ownersvote: 'commands:ownersvote.summary',
+  results: 'commands:results.summary',
+  close: 'commands:close.summary',
+  remind: 'commands:remind.summary',
+  turnout: 'commands:turnout.summary',
+  paperballot: 'commands:paperballot.summary',
 };
 
 const labelKeys: Record<string, string> = {
@@ -128,6 +159,13 @@ const labelKeys: Record<string, string> = {
   elderly_services: 'labels:category.elderly_services',
   neighbourhood: 'labels:category.neighbourhood',
   other: 'labels:category.other',
+  yes: 'labels:choice.yes',
+  no: 'labels:choice.no',
+  abstain: 'labels:choice.abstain',
+  passed: 'labels:verdict.passed',
+  rejected: 'labels:verdict.rejected',
+  no_quorum: 'labels:verdict.no_quorum',
+  major: 'labels:matter.major',
   'zh-CN': 'labels:locale.zh-CN',
   en: 'labels:locale.en',
 };
@@ -150,7 +188,81 @@ function buttonLabel(t: TFunction, button: Button): string {
       return t('labels:button.raise_draft');
     case 'forget_confirm':
       return t('labels:button.forget_confirm');
+    case 'vote':
+      return choiceLabel(t, button.label);
   }
+}
+
+/** Owners' votes store yes/no/abstain as codes, shown in the reader's language; other options as typed. */
+function choiceLabel(t: TFunction, option: string): string {
+  return option === 'yes' || option === 'no' || option === 'abstain' ? label(t, option) : option;
+}
+
+/** An exact fraction as a percentage with one decimal, rounded half up: 2/3 → "66.7%". */
+export function percent(share: { numerator: number; denominator: number }): string {
+  if (share.denominator === 0) return '-';
+  const tenths = Math.floor((share.numerator * 2000 + share.denominator) / (2 * share.denominator));
+  return `${Math.floor(tenths / 10)}.${tenths % 10}%`;
+}
+
+/** Area shares come as decimal strings of m²; compared in hundredths, exactly. */
+function areaShare(part: string, whole: string): string {
+  const hundredths = (value: string) => {
+    const [whole = '0', fraction = ''] = value.split('.');
+    return Number(whole) * 100 + Number(fraction.padEnd(2, '0').slice(0, 2));
+  };
+  return percent({ numerator: hundredths(part), denominator: hundredths(whole) });
+}
+
+function yesNo(t: TFunction, value: boolean): string {
+  return t(value ? 'labels:met' : 'labels:not_met');
+}
+
+function renderPoll(t: TFunction, poll: PollResults, timeZone: string, heading: string): string {
+  const lines = [heading];
+  if (poll.ordinary) {
+    const o = poll.ordinary;
+    for (const count of o.counts) lines.push(t('notices:poll.option_line', { option: count.label, votes: count.votes, share: percent(count.share) }));
+    lines.push(t('notices:poll.turnout_line', { voters: o.voters, eligible: o.eligible, share: percent({ numerator: o.voters, denominator: o.eligible }) }));
+    if (o.quorumMet !== null) lines.push(t('notices:poll.quorum_line', { quorum: poll.quorumPercent ?? 0, met: yesNo(t, o.quorumMet) }));
+  }
+  if (poll.owners) {
+    const w = poll.owners;
+    lines.push(
+      t('notices:poll.owners_participation', {
+        households: w.participating.households,
+        totalHouseholds: w.total.households,
+        householdShare: percent({ numerator: w.participating.households, denominator: w.total.households }),
+        area: w.participating.area,
+        totalArea: w.total.area,
+        areaShare: areaShare(w.participating.area, w.total.area),
+      }),
+      t('notices:poll.owners_quorum', { met: yesNo(t, w.quorum.met), area: yesNo(t, w.quorum.area), households: yesNo(t, w.quorum.households) }),
+    );
+    for (const choice of ['yes', 'no', 'abstain'] as const) {
+      const part = w.byChoice[choice];
+      lines.push(
+        t('notices:poll.owners_choice_line', {
+          choice: label(t, choice),
+          households: part.households,
+          householdShare: percent({ numerator: part.households, denominator: w.participating.households }),
+          area: part.area,
+          areaShare: areaShare(part.area, w.participating.area),
+        }),
+      );
+    }
+    lines.push(t(poll.matterClass === 'major' ? 'notices:poll.owners_threshold_major' : 'notices:poll.owners_threshold_ordinary'));
+    if (w.paperBallots > 0) lines.push(t('notices:poll.owners_paper', { count: w.paperBallots }));
+    if (!w.quorum.met) {
+      lines.push(t('notices:poll.owners_gap', { households: w.gap.households, area: w.gap.area }));
+      for (const b of w.buildings) {
+        if (b.notVotedHouseholds > 0) lines.push(t('notices:poll.owners_building_line', { building: b.name, voted: b.voted, total: b.total, households: b.notVotedHouseholds, area: b.notVotedArea }));
+      }
+    }
+    lines.push(t(poll.closed ? 'notices:poll.owners_verdict' : 'notices:poll.owners_verdict_so_far', { verdict: label(t, w.verdict) }));
+  }
+  if (!poll.closed) lines.push(t('notices:poll.closes', { closesAt: date(t, poll.closesAt, timeZone) }));
+  return lines.join('\n');
 }
 
 function date(t: TFunction, iso: string, timeZone: string): string {
@@ -333,6 +445,51 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
       if (typeof params.role === 'string') extra.role = label(t, params.role);
       return t(errorKeys[code], extra);
     }
+    case 'poll.opened': {
+      const p = notice.params;
+      const kind = p.kind === 'owners_vote' ? t(p.matterClass === 'major' ? 'notices:poll.owners_major' : 'notices:poll.owners_ordinary') : '';
+      return [
+        t(p.kind === 'owners_vote' ? 'notices:poll.opened_owners' : 'notices:poll.opened', { number: p.number, question: p.question, scope: scopeOf(t, p.scope.building), kind }),
+        ...(p.kind === 'ordinary' ? p.options.map((option, index) => `${index + 1}. ${option}`) : []),
+        ...(p.multi ? [t('notices:poll.multi')] : []),
+        ...(p.secret ? [t('notices:poll.secret')] : []),
+        ...(p.quorumPercent ? [t('notices:poll.quorum', { quorum: p.quorumPercent })] : []),
+        t('notices:poll.closes', { closesAt: date(t, p.closesAt, timeZone) }),
+      ].join('\n');
+    }
+    case 'poll.vote_recorded': {
+      const p = notice.params;
+      const choices = p.choices.map((choice) => choiceLabel(t, choice)).join(t('labels:list_separator'));
+      return p.choices.length === 0
+        ? t('notices:poll.vote_withdrawn', { number: p.number })
+        : p.households.length > 0
+          ? t('notices:poll.vote_recorded_household', { number: p.number, choices, households: p.households.join(t('labels:list_separator')) })
+          : t('notices:poll.vote_recorded', { number: p.number, choices });
+    }
+    case 'poll.results':
+      return renderPoll(t, notice.params, timeZone, t(notice.params.closed ? 'notices:poll.results_final' : 'notices:poll.results_live', { number: notice.params.number, question: notice.params.question }));
+    case 'poll.closed':
+      return renderPoll(t, notice.params, timeZone, t('notices:poll.closed', { number: notice.params.number, question: notice.params.question }));
+    case 'poll.reminder': {
+      const p = notice.params;
+      return [
+        t('notices:poll.reminder', { number: p.number, question: p.question, closesAt: date(t, p.closesAt, timeZone), count: p.notVotedCount }),
+        ...(p.notVoted && p.notVoted.length > 0 ? [t('notices:poll.reminder_names', { names: p.notVoted.join(t('labels:list_separator')) })] : []),
+      ].join('\n');
+    }
+    case 'poll.turnout_listed':
+      return notice.params.buildings.length === 0
+        ? t('notices:poll.turnout_all_voted', { number: notice.params.number })
+        : [
+            t('notices:poll.turnout_listed', { number: notice.params.number }),
+            ...notice.params.buildings.map((b) => t('notices:poll.turnout_building', { building: b.building, count: b.units.length, units: b.units.join(t('labels:list_separator')) })),
+          ].join('\n');
+    case 'poll.turnout_progress':
+      return notice.params.percentOfQuorum >= 100
+        ? t('notices:poll.quorum_reached', { number: notice.params.number })
+        : t('notices:poll.turnout_progress', { number: notice.params.number, percent: notice.params.percentOfQuorum, households: notice.params.gap.households, area: notice.params.gap.area });
+    case 'poll.paper_recorded':
+      return t(notice.params.replaced ? 'notices:poll.paper_replaced' : 'notices:poll.paper_recorded', { ...notice.params, choice: label(t, notice.params.choice) });
     case 'command.failed':
       return t('notices:command.failed');
   }

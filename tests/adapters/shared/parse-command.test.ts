@@ -60,6 +60,63 @@ describe('parseCommand', () => {
       ['/forgetme 是', { type: 'member.forget', confirmed: true }],
       ['/forgetme maybe', { type: 'member.forget', confirmed: false }],
       ['  /support 3  ', { type: 'issue.support', number: 3 }],
+      [
+        '/poll 楼道要不要粉刷？| 要 | 不要',
+        { type: 'poll.create', question: '楼道要不要粉刷？', options: ['要', '不要'], multi: false, secret: false },
+      ],
+      [
+        '/poll Paint? | Yes | No --hours 48 --multi --secret --quorum 60%',
+        { type: 'poll.create', question: 'Paint?', options: ['Yes', 'No'], hours: 48, multi: true, secret: true, quorumPercent: 60 },
+      ],
+      [
+        '/poll --secret Paint the stairwell? | Yes | No | Later --hours 24',
+        { type: 'poll.create', question: 'Paint the stairwell?', options: ['Yes', 'No', 'Later'], hours: 24, multi: false, secret: true },
+      ],
+      [
+        '/poll 哪天开会？ --multi | 周六 --quorum 50 | 周日',
+        { type: 'poll.create', question: '哪天开会？', options: ['周六', '周日'], multi: true, secret: false, quorumPercent: 50 },
+      ],
+      [
+        '/poll 楼道要不要粉刷？｜要｜不要',
+        { type: 'poll.create', question: '楼道要不要粉刷？', options: ['要', '不要'], multi: false, secret: false },
+      ],
+      [
+        '/poll 要不要装充电桩？ | 要 ｜ 不要',
+        { type: 'poll.create', question: '要不要装充电桩？', options: ['要', '不要'], multi: false, secret: false },
+      ],
+      ['/poll 只有问题', { type: 'poll.create', question: '只有问题', options: [], multi: false, secret: false }],
+      ['/poll Q | A | | B', { type: 'poll.create', question: 'Q', options: ['A', 'B'], multi: false, secret: false }],
+      [
+        '/ownersvote major 使用维修资金更换电梯',
+        { type: 'poll.create_owners_vote', matterClass: 'major', question: '使用维修资金更换电梯' },
+      ],
+      [
+        '/ownersvote 重大 使用维修资金更换电梯',
+        { type: 'poll.create_owners_vote', matterClass: 'major', question: '使用维修资金更换电梯' },
+      ],
+      ['/ownersvote MAJOR Replace the lifts', { type: 'poll.create_owners_vote', matterClass: 'major', question: 'Replace the lifts' }],
+      [
+        '/ownersvote ordinary 续聘物业 --hours 240',
+        { type: 'poll.create_owners_vote', matterClass: 'ordinary', question: '续聘物业', hours: 240 },
+      ],
+      [
+        '/ownersvote 一般 --hours 168 续聘物业公司',
+        { type: 'poll.create_owners_vote', matterClass: 'ordinary', question: '续聘物业公司', hours: 168 },
+      ],
+      ['/results 3', { type: 'poll.results', number: 3 }],
+      ['/results #3', { type: 'poll.results', number: 3 }],
+      ['/close 3', { type: 'poll.close', number: 3 }],
+      ['/remind 3', { type: 'poll.remind', number: 3 }],
+      ['/turnout 3', { type: 'poll.turnout', number: 3 }],
+      ['/paperballot 2 1-101 yes 老人委托', { type: 'poll.paper_ballot', number: 2, unit: '1-101', choice: 'yes', note: '老人委托' }],
+      ['/paperballot 2 3栋/1-101 同意', { type: 'poll.paper_ballot', number: 2, unit: '3栋/1-101', choice: 'yes' }],
+      ['/paperballot #2 1-102 反对', { type: 'poll.paper_ballot', number: 2, unit: '1-102', choice: 'no' }],
+      ['/paperballot 2 1-103 弃权', { type: 'poll.paper_ballot', number: 2, unit: '1-103', choice: 'abstain' }],
+      [
+        '/paperballot 2 1-104 NO proxy for my mother',
+        { type: 'poll.paper_ballot', number: 2, unit: '1-104', choice: 'no', note: 'proxy for my mother' },
+      ],
+      ['/paperballot 2 1-105 abstain', { type: 'poll.paper_ballot', number: 2, unit: '1-105', choice: 'abstain' }],
     ];
 
     it.each(valid)('parses %j', (text, action) => {
@@ -112,6 +169,30 @@ describe('parseCommand', () => {
       ['/issue', 'issue'],
       ['/issue   ', 'issue'],
       ['/issue \n \t ', 'issue'],
+      ['/poll Q | A | B --hours abc', 'poll'],
+      ['/poll Q | A | B --hours', 'poll'],
+      ['/poll Q | A | B --hours -5', 'poll'],
+      ['/poll Q | A | B --quorum abc', 'poll'],
+      ['/poll Q | A | B --quorum 60%%', 'poll'],
+      ['/ownersvote huge x', 'ownersvote'],
+      ['/ownersvote major', 'ownersvote'],
+      ['/ownersvote major --hours 240', 'ownersvote'],
+      ['/ownersvote', 'ownersvote'],
+      ['/ownersvote 使用维修资金更换电梯', 'ownersvote'],
+      ['/ownersvote major x --hours abc', 'ownersvote'],
+      ['/paperballot 2 1-101 maybe', 'paperballot'],
+      ['/paperballot 2 1-101', 'paperballot'],
+      ['/paperballot 2', 'paperballot'],
+      ['/paperballot', 'paperballot'],
+      ['/paperballot x 1-101 yes', 'paperballot'],
+      ['/results', 'results'],
+      ['/results x', 'results'],
+      ['/results 0', 'results'],
+      ['/close', 'close'],
+      ['/close abc', 'close'],
+      ['/remind', 'remind'],
+      ['/turnout', 'turnout'],
+      ['/turnout #', 'turnout'],
     ];
 
     it.each(malformed)('%j is a malformed %s', (text, command) => {
@@ -173,8 +254,46 @@ describe('parseCommand', () => {
       ['/Support #3', { type: 'issue.support', number: 3 }],
       ['/ISSUES', { type: 'issue.list' }],
       ['/ForgetMe confirm', { type: 'member.forget', confirmed: true }],
+      ['/OwnersVote Major x', { type: 'poll.create_owners_vote', matterClass: 'major', question: 'x' }],
+      ['/PaperBallot 2 1-101 Abstain', { type: 'poll.paper_ballot', number: 2, unit: '1-101', choice: 'abstain' }],
     ])('parses %j', (text, action) => {
       expect(parseCommand(text)).toEqual(action);
+    });
+  });
+});
+
+describe('parseCommand for polls', () => {
+  it('keeps the word after a flag that takes no value', () => {
+    expect(parseCommand('/poll --multi Paint? | Yes | No')).toEqual({
+      type: 'poll.create',
+      question: 'Paint?',
+      options: ['Yes', 'No'],
+      multi: true,
+      secret: false,
+    });
+  });
+
+  it('leaves the option count to the engine', () => {
+    const options = Array.from({ length: 12 }, (_, index) => `选项${index + 1}`);
+    expect(parseCommand(`/poll 选哪个？ | ${options.join(' | ')}`)).toMatchObject({ type: 'poll.create', options });
+    expect(parseCommand('/poll | A | B')).toMatchObject({ type: 'poll.create', question: '', options: ['A', 'B'] });
+  });
+
+  it('parses a poll addressed to this bot', () => {
+    expect(parseCommand('/poll@yishi_bot Q | A | B --secret', bot)).toEqual({
+      type: 'poll.create',
+      question: 'Q',
+      options: ['A', 'B'],
+      multi: false,
+      secret: true,
+    });
+    expect(parseCommand('/poll@other_bot Q | A | B', bot)).toBeNull();
+  });
+
+  it('keeps a multi-line question with its options', () => {
+    expect(parseCommand('/poll 周末要不要\n一起打扫楼道？ | 要 | 不要')).toMatchObject({
+      question: '周末要不要\n一起打扫楼道？',
+      options: ['要', '不要'],
     });
   });
 });
@@ -187,6 +306,9 @@ describe('encodeButton and decodeButton', () => {
       [{ kind: 'rate', number: 3, score: 1 }, 'r:3:1', { type: 'issue.rate', number: 3, score: 1 }],
       [{ kind: 'raise_draft', draftId: 7 }, 'd:7', { type: 'issue.raise_draft', draftId: 7 }],
       [{ kind: 'forget_confirm' }, 'f', { type: 'member.forget', confirmed: true }],
+      [{ kind: 'vote', number: 4, position: 2, label: '不要' }, 'v:4:2', { type: 'poll.vote', number: 4, position: 2 }],
+      [{ kind: 'vote', number: 4, position: 0, label: 'yes' }, 'v:4:0', { type: 'poll.vote', number: 4, position: 0 }],
+      [{ kind: 'vote', number: 12, position: 9, label: 'Option ten' }, 'v:12:9', { type: 'poll.vote', number: 12, position: 9 }],
     ])('round-trips %j', (button, data, action) => {
       expect(encodeButton(button)).toBe(data);
       expect(decodeButton(encodeButton(button))).toEqual(action);
@@ -195,15 +317,64 @@ describe('encodeButton and decodeButton', () => {
     it('fits Telegram’s 64 bytes for the largest numbers', () => {
       const data = encodeButton({ kind: 'rate', number: 999_999_999, score: 5 });
       expect(Buffer.byteLength(data, 'utf8')).toBeLessThanOrEqual(64);
+      const vote = encodeButton({ kind: 'vote', number: 999_999_999, position: 9, label: '很长的选项'.repeat(20) });
+      expect(Buffer.byteLength(vote, 'utf8')).toBeLessThanOrEqual(64);
+    });
+
+    it('leaves the option’s label out of a vote button’s data', () => {
+      expect(encodeButton({ kind: 'vote', number: 4, position: 1, label: '不要 | v:9:9' })).toBe('v:4:1');
+    });
+
+    it('round-trips every position a poll of up to 10 options uses', () => {
+      for (let position = 0; position < 10; position++) {
+        expect(decodeButton(encodeButton({ kind: 'vote', number: 7, position, label: `#${position}` }))).toEqual({
+          type: 'poll.vote',
+          number: 7,
+          position,
+        });
+      }
+    });
+
+    it('round-trips every kind of button', () => {
+      const samples: Record<Button['kind'], Button> = {
+        support: { kind: 'support', number: 1 },
+        rate: { kind: 'rate', number: 1, score: 3 },
+        raise_draft: { kind: 'raise_draft', draftId: 1 },
+        forget_confirm: { kind: 'forget_confirm' },
+        vote: { kind: 'vote', number: 1, position: 1, label: 'B' },
+      };
+      for (const button of Object.values(samples)) expect(decodeButton(encodeButton(button))).not.toBeNull();
     });
   });
 
   describe('when the data is junk', () => {
-    it.each(['', 'x:1', 's:abc', 's:-1', 's:0', 's:', 's', 'f:1', 'r:12', 'r:abc:5', 'r:0:5', 'd:0', 'd:x', 'S:12'])(
-      '%j gives null',
-      (data) => {
-        expect(decodeButton(data)).toBeNull();
-      },
-    );
+    it.each([
+      '',
+      'x:1',
+      's:abc',
+      's:-1',
+      's:0',
+      's:',
+      's',
+      'f:1',
+      'r:12',
+      'r:abc:5',
+      'r:0:5',
+      'd:0',
+      'd:x',
+      'S:12',
+      'v:4',
+      'v:0:1',
+      'v:4:x',
+      'v:',
+      'v',
+      'v:x:1',
+      'v:-4:1',
+      'v:4:-1',
+      'v:4:1:2',
+      'V:4:1',
+    ])('%j gives null', (data) => {
+      expect(decodeButton(data)).toBeNull();
+    });
   });
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { type RenderedNotice, renderNotice } from '../../../src/adapters/shared/render-text.js';
+import { percent, type RenderedNotice, renderNotice } from '../../../src/adapters/shared/render-text.js';
 import { type DomainErrorCode, domainErrorCodes } from '../../../src/core/errors.js';
 import { commandNames } from '../../../src/engine/commands.js';
-import type { Button, NoticeBody, NoticeType } from '../../../src/engine/notices.js';
+import type { Button, NoticeBody, NoticeType, OwnersResults, PollHeader, PollResults } from '../../../src/engine/notices.js';
 import { createI18n, type Locale, supportedLocales, type TFunction } from '../../../src/i18n/index.js';
 
 type Renderable = NoticeBody & { buttons?: Button[] };
@@ -39,6 +39,14 @@ const noticeTypes: Record<NoticeType, true> = {
   'issue.closed': true,
   'issue.hidden': true,
   'command.refused': true,
+  'poll.opened': true,
+  'poll.vote_recorded': true,
+  'poll.results': true,
+  'poll.closed': true,
+  'poll.reminder': true,
+  'poll.turnout_listed': true,
+  'poll.turnout_progress': true,
+  'poll.paper_recorded': true,
   'command.failed': true,
 };
 
@@ -80,10 +88,248 @@ const refusalParams: Record<DomainErrorCode, Record<string, string | number>> = 
   draft_not_found: {},
   forget_needs_confirmation: {},
   reason_required: {},
+  poll_not_found: { number: 3 },
+  poll_closed: { number: 3 },
+  poll_question_empty: {},
+  poll_too_few_options: {},
+  poll_too_many_options: { count: 12 },
+  poll_option_too_long: { length: 130 },
+  poll_hours_invalid: { max: 2160 },
+  poll_quorum_invalid: {},
+  poll_role_required: {},
+  poll_option_invalid: { number: 3 },
+  not_a_voter: { number: 3 },
+  poll_creator_only: { number: 3 },
+  not_owners_vote: { number: 3 },
+  turnout_role_required: {},
+  household_not_found: { unit: '9-909' },
+  household_ambiguous: { unit: '1-101', buildings: '1栋, 3栋' },
+  voted_in_chat: { unit: '3栋 1-101' },
 };
 
 const createdAt = '2026-03-01T02:30:00.000Z';
 const deadline = '2026-03-08T02:30:00.000Z';
+
+/** Names of residents; no notice of a secret poll may show any of them. */
+const voterNames = ['王五', 'Alice', '李阿姨'];
+
+/** A building poll with three options, several choices allowed, secret, valid at 60% turnout. */
+const ordinaryPoll: PollHeader = {
+  number: 3,
+  question: '楼道要不要粉刷？',
+  kind: 'ordinary',
+  matterClass: null,
+  options: ['要', '不要', '再议'],
+  closesAt: deadline,
+  multi: true,
+  secret: true,
+  quorumPercent: 60,
+  scope: { building: '3栋' },
+};
+
+/** A community-wide owners' vote on a major matter; its options are the codes yes/no/abstain. */
+const ownersPoll: PollHeader = {
+  number: 4,
+  question: '使用维修资金更换电梯',
+  kind: 'owners_vote',
+  matterClass: 'major',
+  options: ['yes', 'no', 'abstain'],
+  closesAt: deadline,
+  multi: false,
+  secret: false,
+  quorumPercent: null,
+  scope: { building: null },
+};
+
+const ordinaryResults = (eligible: number, quorumMet: boolean | null) => ({
+  counts: [
+    { label: '要', votes: 2, share: { numerator: 2, denominator: 3 } },
+    { label: '不要', votes: 1, share: { numerator: 1, denominator: 3 } },
+    { label: '再议', votes: 0, share: { numerator: 0, denominator: 3 } },
+  ],
+  voters: 3,
+  eligible,
+  quorumMet,
+});
+
+/** Half the households and the area took part: short of the 2/3 quorum by 20 households and 1799.50 m². */
+const ownersShort: OwnersResults = {
+  total: { households: 120, area: '10800.00' },
+  participating: { households: 60, area: '5400.50' },
+  byChoice: {
+    yes: { households: 40, area: '3600.25' },
+    no: { households: 15, area: '1350.25' },
+    abstain: { households: 5, area: '450.00' },
+  },
+  quorum: { area: false, households: false, met: false },
+  gap: { households: 20, area: '1799.50' },
+  approval: { area: false, households: false },
+  verdict: 'no_quorum',
+  paperBallots: 0,
+  buildings: [
+    { name: '1栋', total: 50, voted: 30, notVotedHouseholds: 20, notVotedArea: '1800.00' },
+    { name: '2栋', total: 50, voted: 10, notVotedHouseholds: 40, notVotedArea: '3599.50' },
+    { name: '5栋', total: 20, voted: 20, notVotedHouseholds: 0, notVotedArea: '0.00' },
+  ],
+};
+
+/** 80% took part, 87.5% of them (by households and by area) said yes, two of them on paper. */
+const ownersPassed: OwnersResults = {
+  total: { households: 120, area: '10800.00' },
+  participating: { households: 96, area: '8640.00' },
+  byChoice: {
+    yes: { households: 84, area: '7560.00' },
+    no: { households: 8, area: '720.00' },
+    abstain: { households: 4, area: '360.00' },
+  },
+  quorum: { area: true, households: true, met: true },
+  gap: { households: 0, area: '0.00' },
+  approval: { area: true, households: true },
+  verdict: 'passed',
+  paperBallots: 2,
+  buildings: [
+    { name: '1栋', total: 50, voted: 45, notVotedHouseholds: 5, notVotedArea: '450.00' },
+    { name: '2栋', total: 50, voted: 31, notVotedHouseholds: 19, notVotedArea: '1710.00' },
+    { name: '5栋', total: 20, voted: 20, notVotedHouseholds: 0, notVotedArea: '0.00' },
+  ],
+};
+
+const pollResults = (header: PollHeader, closed: boolean, results: Pick<PollResults, 'ordinary' | 'owners'>): PollResults => ({
+  ...header,
+  closed,
+  ...results,
+});
+
+const ordinaryLive = pollResults(ordinaryPoll, false, { ordinary: ordinaryResults(6, false), owners: null });
+const ordinaryFinal = pollResults(ordinaryPoll, true, { ordinary: ordinaryResults(5, true), owners: null });
+const ordinaryNoQuorum = pollResults({ ...ordinaryPoll, secret: false, multi: false, quorumPercent: null }, false, {
+  ordinary: ordinaryResults(5, null),
+  owners: null,
+});
+const ownersLive = pollResults(ownersPoll, false, { ordinary: null, owners: ownersShort });
+const ownersNoQuorum = pollResults(ownersPoll, true, { ordinary: null, owners: ownersShort });
+const ownersFinal = pollResults(ownersPoll, true, { ordinary: null, owners: ownersPassed });
+const ownersOrdinaryRejected = pollResults({ ...ownersPoll, number: 5, matterClass: 'ordinary', question: '续聘物业' }, true, {
+  ordinary: null,
+  owners: { ...ownersPassed, verdict: 'rejected', approval: { area: false, households: true }, paperBallots: 0 },
+});
+
+const voteButtons = (poll: PollHeader): Button[] =>
+  poll.options.map((label, position): Button => ({ kind: 'vote', number: poll.number, position, label }));
+
+const pollSamples: Sample[] = [
+  {
+    name: 'poll.opened (ordinary, multi, secret, quorum)',
+    notice: { type: 'poll.opened', params: ordinaryPoll, buttons: voteButtons(ordinaryPoll) },
+    numbers: [3],
+  },
+  {
+    name: 'poll.opened (ordinary, plain)',
+    notice: {
+      type: 'poll.opened',
+      params: { ...ordinaryPoll, multi: false, secret: false, quorumPercent: null, scope: { building: null } },
+    },
+    numbers: [3],
+  },
+  {
+    name: 'poll.opened (owners, major)',
+    notice: { type: 'poll.opened', params: ownersPoll, buttons: voteButtons(ownersPoll) },
+    numbers: [4],
+  },
+  {
+    name: 'poll.opened (owners, ordinary)',
+    notice: { type: 'poll.opened', params: { ...ownersPoll, matterClass: 'ordinary' }, buttons: voteButtons(ownersPoll) },
+    numbers: [4],
+  },
+  {
+    name: 'poll.vote_recorded (ordinary)',
+    notice: {
+      type: 'poll.vote_recorded',
+      params: { number: 3, question: ordinaryPoll.question, choices: ['要', '再议'], households: [], secret: true },
+    },
+    numbers: [3],
+  },
+  {
+    name: 'poll.vote_recorded (owners)',
+    notice: {
+      type: 'poll.vote_recorded',
+      params: { number: 4, question: ownersPoll.question, choices: ['yes'], households: ['1栋 101'], secret: false },
+    },
+    numbers: [4],
+  },
+  {
+    name: 'poll.vote_recorded (withdrawn)',
+    notice: {
+      type: 'poll.vote_recorded',
+      params: { number: 3, question: ordinaryPoll.question, choices: [], households: [], secret: true },
+    },
+    numbers: [3],
+  },
+  { name: 'poll.results (ordinary, live)', notice: { type: 'poll.results', params: ordinaryLive }, numbers: [3] },
+  { name: 'poll.results (ordinary, final)', notice: { type: 'poll.results', params: ordinaryFinal }, numbers: [3] },
+  { name: 'poll.results (ordinary, no quorum asked)', notice: { type: 'poll.results', params: ordinaryNoQuorum }, numbers: [3] },
+  { name: 'poll.closed (ordinary)', notice: { type: 'poll.closed', params: ordinaryFinal }, numbers: [3] },
+  { name: 'poll.results (owners, live, short of quorum)', notice: { type: 'poll.results', params: ownersLive }, numbers: [4] },
+  { name: 'poll.closed (owners, no quorum)', notice: { type: 'poll.closed', params: ownersNoQuorum }, numbers: [4] },
+  { name: 'poll.closed (owners, passed)', notice: { type: 'poll.closed', params: ownersFinal }, numbers: [4] },
+  { name: 'poll.results (owners, final, passed)', notice: { type: 'poll.results', params: ownersFinal }, numbers: [4] },
+  {
+    name: 'poll.closed (owners, ordinary matter, rejected)',
+    notice: { type: 'poll.closed', params: ownersOrdinaryRejected },
+    numbers: [5],
+  },
+  {
+    name: 'poll.reminder (names)',
+    notice: {
+      type: 'poll.reminder',
+      params: { number: 6, question: '周六一起打扫楼道？', closesAt: deadline, notVoted: ['王五', 'Alice'], notVotedCount: 2 },
+    },
+    numbers: [6],
+  },
+  {
+    name: 'poll.reminder (secret, no names)',
+    notice: {
+      type: 'poll.reminder',
+      params: { number: 3, question: ordinaryPoll.question, closesAt: deadline, notVoted: null, notVotedCount: 7 },
+    },
+    numbers: [3],
+  },
+  {
+    name: 'poll.turnout_listed',
+    notice: {
+      type: 'poll.turnout_listed',
+      params: {
+        number: 4,
+        buildings: [
+          { building: '1栋', units: ['1-101', '1-102'] },
+          { building: '2栋', units: ['3-301'] },
+        ],
+      },
+    },
+    numbers: [4],
+  },
+  { name: 'poll.turnout_listed (all voted)', notice: { type: 'poll.turnout_listed', params: { number: 4, buildings: [] } }, numbers: [4] },
+  {
+    name: 'poll.turnout_progress (75)',
+    notice: { type: 'poll.turnout_progress', params: { number: 4, percentOfQuorum: 75, gap: { households: 20, area: '1799.50' } } },
+    numbers: [4],
+  },
+  {
+    name: 'poll.turnout_progress (100)',
+    notice: { type: 'poll.turnout_progress', params: { number: 4, percentOfQuorum: 100, gap: { households: 0, area: '0.00' } } },
+    numbers: [4],
+  },
+  {
+    name: 'poll.paper_recorded',
+    notice: { type: 'poll.paper_recorded', params: { number: 4, building: '3栋', unit: '1-101', choice: 'yes', replaced: false } },
+    numbers: [4],
+  },
+  {
+    name: 'poll.paper_recorded (replaced)',
+    notice: { type: 'poll.paper_recorded', params: { number: 4, building: '3栋', unit: '1-101', choice: 'no', replaced: true } },
+    numbers: [4],
+  },
+];
 
 const samples: Sample[] = [
   { name: 'member.welcomed (stranger)', notice: { type: 'member.welcomed', params: { name: '王五', community: null } }, numbers: [] },
@@ -330,6 +576,7 @@ const samples: Sample[] = [
       numbers: typeof refusalParams[code].number === 'number' ? [refusalParams[code].number] : [],
     }),
   ),
+  ...pollSamples,
   { name: 'command.failed', notice: { type: 'command.failed', params: {} }, numbers: [] },
 ];
 
@@ -576,6 +823,295 @@ describe('renderNotice', () => {
         params: { number: 12, text: long, category: null, scope: { building: null }, level: 'building' },
       });
       expect(text).toContain(long);
+    });
+  });
+
+  describe('when the notice is about a poll', () => {
+    const lines = (locale: Locale, notice: Renderable) => render(locale, notice).text.split('\n');
+
+    it('shows exact shares of an ordinary poll with one decimal', () => {
+      expect(lines('en', { type: 'poll.results', params: ordinaryLive })).toEqual([
+        'Poll #3 so far: 楼道要不要粉刷？',
+        '要: 2 (66.7%)',
+        '不要: 1 (33.3%)',
+        '再议: 0 (0.0%)',
+        'Turnout: 3 of 6 (50.0%)',
+        'Quorum of 60%: not reached',
+        'Closes Mar 8, 2026, 10:30 AM.',
+      ]);
+      const zh = render('zh-CN', { type: 'poll.closed', params: ordinaryFinal }).text;
+      expect(zh).toContain('要：2 票（66.7%）');
+      expect(zh).toContain('不要：1 票（33.3%）');
+      expect(zh).toContain('参与：5 人中 3 人（60.0%）');
+      expect(zh).toContain('60% 的参与门槛：已达到');
+    });
+
+    it('tells a live result from a final one', () => {
+      const live = render('en', { type: 'poll.results', params: ordinaryLive }).text;
+      const final = render('en', { type: 'poll.results', params: ordinaryFinal }).text;
+      const closed = render('en', { type: 'poll.closed', params: ordinaryFinal }).text;
+      expect(live).toContain('Poll #3 so far');
+      expect(live).toContain('Closes Mar 8, 2026');
+      expect(final).toMatch(/^Result of poll #3: /);
+      expect(final).not.toContain('Closes');
+      expect(closed).toMatch(/^Poll #3 has closed: /);
+      expect(closed).toContain('Quorum of 60%: reached');
+      expect(render('zh-CN', { type: 'poll.results', params: ordinaryLive }).text).toContain('截止时间：2026年3月8日');
+      expect(render('zh-CN', { type: 'poll.results', params: ordinaryFinal }).text).not.toContain('截止时间');
+    });
+
+    it('leaves out the quorum line of a poll without a quorum', () => {
+      expect(render('en', { type: 'poll.results', params: ordinaryNoQuorum }).text).not.toContain('Quorum');
+      expect(render('zh-CN', { type: 'poll.results', params: ordinaryNoQuorum }).text).not.toContain('门槛');
+    });
+
+    it('lists an ordinary poll’s options and its rules when it opens', () => {
+      expect(lines('en', { type: 'poll.opened', params: ordinaryPoll })).toEqual([
+        'Poll #3 (3栋): 楼道要不要粉刷？',
+        '1. 要',
+        '2. 不要',
+        '3. 再议',
+        'You may choose several options.',
+        'Secret ballot: nobody, the committee included, can see who voted what.',
+        'Valid if at least 60% of those eligible vote.',
+        'Closes Mar 8, 2026, 10:30 AM.',
+      ]);
+      const zh = render('zh-CN', { type: 'poll.opened', params: ordinaryPoll }).text;
+      expect(zh).toContain('#3 号投票（3栋）');
+      expect(zh).toContain('可以多选');
+      expect(zh).toContain('无记名投票');
+      expect(zh).toContain('至少 60% ');
+    });
+
+    it('names the kind of matter of an owners’ vote when it opens, not its option codes', () => {
+      const en = render('en', { type: 'poll.opened', params: ownersPoll }).text;
+      expect(en).toContain("Owners' vote #4 (the whole community, major matter: passes with at least 3/4");
+      expect(en).not.toMatch(/^\d\. /m);
+      const zh = render('zh-CN', { type: 'poll.opened', params: ownersPoll }).text;
+      expect(zh).toContain('#4 号业主表决（全社区，重大事项');
+      expect(render('zh-CN', { type: 'poll.opened', params: { ...ownersPoll, matterClass: 'ordinary' } }).text).toContain('一般事项');
+    });
+
+    it('labels an owners’ vote’s buttons in the reader’s language', () => {
+      const notice: Renderable = { type: 'poll.opened', params: ownersPoll, buttons: voteButtons(ownersPoll) };
+      expect(render('zh-CN', notice).buttons).toEqual([
+        { label: '同意', data: 'v:4:0' },
+        { label: '反对', data: 'v:4:1' },
+        { label: '弃权', data: 'v:4:2' },
+      ]);
+      expect(render('en', notice).buttons).toEqual([
+        { label: 'yes', data: 'v:4:0' },
+        { label: 'no', data: 'v:4:1' },
+        { label: 'abstain', data: 'v:4:2' },
+      ]);
+    });
+
+    it('labels an ordinary poll’s buttons with the options as typed', () => {
+      const notice: Renderable = { type: 'poll.opened', params: ordinaryPoll, buttons: voteButtons(ordinaryPoll) };
+      for (const locale of supportedLocales) {
+        expect(render(locale, notice).buttons).toEqual([
+          { label: '要', data: 'v:3:0' },
+          { label: '不要', data: 'v:3:1' },
+          { label: '再议', data: 'v:3:2' },
+        ]);
+      }
+    });
+
+    it('shows an owners’ vote short of its quorum, with the gap and the buildings still to vote', () => {
+      expect(lines('en', { type: 'poll.closed', params: ownersNoQuorum })).toEqual([
+        'Poll #4 has closed: 使用维修资金更换电梯',
+        'Taking part: 60 of 120 households (50.0%), 5400.50 of 10800.00 m² (50.0%)',
+        'Quorum (2/3 of the area and 2/3 of the households): not reached (area not reached, households not reached)',
+        'yes: 40 households (66.7%), 3600.25 m² (66.7%) of those taking part',
+        'no: 15 households (25.0%), 1350.25 m² (25.0%) of those taking part',
+        'abstain: 5 households (8.3%), 450.00 m² (8.3%) of those taking part',
+        'Needed to pass: at least 3/4 of the participating area and of the participating households.',
+        'Still needed for the quorum: 20 households and 1799.50 m².',
+        '1栋: 30 of 50 voted; 20 households (1800.00 m²) still to vote',
+        '2栋: 10 of 50 voted; 40 households (3599.50 m²) still to vote',
+        'Verdict: not valid: the quorum was not reached.',
+      ]);
+      const zh = render('zh-CN', { type: 'poll.closed', params: ownersNoQuorum }).text;
+      expect(zh).toContain('表决结果：无效：参与表决的业主未达法定比例。');
+      expect(zh).toContain('距法定参与比例还差：20 户、1799.50 平方米。');
+      expect(zh).toContain('1栋：50 户中已投 30 户；还有 20 户（1800.00 平方米）未投');
+      expect(zh).toContain('同意：40 户（66.7%），3600.25 平方米（66.7%）');
+      expect(zh).not.toContain('5栋');
+    });
+
+    it('tells what the verdict would be while an owners’ vote is open', () => {
+      const en = render('en', { type: 'poll.results', params: ownersLive }).text;
+      expect(en).toContain('If it closed now: not valid: the quorum was not reached.');
+      expect(en).not.toContain('Verdict:');
+      expect(en).toContain('Closes Mar 8, 2026');
+      expect(render('zh-CN', { type: 'poll.results', params: ownersLive }).text).toContain('如现在结束：无效');
+    });
+
+    it('shows a passed owners’ vote with its paper ballots and no gap', () => {
+      const en = render('en', { type: 'poll.closed', params: ownersFinal }).text;
+      expect(en).toContain('Taking part: 96 of 120 households (80.0%), 8640.00 of 10800.00 m² (80.0%)');
+      expect(en).toContain('yes: 84 households (87.5%), 7560.00 m² (87.5%)');
+      expect(en).toContain('abstain: 4 households (4.2%), 360.00 m² (4.2%)');
+      expect(en).toContain('Of these, 2 paper or proxy ballot(s).');
+      expect(en).toContain('Verdict: passed.');
+      expect(en).not.toContain('Still needed');
+      expect(en).not.toContain('still to vote');
+      const zh = render('zh-CN', { type: 'poll.closed', params: ownersFinal }).text;
+      expect(zh).toContain('表决结果：通过。');
+      expect(zh).toContain('其中纸质或委托投票 2 张。');
+      expect(zh).toContain('面积四分之三以上');
+      expect(zh).not.toContain('还差');
+    });
+
+    it('shows a rejected owners’ vote on an ordinary matter with its own threshold', () => {
+      const en = render('en', { type: 'poll.closed', params: ownersOrdinaryRejected }).text;
+      expect(en).toContain('Needed to pass: more than 1/2 of the participating area');
+      expect(en).toContain('Verdict: rejected.');
+      expect(en).not.toContain('paper');
+      const zh = render('zh-CN', { type: 'poll.closed', params: ownersOrdinaryRejected }).text;
+      expect(zh).toContain('表决结果：未通过。');
+      expect(zh).toContain('过半数');
+    });
+
+    it('confirms a vote, a household’s ballot and a withdrawal', () => {
+      const vote = (choices: string[], households: string[]): Renderable => ({
+        type: 'poll.vote_recorded',
+        params: { number: 4, question: ownersPoll.question, choices, households, secret: false },
+      });
+      expect(render('zh-CN', vote(['yes'], ['1栋 101'])).text).toContain('同意（1栋 101）');
+      expect(render('en', vote(['abstain'], ['1栋 101', '2栋 202'])).text).toContain('abstain (1栋 101; 2栋 202)');
+      expect(render('en', vote(['要', '再议'], [])).text).toContain('recorded: 要; 再议.');
+      expect(render('zh-CN', vote(['要', '再议'], [])).text).toContain('已记录：要；再议。');
+      expect(render('en', vote([], [])).text).toBe('You no longer have a choice in poll #4.');
+      expect(render('zh-CN', vote([], ['1栋 101'])).text).toBe('您在 #4 号投票中已没有任何选择。');
+    });
+
+    it('names who has not voted only when the notice carries names', () => {
+      const reminder = (notVoted: string[] | null, notVotedCount: number): Renderable => ({
+        type: 'poll.reminder',
+        params: { number: 6, question: '周六一起打扫楼道？', closesAt: deadline, notVoted, notVotedCount },
+      });
+      expect(lines('en', reminder(['王五', 'Alice'], 2))).toEqual([
+        'Reminder: poll #6 "周六一起打扫楼道？" closes Mar 8, 2026, 10:30 AM; 2 have not voted yet.',
+        'Not voted yet: 王五; Alice',
+      ]);
+      expect(render('zh-CN', reminder(['王五', 'Alice'], 2)).text).toContain('尚未投票：王五；Alice');
+      expect(lines('en', reminder(null, 7))).toHaveLength(1);
+      expect(render('en', reminder(null, 7)).text).toContain('7 have not voted yet');
+      expect(render('zh-CN', reminder(null, 7)).text).toContain('还有 7 位未投票');
+      expect(render('zh-CN', reminder(null, 7)).text).not.toContain('尚未投票：');
+      expect(lines('zh-CN', reminder([], 0))).toHaveLength(1);
+    });
+
+    it('never shows a voter’s name in a secret poll’s notices', () => {
+      const secret: Renderable[] = [
+        { type: 'poll.opened', params: ordinaryPoll, buttons: voteButtons(ordinaryPoll) },
+        {
+          type: 'poll.vote_recorded',
+          params: { number: 3, question: ordinaryPoll.question, choices: ['要'], households: [], secret: true },
+        },
+        { type: 'poll.results', params: ordinaryLive },
+        { type: 'poll.closed', params: ordinaryFinal },
+        {
+          type: 'poll.reminder',
+          params: { number: 3, question: ordinaryPoll.question, closesAt: deadline, notVoted: null, notVotedCount: 2 },
+        },
+      ];
+      for (const locale of supportedLocales) {
+        for (const notice of secret) {
+          const { text, buttons } = render(locale, notice);
+          for (const name of voterNames) {
+            expect(text).not.toContain(name);
+            expect(JSON.stringify(buttons)).not.toContain(name);
+          }
+        }
+      }
+    });
+
+    it('lists the households still to vote by building', () => {
+      const listed: Renderable = {
+        type: 'poll.turnout_listed',
+        params: {
+          number: 4,
+          buildings: [
+            { building: '1栋', units: ['1-101', '1-102'] },
+            { building: '2栋', units: ['3-301'] },
+          ],
+        },
+      };
+      expect(lines('en', listed)).toEqual([
+        "Owners' vote #4, households that have not voted yet:",
+        '1栋 (2): 1-101; 1-102',
+        '2栋 (1): 3-301',
+      ]);
+      expect(lines('zh-CN', listed)).toEqual(['#4 号业主表决，尚未投票的住户：', '1栋（2 户）：1-101；1-102', '2栋（1 户）：3-301']);
+      expect(render('en', { type: 'poll.turnout_listed', params: { number: 4, buildings: [] } }).text).toBe(
+        "Every household has voted in owners' vote #4.",
+      );
+      expect(render('zh-CN', { type: 'poll.turnout_listed', params: { number: 4, buildings: [] } }).text).toContain('所有住户都已投票');
+    });
+
+    it('tells the progress towards the quorum, and when it is reached', () => {
+      const progress = (percentOfQuorum: number, households: number, area: string): Renderable => ({
+        type: 'poll.turnout_progress',
+        params: { number: 4, percentOfQuorum, gap: { households, area } },
+      });
+      expect(render('en', progress(75, 20, '1799.50')).text).toBe(
+        "Owners' vote #4 is 75% of the way to its quorum: 20 more households and 1799.50 m² are needed.",
+      );
+      expect(render('zh-CN', progress(75, 20, '1799.50')).text).toContain('75%：还需 20 户、1799.50 平方米');
+      expect(render('en', progress(100, 0, '0.00')).text).toContain('has reached its quorum');
+      expect(render('zh-CN', progress(100, 0, '0.00')).text).toContain('已达到法定参与比例');
+      expect(render('zh-CN', progress(100, 0, '0.00')).text).not.toContain('还需');
+    });
+
+    it('confirms a paper ballot, and a replaced one, with the choice’s label', () => {
+      const paper = (choice: string, replaced: boolean): Renderable => ({
+        type: 'poll.paper_recorded',
+        params: { number: 4, building: '3栋', unit: '1-101', choice, replaced },
+      });
+      expect(render('zh-CN', paper('yes', false)).text).toBe('已在 #4 号业主表决中为 3栋 1-101 登记纸质票：同意。');
+      expect(render('zh-CN', paper('abstain', true)).text).toBe('已更新 3栋 1-101 在 #4 号业主表决中的纸质票：弃权。');
+      expect(render('en', paper('no', false)).text).toBe("Paper ballot recorded in owners' vote #4 for 3栋 1-101: no.");
+      expect(render('en', paper('no', true)).text).toBe("Paper ballot for 3栋 1-101 in owners' vote #4 replaced: no.");
+    });
+
+    it('passes a typed question and options through unchanged', () => {
+      const typed = '{{name}} <b>A & B</b> $t(notices:command.failed)';
+      const poll: PollHeader = { ...ordinaryPoll, question: typed, options: [typed, 'B'] };
+      const results = pollResults(poll, false, {
+        ordinary: { ...ordinaryResults(5, null), counts: [{ label: typed, votes: 1, share: { numerator: 1, denominator: 1 } }] },
+        owners: null,
+      });
+      for (const locale of supportedLocales) {
+        expect(render(locale, { type: 'poll.opened', params: poll }).text.split(typed)).toHaveLength(3);
+        expect(render(locale, { type: 'poll.results', params: results }).text.split(typed)).toHaveLength(3);
+        expect(render(locale, { type: 'poll.opened', params: poll, buttons: voteButtons(poll) }).buttons[0]?.label).toBe(typed);
+      }
+    });
+  });
+
+  describe('percent', () => {
+    it('rounds an exact fraction half up to one decimal', () => {
+      expect(percent({ numerator: 2, denominator: 3 })).toBe('66.7%');
+      expect(percent({ numerator: 1, denominator: 3 })).toBe('33.3%');
+      expect(percent({ numerator: 1, denominator: 8 })).toBe('12.5%');
+      expect(percent({ numerator: 1, denominator: 16 })).toBe('6.3%');
+      expect(percent({ numerator: 1, denominator: 2000 })).toBe('0.1%');
+      expect(percent({ numerator: 0, denominator: 7 })).toBe('0.0%');
+      expect(percent({ numerator: 7, denominator: 7 })).toBe('100.0%');
+      expect(percent({ numerator: 0, denominator: 0 })).toBe('-');
+    });
+
+    it('agrees with integer arithmetic for every fraction up to 1/200', () => {
+      for (let denominator = 1; denominator <= 200; denominator++) {
+        for (let numerator = 0; numerator <= denominator; numerator++) {
+          const quotient = Math.floor((numerator * 1000) / denominator);
+          const remainder = (numerator * 1000) % denominator;
+          const tenths = remainder * 2 >= denominator ? quotient + 1 : quotient;
+          expect(percent({ numerator, denominator })).toBe(`${Math.floor(tenths / 10)}.${tenths % 10}%`);
+        }
+      }
     });
   });
 

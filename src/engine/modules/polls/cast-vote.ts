@@ -1,0 +1,182 @@
+import { DomainError } from '../../../core/errors.js';
+import type { Ballot, BallotSource, Household } from '../../../db/generated/client.js';
+import { announce, audit, type CommandContext, reply } from '../../context.js';
+import { hasRole, rolesIn } from '../membership/permissions.js';
+import { privateChatOf } from '../issues/issue-queries.js';
+import { ballotSecret, findPoll, isOpen, ownersTurnout, type PollWithOptions, pollResults, scopeOf, secretVoterKey } from './poll-queries.js';
+import { formatArea, tallyOwners } from './tally.js';
+
+/** Shares of the quorum at which turnout news is posted in the poll's chat. */
+const milestones = [50, 75, 90, 100];
+
+/**
+ * Writes a voter's ballot: created, or its choices replaced (the last tap before the close counts). In a multi-choice
+ * poll a tap toggles its option. Concurrent taps by one voter meet on the (poll, voter key) unique key.
+ */
+async function putBallot(
+  ctx: CommandContext,
+  poll: PollWithOptions,
+  ballot: { voterKey: string; householdId: number | null; memberId: number | null; castById: number | null; source: BallotSource; note?: string | null },
+  optionId: number,
+): Promise<{ previous: Ballot | null; choices: number[] }> {
+  const previous = await ctx.tx.ballot.findUnique({ where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } }, include: { choices: true } });
+  const current = await ctx.tx.ballot.upsert({
+    where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } },
+    create: { pollId: poll.id, ...ballot, note: ballot.note ?? null, createdAt: ctx.now, updatedAt: ctx.now },
+    update: { source: ballot.source, castById: ballot.castById, note: ballot.note ?? null, updatedAt: ctx.now },
+  });
+  const had = new Set(previous?.choices.map((choice) => choice.optionId) ?? []);
+  const next = poll.multi ? (had.has(optionId) ? [...had].filter((id) => id !== optionId) : [...had, optionId]) : [optionId];
+  await ctx.tx.ballotChoice.deleteMany({ where: { ballotId: current.id } });
+  if (next.length === 0) {
+    await ctx.tx.ballot.delete({ where: { id: current.id } });
+  } else {
+    await ctx.tx.ballotChoice.createMany({ data: next.map((id) => ({ ballotId: current.id, optionId: id })) });
+  }
+  return { previous, choices: next };
+}
+
+/** Refuses a vote on a closed poll, showing its result. */
+async function refuseClosed(ctx: CommandContext, poll: PollWithOptions): Promise<void> {
+  const results = (poll.result as never) ?? (await pollResults(ctx.tx, poll, true));
+  reply(ctx, { type: 'command.refused', params: { code: 'poll_closed', number: poll.number } });
+  reply(ctx, { type: 'poll.results', params: results });
+}
+
+/**
+ * A vote button. Ordinary poll: one ballot per verified resident of the scope (in a secret poll under a keyed voter
+ * key that names no one). Owners' vote: one ballot per claimed household of the scope, whichever of its members taps,
+ * replacing a paper ballot while the vote is open. The voter is confirmed privately. Emits poll.vote_recorded and
+ * maybe poll.turnout_progress; throws poll_not_found, poll_option_invalid, not_a_voter; a closed poll answers
+ * poll_closed with its result.
+ */
+export async function castVote(ctx: CommandContext, action: { number: number; position: number }): Promise<void> {
+  const poll = await findPoll(ctx, action.number, 'share');
+  if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
+  const option = poll.options.find((candidate) => candidate.position === action.position);
+  if (!option) throw new DomainError('poll_option_invalid', { number: poll.number });
+  const households = await ctx.tx.household.findMany({
+    where: { building: scopeOf(poll), claims: { some: { memberId: ctx.member.id } } },
+    include: { building: true },
+    orderBy: { id: 'asc' },
+  });
+  if (households.length === 0) throw new DomainError('not_a_voter', { number: poll.number });
+
+  let choices: number[] = [];
+  if (poll.kind === 'owners_vote') {
+    for (const household of households) {
+      ({ choices } = await putBallot(
+        ctx,
+        poll,
+        { voterKey: `household:${household.id}`, householdId: household.id, memberId: null, castById: ctx.member.id, source: 'chat' },
+        option.id,
+      ));
+      await audit(ctx, {
+        communityId: poll.communityId,
+        actorMemberId: ctx.member.id,
+        action: 'ballot.cast',
+        subjectType: 'poll',
+        subjectId: poll.id,
+        data: { householdId: household.id, choice: option.label, source: 'chat' },
+      });
+    }
+  } else if (poll.secret) {
+    const key = secretVoterKey(await ballotSecret(ctx.tx, ctx.settings.ballotSecret), poll.id, ctx.member.id);
+    ({ choices } = await putBallot(ctx, poll, { voterKey: key, householdId: null, memberId: null, castById: null, source: 'chat' }, option.id));
+    // Nothing that names the voter stays: not the audit entry, not the inbox copy of the tap.
+    await audit(ctx, { communityId: poll.communityId, action: 'ballot.cast', subjectType: 'poll', subjectId: poll.id, data: { secret: true } });
+    ctx.redactInbox = true;
+  } else {
+    ({ choices } = await putBallot(
+      ctx,
+      poll,
+      { voterKey: `member:${ctx.member.id}`, householdId: null, memberId: ctx.member.id, castById: ctx.member.id, source: 'chat' },
+      option.id,
+    ));
+    await audit(ctx, { communityId: poll.communityId, actorMemberId: ctx.member.id, action: 'ballot.cast', subjectType: 'poll', subjectId: poll.id, data: { choices: choices.length } });
+  }
+
+  const labels = poll.options.filter((candidate) => choices.includes(candidate.id)).map((candidate) => candidate.label);
+  const confirmation = {
+    type: 'poll.vote_recorded' as const,
+    params: {
+      number: poll.number,
+      question: poll.question,
+      choices: labels,
+      households: poll.kind === 'owners_vote' ? households.map((h: Household & { building: { name: string } }) => `${h.building.name} ${h.unit}`) : [],
+      secret: poll.secret,
+    },
+  };
+  const own = await privateChatOf(ctx.tx, ctx.member.id);
+  if (own) announce(ctx, { id: own.id, locale: ctx.member.locale ?? own.locale }, confirmation);
+  if (poll.kind === 'owners_vote') await announceTurnout(ctx, poll);
+}
+
+/** Posts turnout news in the poll's chat when participation crosses 50%, 75%, 90% and 100% of the quorum. */
+async function announceTurnout(ctx: CommandContext, poll: PollWithOptions): Promise<void> {
+  const tally = tallyOwners(poll.matterClass ?? 'ordinary', await ownersTurnout(ctx.tx, poll));
+  const needed = { households: tally.participating.households + tally.gap.households, area: tally.participating.area + tally.gap.area };
+  const progress = (part: bigint, whole: bigint) => (whole === 0n ? 100 : Number((100n * part) / whole));
+  const percent = Math.min(progress(BigInt(tally.participating.households), BigInt(needed.households)), progress(tally.participating.area, needed.area));
+  const reached = milestones.filter((milestone) => percent >= milestone).at(-1) ?? 0;
+  if (reached <= poll.turnoutMilestone || poll.chatId === null) return;
+  const { count } = await ctx.tx.poll.updateMany({ where: { id: poll.id, turnoutMilestone: { lt: reached } }, data: { turnoutMilestone: reached } });
+  const chat = await ctx.tx.chat.findUnique({ where: { id: poll.chatId } });
+  if (count === 1 && chat) {
+    announce(ctx, chat, {
+      type: 'poll.turnout_progress',
+      params: { number: poll.number, percentOfQuorum: reached, gap: { households: tally.gap.households, area: formatArea(tally.gap.area) } },
+    });
+  }
+}
+
+/** Resolves "<building>/<unit>" or a unit unique in the scope; a building head is held to their own building. */
+async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: string, onlyBuildings: number[] | null) {
+  const [buildingName, unit] = typed.includes('/') ? (typed.split('/', 2) as [string, string]) : [null, typed];
+  const candidates = await ctx.tx.household.findMany({
+    where: {
+      unit: unit.trim(),
+      building: { ...scopeOf(poll), ...(buildingName ? { name: buildingName.trim() } : {}), ...(onlyBuildings !== null ? { id: { in: onlyBuildings } } : {}) },
+    },
+    include: { building: true },
+  });
+  if (candidates.length === 0) throw new DomainError('household_not_found', { unit: typed });
+  if (candidates.length > 1) throw new DomainError('household_ambiguous', { unit: typed, buildings: candidates.map((c) => c.building.name).join(', ') });
+  return candidates[0]!;
+}
+
+/**
+ * `/paperballot <n> <unit> yes|no|abstain [note]`: a building head (for their building) or the committee records a
+ * paper or proxy ballot for a household that does not use chat. Marked as paper in results and audit; a chat ballot
+ * from the household later replaces it while the vote is open, never the other way round. Emits poll.paper_recorded;
+ * throws poll_not_found, not_owners_vote, turnout_role_required, household_not_found, household_ambiguous,
+ * voted_in_chat; a closed poll answers poll_closed.
+ */
+export async function recordPaperBallot(ctx: CommandContext, action: { number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string }): Promise<void> {
+  const poll = await findPoll(ctx, action.number, 'share');
+  if (poll.kind !== 'owners_vote') throw new DomainError('not_owners_vote', { number: poll.number });
+  if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
+  const roles = await rolesIn(ctx.tx, ctx.member.id, poll.communityId);
+  const committee = hasRole(roles, 'committee');
+  const headOf = roles.filter((role) => role.kind === 'building_head' && role.buildingId !== null).map((role) => role.buildingId!);
+  if (!committee && headOf.length === 0) throw new DomainError('turnout_role_required');
+  const household = await findHousehold(ctx, poll, action.unit, committee ? null : headOf);
+  const existing = await ctx.tx.ballot.findUnique({ where: { pollId_householdId: { pollId: poll.id, householdId: household.id } } });
+  if (existing?.source === 'chat') throw new DomainError('voted_in_chat', { unit: `${household.building.name} ${household.unit}` });
+  const option = poll.options.find((candidate) => candidate.label === action.choice)!;
+  const note = action.note?.trim() ? [...action.note.trim()].slice(0, 500).join('') : null;
+  await putBallot(ctx, poll, { voterKey: `household:${household.id}`, householdId: household.id, memberId: null, castById: ctx.member.id, source: 'paper', note }, option.id);
+  await audit(ctx, {
+    communityId: poll.communityId,
+    actorMemberId: ctx.member.id,
+    action: 'ballot.paper_recorded',
+    subjectType: 'poll',
+    subjectId: poll.id,
+    data: { householdId: household.id, choice: action.choice, note, replaced: existing !== null },
+  });
+  reply(ctx, {
+    type: 'poll.paper_recorded',
+    params: { number: poll.number, building: household.building.name, unit: household.unit, choice: action.choice, replaced: existing !== null },
+  });
+  await announceTurnout(ctx, poll);
+}

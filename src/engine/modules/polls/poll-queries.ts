@@ -1,0 +1,178 @@
+import { createHmac, randomBytes } from 'node:crypto';
+import { DomainError } from '../../../core/errors.js';
+import type { Poll, PollOption } from '../../../db/generated/client.js';
+import { announce, audit, type CommandContext, type EffectContext, requireCommunity, type Tx } from '../../context.js';
+import type { OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
+import { type BuildingTurnout, centi, formatArea, type OwnersChoice, ownersChoices, tallyOrdinary, tallyOwners } from './tally.js';
+
+export type PollWithOptions = Poll & { options: PollOption[] };
+
+/**
+ * Poll #number of the command's community with its options. `lock` takes a share lock (votes: many at once) or an
+ * update lock (closing: waits for votes in flight, and votes after it see the poll closed). Throws poll_not_found.
+ */
+export async function findPoll(ctx: CommandContext, number: number, lock: 'share' | 'update'): Promise<PollWithOptions> {
+  const community = requireCommunity(ctx);
+  const rows =
+    lock === 'share'
+      ? await ctx.tx.$queryRaw<Array<{ id: number }>>`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR SHARE`
+      : await ctx.tx.$queryRaw<Array<{ id: number }>>`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;
+  const poll = rows[0] ? await ctx.tx.poll.findUnique({ where: { id: rows[0].id }, include: { options: { orderBy: { position: 'asc' } } } }) : null;
+  if (!poll) throw new DomainError('poll_not_found', { number });
+  return poll;
+}
+
+export function isOpen(poll: Poll, now: Date): boolean {
+  return poll.status === 'open' && poll.closesAt > now;
+}
+
+/** Where the poll's voters must live: its building, or any building of the community. */
+export function scopeOf(poll: Pick<Poll, 'buildingId' | 'communityId'>) {
+  return poll.buildingId === null ? { communityId: poll.communityId } : { id: poll.buildingId };
+}
+
+/** The secret ballots' key: BALLOT_SECRET when configured, else this installation's own, made on first use. */
+export async function ballotSecret(tx: Tx, configured: string | undefined): Promise<string> {
+  if (configured) return configured;
+  await tx.installation.createMany({ data: [{ id: 1, ballotSecret: randomBytes(32).toString('hex') }], skipDuplicates: true });
+  return (await tx.installation.findUniqueOrThrow({ where: { id: 1 } })).ballotSecret;
+}
+
+/** A secret poll's voter key: keyed, so it names no one, and stable, so a member's second tap changes their ballot. */
+export function secretVoterKey(secret: string, pollId: number, memberId: number): string {
+  return `secret:${createHmac('sha256', secret).update(`${pollId}:${memberId}`).digest('hex')}`;
+}
+
+/**
+ * Turnout of an owners' vote by building, in one round trip however many households: totals from the register,
+ * participation and choices from the ballots. Areas come back as integers of 0.01 m².
+ */
+export async function ownersTurnout(tx: Tx, poll: Pick<Poll, 'id' | 'communityId' | 'buildingId'>): Promise<BuildingTurnout[]> {
+  const rows = await tx.$queryRaw<
+    Array<{ buildingId: number; name: string; households: number; area: string; voted: number; votedArea: string; yes: number; yesArea: string; no: number; noArea: string; abstain: number; abstainArea: string }>
+  >`
+    SELECT b."id" AS "buildingId", b."name",
+      count(h."id")::int AS "households", coalesce(sum(h."areaM2"), 0)::text AS "area",
+      count(bl."id")::int AS "voted", coalesce(sum(h."areaM2") FILTER (WHERE bl."id" IS NOT NULL), 0)::text AS "votedArea",
+      count(*) FILTER (WHERE o."position" = 0)::int AS "yes", coalesce(sum(h."areaM2") FILTER (WHERE o."position" = 0), 0)::text AS "yesArea",
+      count(*) FILTER (WHERE o."position" = 1)::int AS "no", coalesce(sum(h."areaM2") FILTER (WHERE o."position" = 1), 0)::text AS "noArea",
+      count(*) FILTER (WHERE o."position" = 2)::int AS "abstain", coalesce(sum(h."areaM2") FILTER (WHERE o."position" = 2), 0)::text AS "abstainArea"
+    FROM "Building" b
+    JOIN "Household" h ON h."buildingId" = b."id"
+    LEFT JOIN "Ballot" bl ON bl."householdId" = h."id" AND bl."pollId" = ${poll.id}
+    LEFT JOIN "BallotChoice" bc ON bc."ballotId" = bl."id"
+    LEFT JOIN "PollOption" o ON o."id" = bc."optionId"
+    WHERE b."communityId" = ${poll.communityId} AND (${poll.buildingId}::int IS NULL OR b."id" = ${poll.buildingId}::int)
+    GROUP BY b."id", b."name"
+    ORDER BY b."name"`;
+  return rows.map((row) => ({
+    buildingId: row.buildingId,
+    name: row.name,
+    total: { households: row.households, area: centi(row.area) },
+    voted: { households: row.voted, area: centi(row.votedArea) },
+    byChoice: {
+      yes: { households: row.yes, area: centi(row.yesArea) },
+      no: { households: row.no, area: centi(row.noArea) },
+      abstain: { households: row.abstain, area: centi(row.abstainArea) },
+    },
+  }));
+}
+
+const weight = (w: { households: number; area: bigint }) => ({ households: w.households, area: formatArea(w.area) });
+
+export async function ownersResults(tx: Tx, poll: PollWithOptions): Promise<OwnersResults> {
+  const tally = tallyOwners(poll.matterClass ?? 'ordinary', await ownersTurnout(tx, poll));
+  const paperBallots = await tx.ballot.count({ where: { pollId: poll.id, source: { in: ['paper', 'proxy'] } } });
+  return {
+    total: weight(tally.total),
+    participating: weight(tally.participating),
+    byChoice: Object.fromEntries(ownersChoices.map((choice) => [choice, weight(tally.byChoice[choice])])) as OwnersResults['byChoice'],
+    quorum: tally.quorum,
+    gap: weight(tally.gap),
+    approval: tally.approval,
+    verdict: tally.verdict,
+    paperBallots,
+    buildings: tally.buildings.map((b) => ({
+      name: b.name,
+      total: b.total.households,
+      voted: b.voted.households,
+      notVotedHouseholds: b.notVoted.households,
+      notVotedArea: formatArea(b.notVoted.area),
+    })),
+  };
+}
+
+/** Members who may vote in an ordinary poll: those with a claimed household in its scope. */
+export function eligibleMembers(tx: Tx, poll: Pick<Poll, 'buildingId' | 'communityId'>) {
+  return tx.member.findMany({ where: { claims: { some: { household: { building: scopeOf(poll) } } } }, select: { id: true, displayName: true } });
+}
+
+export async function ordinaryResults(tx: Tx, poll: PollWithOptions): Promise<OrdinaryResults> {
+  const ballots = await tx.ballot.findMany({ where: { pollId: poll.id }, select: { choices: { select: { option: { select: { position: true } } } } } });
+  const eligible = (await eligibleMembers(tx, poll)).length;
+  const tally = tallyOrdinary(
+    poll.options.length,
+    ballots.map((ballot) => ({ choices: ballot.choices.map((choice) => choice.option.position) })),
+    eligible,
+    poll.quorumPercent,
+  );
+  return {
+    counts: tally.counts.map((count) => ({ label: poll.options[count.position]?.label ?? '', votes: count.votes, share: count.share })),
+    voters: tally.voters,
+    eligible: tally.eligible,
+    quorumMet: tally.quorumMet,
+  };
+}
+
+export async function pollHeader(tx: Tx, poll: PollWithOptions): Promise<PollHeader> {
+  const building = poll.buildingId === null ? null : await tx.building.findUnique({ where: { id: poll.buildingId } });
+  return {
+    number: poll.number,
+    question: poll.question,
+    kind: poll.kind,
+    matterClass: poll.matterClass,
+    options: poll.options.map((option) => option.label),
+    closesAt: poll.closesAt.toISOString(),
+    multi: poll.multi,
+    secret: poll.secret,
+    quorumPercent: poll.quorumPercent,
+    scope: { building: building?.name ?? null },
+  };
+}
+
+export async function pollResults(tx: Tx, poll: PollWithOptions, closed: boolean): Promise<PollResults> {
+  return {
+    ...(await pollHeader(tx, poll)),
+    closed,
+    ordinary: poll.kind === 'ordinary' ? await ordinaryResults(tx, poll) : null,
+    owners: poll.kind === 'owners_vote' ? await ownersResults(tx, poll) : null,
+  };
+}
+
+/**
+ * Closes a poll once: freezes the tally, records the result and verdict in the audit log, and posts the results
+ * where the poll was opened. A second call (the deadline after a manual close) does nothing.
+ */
+export async function closePollNow(ctx: EffectContext, poll: PollWithOptions, by: number | null): Promise<PollResults | null> {
+  const current = await ctx.tx.poll.findUniqueOrThrow({ where: { id: poll.id } });
+  if (current.status !== 'open') return null;
+  const results = await pollResults(ctx.tx, poll, true);
+  await ctx.tx.poll.update({ where: { id: poll.id }, data: { status: 'closed', closedAt: ctx.now, result: JSON.parse(JSON.stringify(results)) } });
+  await ctx.tx.scheduledReminder.updateMany({ where: { key: `poll.close:${poll.id}`, state: 'pending' }, data: { state: 'fired', firedAt: ctx.now } });
+  await audit(ctx, {
+    communityId: poll.communityId,
+    actorMemberId: by,
+    actorLabel: by === null ? 'scheduler' : undefined,
+    action: 'poll.closed',
+    subjectType: 'poll',
+    subjectId: poll.id,
+    data: { ordinary: results.ordinary, owners: results.owners } as never,
+  });
+  const chat = poll.chatId === null ? null : await ctx.tx.chat.findUnique({ where: { id: poll.chatId } });
+  if (chat) {
+    announce(ctx, chat, { type: 'poll.closed', params: results });
+  }
+  return results;
+}
+
+export type { OwnersChoice };
