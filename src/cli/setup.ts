@@ -5,8 +5,8 @@ import { stringify } from 'csv-stringify/sync';
 import { OperatorError } from '../core/errors.js';
 import type { ChatBinding, PartyKind, RoleKind } from '../db/generated/client.js';
 import { exportCommunity } from '../engine/modules/followups/export-community.js';
-import { type CommunitySettings, configureCommunity } from '../engine/modules/setup/configure-community.js';
 import { exportAuditLog, verifyAuditLog } from '../engine/modules/setup/audit-log.js';
+import { type CommunitySettings, configureCommunity } from '../engine/modules/setup/configure-community.js';
 import { createCommunity } from '../engine/modules/setup/create-community.js';
 import { findCommunity } from '../engine/modules/setup/find-community.js';
 import { importRegister, type RegisterRow } from '../engine/modules/setup/import-register.js';
@@ -232,7 +232,9 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .action(async (slug: string) => {
       const check = await withEngine((engine) => engine.operate((tx) => verifyAuditLog(tx, slug)));
       if (check.broken) {
-        process.stderr.write(`yishi: ${t('operator:setup.audit_broken', { id: check.broken.id, reason: check.broken.reason, entries: check.entries })}\n`);
+        process.stderr.write(
+          `yishi: ${t('operator:setup.audit_broken', { id: check.broken.id, reason: check.broken.reason, entries: check.entries })}\n`,
+        );
         process.exitCode = 1;
         return;
       }

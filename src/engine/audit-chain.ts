@@ -25,7 +25,9 @@ export type AuditContent = {
 /** The hash of an entry: SHA-256 over the previous entry's hash and the entry's canonical content. */
 export function entryHash(prevHash: string | null, entry: AuditContent): string {
   const content = canonicalJson({ ...entry, createdAt: entry.createdAt.toISOString() });
-  return createHash('sha256').update(`${prevHash ?? ''}\n${content}`).digest('hex');
+  return createHash('sha256')
+    .update(`${prevHash ?? ''}\n${content}`)
+    .digest('hex');
 }
 
 function contentOf(entry: AuditEntry): AuditContent {
@@ -43,7 +45,8 @@ export function verifyChain(entries: AuditEntry[]): ChainCheck {
   let previous: string | null = null;
   for (const entry of entries) {
     if (entry.prevHash !== previous) return { entries: entries.length, head: previous, broken: { id: entry.id, reason: 'link' } };
-    if (entry.hash !== entryHash(entry.prevHash, contentOf(entry))) return { entries: entries.length, head: previous, broken: { id: entry.id, reason: 'content' } };
+    if (entry.hash !== entryHash(entry.prevHash, contentOf(entry)))
+      return { entries: entries.length, head: previous, broken: { id: entry.id, reason: 'content' } };
     previous = entry.hash;
   }
   return { entries: entries.length, head: previous, broken: null };

@@ -1,9 +1,9 @@
 import { DomainError, type DomainErrorCode } from '../core/errors.js';
 import type { Chat, Community, Member, Prisma } from '../db/generated/client.js';
+import { type AuditContent, entryHash } from './audit-chain.js';
 import type { EngineCommand } from './commands.js';
 import type { Button, Notice, NoticeBody } from './notices.js';
 import type { EngineSettings } from './settings.js';
-import { type AuditContent, entryHash } from './audit-chain.js';
 
 export type Tx = Prisma.TransactionClient;
 

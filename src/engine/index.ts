@@ -7,9 +7,9 @@ import type { CommandContext, EffectContext, Tx } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { handlers } from './handlers.js';
 import { decideOutcome } from './modules/followups/rate-issue.js';
-import { closeDuePoll } from './modules/polls/poll-commands.js';
 import { communitiesOf } from './modules/membership/permissions.js';
 import { parseLocale } from './modules/membership/set-language.js';
+import { closeDuePoll } from './modules/polls/poll-commands.js';
 import type { Notice } from './notices.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 

@@ -7,7 +7,8 @@ export type Button =
   | { kind: 'rate'; number: number; score: number }
   | { kind: 'raise_draft'; draftId: number }
   | { kind: 'forget_confirm' }
-  | { kind: 'vote'; number: number; position: number; label: string };
+  /** `label` is an option as typed, or in an owners' vote (`choice`) the code yes / no / abstain. */
+  | { kind: 'vote'; number: number; position: number; label: string; choice?: boolean };
 
 export type Level = 'building' | 'resident_group' | 'representatives' | 'joint_meeting';
 export type Scope = { building: string | null };
@@ -48,7 +49,10 @@ export type NoticeBody =
   | { type: 'poll.vote_recorded'; params: { number: number; question: string; choices: string[]; households: string[]; secret: boolean } }
   | { type: 'poll.results'; params: PollResults }
   | { type: 'poll.closed'; params: PollResults }
-  | { type: 'poll.reminder'; params: { number: number; question: string; closesAt: string; notVoted: string[] | null; notVotedCount: number } }
+  | {
+      type: 'poll.reminder';
+      params: { number: number; question: string; closesAt: string; notVoted: string[] | null; notVotedCount: number };
+    }
   | { type: 'poll.turnout_listed'; params: { number: number; buildings: Array<{ building: string; units: string[] }> } }
   | { type: 'poll.turnout_progress'; params: { number: number; percentOfQuorum: number; gap: { households: number; area: string } } }
   | { type: 'poll.paper_recorded'; params: { number: number; building: string; unit: string; choice: string; replaced: boolean } }

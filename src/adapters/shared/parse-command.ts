@@ -9,6 +9,12 @@ function issueNumber(token: string | undefined): number | null {
   return match ? Number(match[1]) : null;
 }
 
+/** A word from one of the tables below, never one of Object.prototype's own names ("constructor"). */
+function lookup<T>(table: Record<string, T>, word: string | undefined): T | undefined {
+  const key = (word ?? '').toLowerCase();
+  return Object.hasOwn(table, key) ? table[key] : undefined;
+}
+
 const triageWords: Record<string, 'small' | 'big'> = { small: 'small', big: 'big', 小: 'small', 大: 'big', 小事: 'small', 大事: 'big' };
 const confirmWords = new Set(['confirm', 'yes', '确认', '是']);
 
@@ -35,7 +41,7 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
       return parsePoll(rest, malformed);
     case 'ownersvote': {
       const { text, flags } = takeFlags(rest);
-      const matterClass = matterClasses[(text.split(/\s+/)[0] ?? '').toLowerCase()];
+      const matterClass = lookup(matterClasses, text.split(/\s+/)[0]);
       const question = text.replace(/^\S+\s*/, '');
       const hours = flags.get('hours');
       if (!matterClass || !question || (hours !== undefined && !/^\d+$/.test(hours))) return malformed;
@@ -50,9 +56,11 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
     case 'turnout':
       return number ? { type: 'poll.turnout', number } : malformed;
     case 'paperballot': {
-      const choice = ownersChoiceWords[(args[2] ?? '').toLowerCase()];
+      const choice = lookup(ownersChoiceWords, args[2]);
       const note = args.slice(3).join(' ');
-      return number && args[1] && choice ? { type: 'poll.paper_ballot', number, unit: args[1], choice, ...(note ? { note } : {}) } : malformed;
+      return number && args[1] && choice
+        ? { type: 'poll.paper_ballot', number, unit: args[1], choice, ...(note ? { note } : {}) }
+        : malformed;
     }
     case 'start':
       return { type: 'member.start' };
@@ -79,7 +87,7 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
     case 'reopen':
       return number ? { type: 'issue.reopen', number } : malformed;
     case 'triage': {
-      const triage = triageWords[(args[1] ?? '').toLowerCase()];
+      const triage = lookup(triageWords, args[1]);
       return number && triage && args.length === 2 ? { type: 'issue.triage', number, triage } : malformed;
     }
     case 'escalate':
@@ -103,7 +111,14 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
 }
 
 const matterClasses: Record<string, 'ordinary' | 'major'> = { ordinary: 'ordinary', major: 'major', 一般: 'ordinary', 重大: 'major' };
-const ownersChoiceWords: Record<string, 'yes' | 'no' | 'abstain'> = { yes: 'yes', no: 'no', abstain: 'abstain', 同意: 'yes', 反对: 'no', 弃权: 'abstain' };
+const ownersChoiceWords: Record<string, 'yes' | 'no' | 'abstain'> = {
+  yes: 'yes',
+  no: 'no',
+  abstain: 'abstain',
+  同意: 'yes',
+  反对: 'no',
+  弃权: 'abstain',
+};
 
 /** Splits `--name value` and `--flag` options off the text, wherever they stand. */
 function takeFlags(text: string): { text: string; flags: Map<string, string> } {

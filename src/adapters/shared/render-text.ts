@@ -189,13 +189,8 @@ function buttonLabel(t: TFunction, button: Button): string {
     case 'forget_confirm':
       return t('labels:button.forget_confirm');
     case 'vote':
-      return choiceLabel(t, button.label);
+      return button.choice ? label(t, button.label) : button.label;
   }
-}
-
-/** Owners' votes store yes/no/abstain as codes, shown in the reader's language; other options as typed. */
-function choiceLabel(t: TFunction, option: string): string {
-  return option === 'yes' || option === 'no' || option === 'abstain' ? label(t, option) : option;
 }
 
 /** An exact fraction as a percentage with one decimal, rounded half up: 2/3 → "66.7%". */
@@ -214,6 +209,11 @@ function areaShare(part: string, whole: string): string {
   return percent({ numerator: hundredths(part), denominator: hundredths(whole) });
 }
 
+function resultsHeading(poll: PollResults): string {
+  if (poll.kind === 'owners_vote') return poll.closed ? 'notices:poll.results_final_owners' : 'notices:poll.results_live_owners';
+  return poll.closed ? 'notices:poll.results_final' : 'notices:poll.results_live';
+}
+
 function yesNo(t: TFunction, value: boolean): string {
   return t(value ? 'labels:met' : 'labels:not_met');
 }
@@ -222,8 +222,15 @@ function renderPoll(t: TFunction, poll: PollResults, timeZone: string, heading: 
   const lines = [heading];
   if (poll.ordinary) {
     const o = poll.ordinary;
-    for (const count of o.counts) lines.push(t('notices:poll.option_line', { option: count.label, votes: count.votes, share: percent(count.share) }));
-    lines.push(t('notices:poll.turnout_line', { voters: o.voters, eligible: o.eligible, share: percent({ numerator: o.voters, denominator: o.eligible }) }));
+    for (const count of o.counts)
+      lines.push(t('notices:poll.option_line', { option: count.label, votes: count.votes, share: percent(count.share) }));
+    lines.push(
+      t('notices:poll.turnout_line', {
+        voters: o.voters,
+        eligible: o.eligible,
+        share: percent({ numerator: o.voters, denominator: o.eligible }),
+      }),
+    );
     if (o.quorumMet !== null) lines.push(t('notices:poll.quorum_line', { quorum: poll.quorumPercent ?? 0, met: yesNo(t, o.quorumMet) }));
   }
   if (poll.owners) {
@@ -237,7 +244,11 @@ function renderPoll(t: TFunction, poll: PollResults, timeZone: string, heading: 
         totalArea: w.total.area,
         areaShare: areaShare(w.participating.area, w.total.area),
       }),
-      t('notices:poll.owners_quorum', { met: yesNo(t, w.quorum.met), area: yesNo(t, w.quorum.area), households: yesNo(t, w.quorum.households) }),
+      t('notices:poll.owners_quorum', {
+        met: yesNo(t, w.quorum.met),
+        area: yesNo(t, w.quorum.area),
+        households: yesNo(t, w.quorum.households),
+      }),
     );
     for (const choice of ['yes', 'no', 'abstain'] as const) {
       const part = w.byChoice[choice];
@@ -256,7 +267,16 @@ function renderPoll(t: TFunction, poll: PollResults, timeZone: string, heading: 
     if (!w.quorum.met) {
       lines.push(t('notices:poll.owners_gap', { households: w.gap.households, area: w.gap.area }));
       for (const b of w.buildings) {
-        if (b.notVotedHouseholds > 0) lines.push(t('notices:poll.owners_building_line', { building: b.name, voted: b.voted, total: b.total, households: b.notVotedHouseholds, area: b.notVotedArea }));
+        if (b.notVotedHouseholds > 0)
+          lines.push(
+            t('notices:poll.owners_building_line', {
+              building: b.name,
+              voted: b.voted,
+              total: b.total,
+              households: b.notVotedHouseholds,
+              area: b.notVotedArea,
+            }),
+          );
       }
     }
     lines.push(t(poll.closed ? 'notices:poll.owners_verdict' : 'notices:poll.owners_verdict_so_far', { verdict: label(t, w.verdict) }));
@@ -447,9 +467,15 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
     }
     case 'poll.opened': {
       const p = notice.params;
-      const kind = p.kind === 'owners_vote' ? t(p.matterClass === 'major' ? 'notices:poll.owners_major' : 'notices:poll.owners_ordinary') : '';
+      const kind =
+        p.kind === 'owners_vote' ? t(p.matterClass === 'major' ? 'notices:poll.owners_major' : 'notices:poll.owners_ordinary') : '';
       return [
-        t(p.kind === 'owners_vote' ? 'notices:poll.opened_owners' : 'notices:poll.opened', { number: p.number, question: p.question, scope: scopeOf(t, p.scope.building), kind }),
+        t(p.kind === 'owners_vote' ? 'notices:poll.opened_owners' : 'notices:poll.opened', {
+          number: p.number,
+          question: p.question,
+          scope: scopeOf(t, p.scope.building),
+          kind,
+        }),
         ...(p.kind === 'ordinary' ? p.options.map((option, index) => `${index + 1}. ${option}`) : []),
         ...(p.multi ? [t('notices:poll.multi')] : []),
         ...(p.secret ? [t('notices:poll.secret')] : []),
@@ -459,22 +485,47 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
     }
     case 'poll.vote_recorded': {
       const p = notice.params;
-      const choices = p.choices.map((choice) => choiceLabel(t, choice)).join(t('labels:list_separator'));
+      // Owners' votes (which name households) store yes / no / abstain as codes; other options stand as typed.
+      const choices = p.choices.map((choice) => (p.households.length > 0 ? label(t, choice) : choice)).join(t('labels:list_separator'));
       return p.choices.length === 0
         ? t('notices:poll.vote_withdrawn', { number: p.number })
         : p.households.length > 0
-          ? t('notices:poll.vote_recorded_household', { number: p.number, choices, households: p.households.join(t('labels:list_separator')) })
+          ? t('notices:poll.vote_recorded_household', {
+              number: p.number,
+              choices,
+              households: p.households.join(t('labels:list_separator')),
+            })
           : t('notices:poll.vote_recorded', { number: p.number, choices });
     }
     case 'poll.results':
-      return renderPoll(t, notice.params, timeZone, t(notice.params.closed ? 'notices:poll.results_final' : 'notices:poll.results_live', { number: notice.params.number, question: notice.params.question }));
+      return renderPoll(
+        t,
+        notice.params,
+        timeZone,
+        t(resultsHeading(notice.params), { number: notice.params.number, question: notice.params.question }),
+      );
     case 'poll.closed':
-      return renderPoll(t, notice.params, timeZone, t('notices:poll.closed', { number: notice.params.number, question: notice.params.question }));
+      return renderPoll(
+        t,
+        notice.params,
+        timeZone,
+        t(notice.params.kind === 'owners_vote' ? 'notices:poll.closed_owners' : 'notices:poll.closed', {
+          number: notice.params.number,
+          question: notice.params.question,
+        }),
+      );
     case 'poll.reminder': {
       const p = notice.params;
       return [
-        t('notices:poll.reminder', { number: p.number, question: p.question, closesAt: date(t, p.closesAt, timeZone), count: p.notVotedCount }),
-        ...(p.notVoted && p.notVoted.length > 0 ? [t('notices:poll.reminder_names', { names: p.notVoted.join(t('labels:list_separator')) })] : []),
+        t('notices:poll.reminder', {
+          number: p.number,
+          question: p.question,
+          closesAt: date(t, p.closesAt, timeZone),
+          count: p.notVotedCount,
+        }),
+        ...(p.notVoted && p.notVoted.length > 0
+          ? [t('notices:poll.reminder_names', { names: p.notVoted.join(t('labels:list_separator')) })]
+          : []),
       ].join('\n');
     }
     case 'poll.turnout_listed':
@@ -482,14 +533,28 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
         ? t('notices:poll.turnout_all_voted', { number: notice.params.number })
         : [
             t('notices:poll.turnout_listed', { number: notice.params.number }),
-            ...notice.params.buildings.map((b) => t('notices:poll.turnout_building', { building: b.building, count: b.units.length, units: b.units.join(t('labels:list_separator')) })),
+            ...notice.params.buildings.map((b) =>
+              t('notices:poll.turnout_building', {
+                building: b.building,
+                count: b.units.length,
+                units: b.units.join(t('labels:list_separator')),
+              }),
+            ),
           ].join('\n');
     case 'poll.turnout_progress':
       return notice.params.percentOfQuorum >= 100
         ? t('notices:poll.quorum_reached', { number: notice.params.number })
-        : t('notices:poll.turnout_progress', { number: notice.params.number, percent: notice.params.percentOfQuorum, households: notice.params.gap.households, area: notice.params.gap.area });
+        : t('notices:poll.turnout_progress', {
+            number: notice.params.number,
+            percent: notice.params.percentOfQuorum,
+            households: notice.params.gap.households,
+            area: notice.params.gap.area,
+          });
     case 'poll.paper_recorded':
-      return t(notice.params.replaced ? 'notices:poll.paper_replaced' : 'notices:poll.paper_recorded', { ...notice.params, choice: label(t, notice.params.choice) });
+      return t(notice.params.replaced ? 'notices:poll.paper_replaced' : 'notices:poll.paper_recorded', {
+        ...notice.params,
+        choice: label(t, notice.params.choice),
+      });
     case 'command.failed':
       return t('notices:command.failed');
   }

@@ -215,7 +215,15 @@ const ownersOrdinaryRejected = pollResults({ ...ownersPoll, number: 5, matterCla
 });
 
 const voteButtons = (poll: PollHeader): Button[] =>
-  poll.options.map((label, position): Button => ({ kind: 'vote', number: poll.number, position, label }));
+  poll.options.map(
+    (label, position): Button => ({
+      kind: 'vote',
+      number: poll.number,
+      position,
+      label,
+      ...(poll.kind === 'owners_vote' ? { choice: true } : {}),
+    }),
+  );
 
 const pollSamples: Sample[] = [
   {
@@ -919,7 +927,7 @@ describe('renderNotice', () => {
 
     it('shows an owners’ vote short of its quorum, with the gap and the buildings still to vote', () => {
       expect(lines('en', { type: 'poll.closed', params: ownersNoQuorum })).toEqual([
-        'Poll #4 has closed: 使用维修资金更换电梯',
+        "Owners' vote #4 has closed: 使用维修资金更换电梯",
         'Taking part: 60 of 120 households (50.0%), 5400.50 of 10800.00 m² (50.0%)',
         'Quorum (2/3 of the area and 2/3 of the households): not reached (area not reached, households not reached)',
         'yes: 40 households (66.7%), 3600.25 m² (66.7%) of those taking part',

@@ -1,9 +1,18 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Ballot, BallotSource, Household } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, reply } from '../../context.js';
-import { hasRole, rolesIn } from '../membership/permissions.js';
 import { privateChatOf } from '../issues/issue-queries.js';
-import { ballotSecret, findPoll, isOpen, ownersTurnout, type PollWithOptions, pollResults, scopeOf, secretVoterKey } from './poll-queries.js';
+import { hasRole, rolesIn } from '../membership/permissions.js';
+import {
+  ballotSecret,
+  findPoll,
+  isOpen,
+  ownersTurnout,
+  type PollWithOptions,
+  pollResults,
+  scopeOf,
+  secretVoterKey,
+} from './poll-queries.js';
 import { formatArea, tallyOwners } from './tally.js';
 
 /** Shares of the quorum at which turnout news is posted in the poll's chat. */
@@ -16,10 +25,20 @@ const milestones = [50, 75, 90, 100];
 async function putBallot(
   ctx: CommandContext,
   poll: PollWithOptions,
-  ballot: { voterKey: string; householdId: number | null; memberId: number | null; castById: number | null; source: BallotSource; note?: string | null },
+  ballot: {
+    voterKey: string;
+    householdId: number | null;
+    memberId: number | null;
+    castById: number | null;
+    source: BallotSource;
+    note?: string | null;
+  },
   optionId: number,
 ): Promise<{ previous: Ballot | null; choices: number[] }> {
-  const previous = await ctx.tx.ballot.findUnique({ where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } }, include: { choices: true } });
+  const previous = await ctx.tx.ballot.findUnique({
+    where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } },
+    include: { choices: true },
+  });
   const current = await ctx.tx.ballot.upsert({
     where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } },
     create: { pollId: poll.id, ...ballot, note: ballot.note ?? null, createdAt: ctx.now, updatedAt: ctx.now },
@@ -82,9 +101,20 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
     }
   } else if (poll.secret) {
     const key = secretVoterKey(await ballotSecret(ctx.tx, ctx.settings.ballotSecret), poll.id, ctx.member.id);
-    ({ choices } = await putBallot(ctx, poll, { voterKey: key, householdId: null, memberId: null, castById: null, source: 'chat' }, option.id));
+    ({ choices } = await putBallot(
+      ctx,
+      poll,
+      { voterKey: key, householdId: null, memberId: null, castById: null, source: 'chat' },
+      option.id,
+    ));
     // Nothing that names the voter stays: not the audit entry, not the inbox copy of the tap.
-    await audit(ctx, { communityId: poll.communityId, action: 'ballot.cast', subjectType: 'poll', subjectId: poll.id, data: { secret: true } });
+    await audit(ctx, {
+      communityId: poll.communityId,
+      action: 'ballot.cast',
+      subjectType: 'poll',
+      subjectId: poll.id,
+      data: { secret: true },
+    });
     ctx.redactInbox = true;
   } else {
     ({ choices } = await putBallot(
@@ -93,7 +123,14 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
       { voterKey: `member:${ctx.member.id}`, householdId: null, memberId: ctx.member.id, castById: ctx.member.id, source: 'chat' },
       option.id,
     ));
-    await audit(ctx, { communityId: poll.communityId, actorMemberId: ctx.member.id, action: 'ballot.cast', subjectType: 'poll', subjectId: poll.id, data: { choices: choices.length } });
+    await audit(ctx, {
+      communityId: poll.communityId,
+      actorMemberId: ctx.member.id,
+      action: 'ballot.cast',
+      subjectType: 'poll',
+      subjectId: poll.id,
+      data: { choices: choices.length },
+    });
   }
 
   const labels = poll.options.filter((candidate) => choices.includes(candidate.id)).map((candidate) => candidate.label);
@@ -103,7 +140,10 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
       number: poll.number,
       question: poll.question,
       choices: labels,
-      households: poll.kind === 'owners_vote' ? households.map((h: Household & { building: { name: string } }) => `${h.building.name} ${h.unit}`) : [],
+      households:
+        poll.kind === 'owners_vote'
+          ? households.map((h: Household & { building: { name: string } }) => `${h.building.name} ${h.unit}`)
+          : [],
       secret: poll.secret,
     },
   };
@@ -117,15 +157,25 @@ async function announceTurnout(ctx: CommandContext, poll: PollWithOptions): Prom
   const tally = tallyOwners(poll.matterClass ?? 'ordinary', await ownersTurnout(ctx.tx, poll));
   const needed = { households: tally.participating.households + tally.gap.households, area: tally.participating.area + tally.gap.area };
   const progress = (part: bigint, whole: bigint) => (whole === 0n ? 100 : Number((100n * part) / whole));
-  const percent = Math.min(progress(BigInt(tally.participating.households), BigInt(needed.households)), progress(tally.participating.area, needed.area));
+  const percent = Math.min(
+    progress(BigInt(tally.participating.households), BigInt(needed.households)),
+    progress(tally.participating.area, needed.area),
+  );
   const reached = milestones.filter((milestone) => percent >= milestone).at(-1) ?? 0;
   if (reached <= poll.turnoutMilestone || poll.chatId === null) return;
-  const { count } = await ctx.tx.poll.updateMany({ where: { id: poll.id, turnoutMilestone: { lt: reached } }, data: { turnoutMilestone: reached } });
+  const { count } = await ctx.tx.poll.updateMany({
+    where: { id: poll.id, turnoutMilestone: { lt: reached } },
+    data: { turnoutMilestone: reached },
+  });
   const chat = await ctx.tx.chat.findUnique({ where: { id: poll.chatId } });
   if (count === 1 && chat) {
     announce(ctx, chat, {
       type: 'poll.turnout_progress',
-      params: { number: poll.number, percentOfQuorum: reached, gap: { households: tally.gap.households, area: formatArea(tally.gap.area) } },
+      params: {
+        number: poll.number,
+        percentOfQuorum: reached,
+        gap: { households: tally.gap.households, area: formatArea(tally.gap.area) },
+      },
     });
   }
 }
@@ -136,12 +186,17 @@ async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: 
   const candidates = await ctx.tx.household.findMany({
     where: {
       unit: unit.trim(),
-      building: { ...scopeOf(poll), ...(buildingName ? { name: buildingName.trim() } : {}), ...(onlyBuildings !== null ? { id: { in: onlyBuildings } } : {}) },
+      building: {
+        ...scopeOf(poll),
+        ...(buildingName ? { name: buildingName.trim() } : {}),
+        ...(onlyBuildings !== null ? { id: { in: onlyBuildings } } : {}),
+      },
     },
     include: { building: true },
   });
   if (candidates.length === 0) throw new DomainError('household_not_found', { unit: typed });
-  if (candidates.length > 1) throw new DomainError('household_ambiguous', { unit: typed, buildings: candidates.map((c) => c.building.name).join(', ') });
+  if (candidates.length > 1)
+    throw new DomainError('household_ambiguous', { unit: typed, buildings: candidates.map((c) => c.building.name).join(', ') });
   return candidates[0]!;
 }
 
@@ -152,7 +207,10 @@ async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: 
  * throws poll_not_found, not_owners_vote, turnout_role_required, household_not_found, household_ambiguous,
  * voted_in_chat; a closed poll answers poll_closed.
  */
-export async function recordPaperBallot(ctx: CommandContext, action: { number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string }): Promise<void> {
+export async function recordPaperBallot(
+  ctx: CommandContext,
+  action: { number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string },
+): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'share');
   if (poll.kind !== 'owners_vote') throw new DomainError('not_owners_vote', { number: poll.number });
   if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
@@ -165,7 +223,12 @@ export async function recordPaperBallot(ctx: CommandContext, action: { number: n
   if (existing?.source === 'chat') throw new DomainError('voted_in_chat', { unit: `${household.building.name} ${household.unit}` });
   const option = poll.options.find((candidate) => candidate.label === action.choice)!;
   const note = action.note?.trim() ? [...action.note.trim()].slice(0, 500).join('') : null;
-  await putBallot(ctx, poll, { voterKey: `household:${household.id}`, householdId: household.id, memberId: null, castById: ctx.member.id, source: 'paper', note }, option.id);
+  await putBallot(
+    ctx,
+    poll,
+    { voterKey: `household:${household.id}`, householdId: household.id, memberId: null, castById: ctx.member.id, source: 'paper', note },
+    option.id,
+  );
   await audit(ctx, {
     communityId: poll.communityId,
     actorMemberId: ctx.member.id,
@@ -176,7 +239,13 @@ export async function recordPaperBallot(ctx: CommandContext, action: { number: n
   });
   reply(ctx, {
     type: 'poll.paper_recorded',
-    params: { number: poll.number, building: household.building.name, unit: household.unit, choice: action.choice, replaced: existing !== null },
+    params: {
+      number: poll.number,
+      building: household.building.name,
+      unit: household.unit,
+      choice: action.choice,
+      replaced: existing !== null,
+    },
   });
   await announceTurnout(ctx, poll);
 }

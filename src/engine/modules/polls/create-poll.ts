@@ -1,7 +1,7 @@
 import { DomainError } from '../../../core/errors.js';
 import type { PollKind } from '../../../db/generated/client.js';
-import type { Button } from '../../notices.js';
 import { audit, type CommandContext, reply, requireCommunity } from '../../context.js';
+import type { Button } from '../../notices.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
 import { pollHeader } from './poll-queries.js';
 
@@ -22,10 +22,24 @@ function scopeOfChat(ctx: CommandContext): number | null {
 
 async function openPoll(
   ctx: CommandContext,
-  input: { kind: PollKind; matterClass: 'ordinary' | 'major' | null; question: string; options: string[]; hours: number; multi: boolean; secret: boolean; quorumPercent: number | null; buildingId: number | null },
+  input: {
+    kind: PollKind;
+    matterClass: 'ordinary' | 'major' | null;
+    question: string;
+    options: string[];
+    hours: number;
+    multi: boolean;
+    secret: boolean;
+    quorumPercent: number | null;
+    buildingId: number | null;
+  },
 ): Promise<void> {
   const community = requireCommunity(ctx);
-  const { lastPollNumber: number } = await ctx.tx.community.update({ where: { id: community.id }, data: { lastPollNumber: { increment: 1 } }, select: { lastPollNumber: true } });
+  const { lastPollNumber: number } = await ctx.tx.community.update({
+    where: { id: community.id },
+    data: { lastPollNumber: { increment: 1 } },
+    select: { lastPollNumber: true },
+  });
   const closesAt = new Date(ctx.now.getTime() + input.hours * hour);
   const poll = await ctx.tx.poll.create({
     data: {
@@ -46,16 +60,31 @@ async function openPoll(
     },
     include: { options: { orderBy: { position: 'asc' } } },
   });
-  await ctx.tx.scheduledReminder.create({ data: { key: `poll.close:${poll.id}`, kind: 'poll.close', dueAt: closesAt, params: { pollId: poll.id } } });
+  await ctx.tx.scheduledReminder.create({
+    data: { key: `poll.close:${poll.id}`, kind: 'poll.close', dueAt: closesAt, params: { pollId: poll.id } },
+  });
   await audit(ctx, {
     communityId: community.id,
     actorMemberId: ctx.member.id,
     action: 'poll.opened',
     subjectType: 'poll',
     subjectId: poll.id,
-    data: { kind: input.kind, matterClass: input.matterClass, question: input.question, options: input.options, closesAt: closesAt.toISOString(), secret: input.secret },
+    data: {
+      kind: input.kind,
+      matterClass: input.matterClass,
+      question: input.question,
+      options: input.options,
+      closesAt: closesAt.toISOString(),
+      secret: input.secret,
+    },
   });
-  const buttons: Button[] = poll.options.map((option) => ({ kind: 'vote', number, position: option.position, label: option.label }));
+  const buttons: Button[] = poll.options.map((option) => ({
+    kind: 'vote',
+    number,
+    position: option.position,
+    label: option.label,
+    ...(input.kind === 'owners_vote' ? { choice: true } : {}),
+  }));
   reply(ctx, { type: 'poll.opened', params: await pollHeader(ctx.tx, poll) }, buttons);
 }
 
@@ -72,11 +101,13 @@ export async function createPoll(
   const community = requireCommunity(ctx);
   const buildingId = scopeOfChat(ctx);
   const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
-  if (!hasRole(roles, 'committee') && !(buildingId !== null && hasRole(roles, 'building_head', { buildingId }))) throw new DomainError('poll_role_required');
+  if (!hasRole(roles, 'committee') && !(buildingId !== null && hasRole(roles, 'building_head', { buildingId })))
+    throw new DomainError('poll_role_required');
   const question = action.question.trim();
   const options = action.options.map((option) => option.trim()).filter(Boolean);
   if (!question) throw new DomainError('poll_question_empty');
-  if ([...question].length > ctx.settings.maxTextLength) throw new DomainError('text_too_long', { length: [...question].length, max: ctx.settings.maxTextLength });
+  if ([...question].length > ctx.settings.maxTextLength)
+    throw new DomainError('text_too_long', { length: [...question].length, max: ctx.settings.maxTextLength });
   if (options.length < 2) throw new DomainError('poll_too_few_options');
   if (options.length > 10) throw new DomainError('poll_too_many_options', { count: options.length });
   const long = options.find((option) => [...option].length > 100);
@@ -101,13 +132,17 @@ export async function createPoll(
  * yes / no / abstain, one ballot per household, weighed by registered area; 14 days unless told. Emits poll.opened;
  * throws committee_only, poll_question_empty, poll_hours_invalid.
  */
-export async function createOwnersVote(ctx: CommandContext, action: { matterClass: 'ordinary' | 'major'; question: string; hours?: number }): Promise<void> {
+export async function createOwnersVote(
+  ctx: CommandContext,
+  action: { matterClass: 'ordinary' | 'major'; question: string; hours?: number },
+): Promise<void> {
   const community = requireCommunity(ctx);
   const buildingId = scopeOfChat(ctx);
   if (!hasRole(await rolesIn(ctx.tx, ctx.member.id, community.id), 'committee')) throw new DomainError('committee_only');
   const question = action.question.trim();
   if (!question) throw new DomainError('poll_question_empty');
-  if ([...question].length > ctx.settings.maxTextLength) throw new DomainError('text_too_long', { length: [...question].length, max: ctx.settings.maxTextLength });
+  if ([...question].length > ctx.settings.maxTextLength)
+    throw new DomainError('text_too_long', { length: [...question].length, max: ctx.settings.maxTextLength });
   await openPoll(ctx, {
     kind: 'owners_vote',
     matterClass: action.matterClass,

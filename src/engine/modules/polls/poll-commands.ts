@@ -51,12 +51,20 @@ export async function remindVoters(ctx: CommandContext, action: { number: number
     if (poll.secret) {
       notVotedCount = Math.max(0, eligible.length - (await ctx.tx.ballot.count({ where: { pollId: poll.id } })));
     } else {
-      const voted = new Set((await ctx.tx.ballot.findMany({ where: { pollId: poll.id }, select: { memberId: true } })).map((b) => b.memberId));
-      notVoted = eligible.filter((member) => !voted.has(member.id)).map((member) => member.displayName).sort();
+      const voted = new Set(
+        (await ctx.tx.ballot.findMany({ where: { pollId: poll.id }, select: { memberId: true } })).map((b) => b.memberId),
+      );
+      notVoted = eligible
+        .filter((member) => !voted.has(member.id))
+        .map((member) => member.displayName)
+        .sort();
       notVotedCount = notVoted.length;
     }
   }
-  reply(ctx, { type: 'poll.reminder', params: { number: poll.number, question: poll.question, closesAt: poll.closesAt.toISOString(), notVoted, notVotedCount } });
+  reply(ctx, {
+    type: 'poll.reminder',
+    params: { number: poll.number, question: poll.question, closesAt: poll.closesAt.toISOString(), notVoted, notVotedCount },
+  });
 }
 
 /**
@@ -77,6 +85,10 @@ export async function listTurnout(ctx: CommandContext, action: { number: number 
     orderBy: [{ building: { name: 'asc' } }, { unit: 'asc' }],
   });
   const byBuilding = new Map<string, string[]>();
-  for (const household of households) byBuilding.set(household.building.name, [...(byBuilding.get(household.building.name) ?? []), household.unit]);
-  reply(ctx, { type: 'poll.turnout_listed', params: { number: poll.number, buildings: [...byBuilding].map(([building, units]) => ({ building, units })) } });
+  for (const household of households)
+    byBuilding.set(household.building.name, [...(byBuilding.get(household.building.name) ?? []), household.unit]);
+  reply(ctx, {
+    type: 'poll.turnout_listed',
+    params: { number: poll.number, buildings: [...byBuilding].map(([building, units]) => ({ building, units })) },
+  });
 }

@@ -15,9 +15,15 @@ export async function findPoll(ctx: CommandContext, number: number, lock: 'share
   const community = requireCommunity(ctx);
   const rows =
     lock === 'share'
-      ? await ctx.tx.$queryRaw<Array<{ id: number }>>`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR SHARE`
-      : await ctx.tx.$queryRaw<Array<{ id: number }>>`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;
-  const poll = rows[0] ? await ctx.tx.poll.findUnique({ where: { id: rows[0].id }, include: { options: { orderBy: { position: 'asc' } } } }) : null;
+      ? await ctx.tx.$queryRaw<
+          Array<{ id: number }>
+        >`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR SHARE`
+      : await ctx.tx.$queryRaw<
+          Array<{ id: number }>
+        >`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;
+  const poll = rows[0]
+    ? await ctx.tx.poll.findUnique({ where: { id: rows[0].id }, include: { options: { orderBy: { position: 'asc' } } } })
+    : null;
   if (!poll) throw new DomainError('poll_not_found', { number });
   return poll;
 }
@@ -49,7 +55,20 @@ export function secretVoterKey(secret: string, pollId: number, memberId: number)
  */
 export async function ownersTurnout(tx: Tx, poll: Pick<Poll, 'id' | 'communityId' | 'buildingId'>): Promise<BuildingTurnout[]> {
   const rows = await tx.$queryRaw<
-    Array<{ buildingId: number; name: string; households: number; area: string; voted: number; votedArea: string; yes: number; yesArea: string; no: number; noArea: string; abstain: number; abstainArea: string }>
+    Array<{
+      buildingId: number;
+      name: string;
+      households: number;
+      area: string;
+      voted: number;
+      votedArea: string;
+      yes: number;
+      yesArea: string;
+      no: number;
+      noArea: string;
+      abstain: number;
+      abstainArea: string;
+    }>
   >`
     SELECT b."id" AS "buildingId", b."name",
       count(h."id")::int AS "households", coalesce(sum(h."areaM2"), 0)::text AS "area",
@@ -104,11 +123,17 @@ export async function ownersResults(tx: Tx, poll: PollWithOptions): Promise<Owne
 
 /** Members who may vote in an ordinary poll: those with a claimed household in its scope. */
 export function eligibleMembers(tx: Tx, poll: Pick<Poll, 'buildingId' | 'communityId'>) {
-  return tx.member.findMany({ where: { claims: { some: { household: { building: scopeOf(poll) } } } }, select: { id: true, displayName: true } });
+  return tx.member.findMany({
+    where: { claims: { some: { household: { building: scopeOf(poll) } } } },
+    select: { id: true, displayName: true },
+  });
 }
 
 export async function ordinaryResults(tx: Tx, poll: PollWithOptions): Promise<OrdinaryResults> {
-  const ballots = await tx.ballot.findMany({ where: { pollId: poll.id }, select: { choices: { select: { option: { select: { position: true } } } } } });
+  const ballots = await tx.ballot.findMany({
+    where: { pollId: poll.id },
+    select: { choices: { select: { option: { select: { position: true } } } } },
+  });
   const eligible = (await eligibleMembers(tx, poll)).length;
   const tally = tallyOrdinary(
     poll.options.length,
@@ -157,8 +182,14 @@ export async function closePollNow(ctx: EffectContext, poll: PollWithOptions, by
   const current = await ctx.tx.poll.findUniqueOrThrow({ where: { id: poll.id } });
   if (current.status !== 'open') return null;
   const results = await pollResults(ctx.tx, poll, true);
-  await ctx.tx.poll.update({ where: { id: poll.id }, data: { status: 'closed', closedAt: ctx.now, result: JSON.parse(JSON.stringify(results)) } });
-  await ctx.tx.scheduledReminder.updateMany({ where: { key: `poll.close:${poll.id}`, state: 'pending' }, data: { state: 'fired', firedAt: ctx.now } });
+  await ctx.tx.poll.update({
+    where: { id: poll.id },
+    data: { status: 'closed', closedAt: ctx.now, result: JSON.parse(JSON.stringify(results)) },
+  });
+  await ctx.tx.scheduledReminder.updateMany({
+    where: { key: `poll.close:${poll.id}`, state: 'pending' },
+    data: { state: 'fired', firedAt: ctx.now },
+  });
   await audit(ctx, {
     communityId: poll.communityId,
     actorMemberId: by,

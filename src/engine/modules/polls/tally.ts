@@ -19,9 +19,15 @@ export type OrdinaryTally = {
  * Counts per option (a multi-choice ballot counts once for each option it names), voters, turnout among the
  * eligible members, and whether the poll's quorum (whole percent of the eligible) was met.
  */
-export function tallyOrdinary(optionCount: number, ballots: OrdinaryBallot[], eligible: number, quorumPercent: number | null): OrdinaryTally {
+export function tallyOrdinary(
+  optionCount: number,
+  ballots: OrdinaryBallot[],
+  eligible: number,
+  quorumPercent: number | null,
+): OrdinaryTally {
   const votes = Array.from({ length: optionCount }, () => 0);
-  for (const ballot of ballots) for (const position of new Set(ballot.choices)) if (position >= 0 && position < optionCount) votes[position]! += 1;
+  for (const ballot of ballots)
+    for (const position of new Set(ballot.choices)) if (position >= 0 && position < optionCount) votes[position]! += 1;
   const voters = ballots.length;
   return {
     counts: votes.map((count, position) => ({ position, votes: count, share: { numerator: count, denominator: voters } })),
@@ -85,7 +91,10 @@ export function tallyOwners(matterClass: 'ordinary' | 'major', buildings: Buildi
   const yes = byChoice.yes;
   const approval =
     matterClass === 'major'
-      ? { area: 4n * yes.area >= 3n * participating.area && participating.area > 0n, households: 4 * yes.households >= 3 * participating.households && participating.households > 0 }
+      ? {
+          area: 4n * yes.area >= 3n * participating.area && participating.area > 0n,
+          households: 4 * yes.households >= 3 * participating.households && participating.households > 0,
+        }
       : { area: 2n * yes.area > participating.area, households: 2 * yes.households > participating.households };
   const met = quorumArea && quorumHouseholds;
   const neededHouseholds = Number(twoThirdsOf(BigInt(total.households))) - participating.households;
@@ -99,7 +108,10 @@ export function tallyOwners(matterClass: 'ordinary' | 'major', buildings: Buildi
     gap: { households: Math.max(0, neededHouseholds), area: neededArea > 0n ? neededArea : 0n },
     approval,
     verdict: !met ? 'no_quorum' : approval.area && approval.households ? 'passed' : 'rejected',
-    buildings: buildings.map((b) => ({ ...b, notVoted: { households: b.total.households - b.voted.households, area: b.total.area - b.voted.area } })),
+    buildings: buildings.map((b) => ({
+      ...b,
+      notVoted: { households: b.total.households - b.voted.households, area: b.total.area - b.voted.area },
+    })),
   };
 }
 

@@ -1,5 +1,5 @@
-import type { Tx } from '../../context.js';
 import { type ChainCheck, verifyChain } from '../../audit-chain.js';
+import type { Tx } from '../../context.js';
 import { findCommunity } from './find-community.js';
 
 /** `yishi audit verify`: recomputes a community's hash chain; any edit or deletion shows as the first broken entry. */
@@ -20,7 +20,8 @@ export async function exportAuditLog(tx: Tx, slug: string, now: Date) {
     format: 'yishi.audit-export.v1',
     generatedAt: now.toISOString(),
     community: { slug: community.slug, name: community.name },
-    hashing: 'sha256(prevHash + "\\n" + canonical JSON of {actorLabel, actorMemberId, action, communityId, createdAt, data, subjectId, subjectType})',
+    hashing:
+      'sha256(prevHash + "\\n" + canonical JSON of {actorLabel, actorMemberId, action, communityId, createdAt, data, subjectId, subjectType})',
     verification: check,
     entries: entries.map((entry) => ({ ...entry, createdAt: entry.createdAt.toISOString() })),
   };
