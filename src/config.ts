@@ -10,6 +10,8 @@ export type Config = {
   http: { host: string; port: number };
   log: { level: string; format: 'json' | 'pretty' };
   shutdownTimeoutMs: number;
+  /** Key for secret ballots' voter keys; unset, the installation's own key in the database. */
+  ballotSecret?: string;
 };
 
 const numberFrom = (fallback: number, min: number, max: number) =>
@@ -32,6 +34,7 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
   SHUTDOWN_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
+  BALLOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint = defaultCanPrettyPrint()): Config {
@@ -53,6 +56,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
     http: { host: vars.HOST ?? '127.0.0.1', port: vars.PORT },
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT ?? (canPrettyPrint ? 'pretty' : 'json') },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
+    ...(vars.BALLOT_SECRET ? { ballotSecret: vars.BALLOT_SECRET } : {}),
   };
 }
 

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
     [{ PORT: '-1' }, 'PORT'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ DATABASE_POOL_SIZE: '0' }, 'DATABASE_POOL_SIZE'],
+    [{ BALLOT_SECRET: 'short' }, 'BALLOT_SECRET'],
   ])('refuses %o, naming %s', (env, variable) => {
     expect(() => loadConfig(env, false)).toThrow(
       expect.objectContaining({ code: 'config_invalid', params: expect.objectContaining({ variable }) }),

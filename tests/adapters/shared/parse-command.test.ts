@@ -380,10 +380,13 @@ describe('encodeButton and decodeButton', () => {
 });
 
 describe('parseCommand with words that are names on every JavaScript object', () => {
-  it.each(['/ownersvote constructor x', '/ownersvote __proto__ x', '/paperballot 2 1-101 constructor', '/triage 4 constructor', '/triage 4 toString'])(
-    '%s is malformed',
-    (text) => {
-      expect(parseCommand(text)?.type).toBe('command.malformed');
-    },
-  );
+  it.each([
+    '/ownersvote constructor x',
+    '/ownersvote __proto__ x',
+    '/paperballot 2 1-101 constructor',
+    '/triage 4 constructor',
+    '/triage 4 toString',
+  ])('%s is malformed', (text) => {
+    expect(parseCommand(text)?.type).toBe('command.malformed');
+  });
 });

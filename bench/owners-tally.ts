@@ -1,0 +1,118 @@
+// Benchmark: tallying an owners' vote of 10,000 households, on PGlite and (with BENCH_DATABASE_URL or
+// TEST_DATABASE_URL) PostgreSQL. The tally is one SQL statement however many households; this measures it end to end
+// (query + exact arithmetic), median of several runs, and counts the statements it sends.
+//   npm run bench            (PGlite only)
+//   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/test npm run bench
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { type Database, fromPglite, openPostgres } from '../src/db/database.js';
+import { applyMigrations } from '../src/db/migrations.js';
+import { ownersTurnout } from '../src/engine/modules/polls/poll-queries.js';
+import { tallyOwners } from '../src/engine/modules/polls/tally.js';
+
+const households = Number(process.env.BENCH_HOUSEHOLDS ?? 10_000);
+const runs = Number(process.env.BENCH_RUNS ?? 7);
+const perBuilding = 100;
+
+async function seed(database: Database): Promise<{ id: number; communityId: number; buildingId: null }> {
+  const p = database.prisma;
+  const community = await p.community.create({ data: { slug: `bench-${Date.now()}`, name: 'bench' } });
+  const buildingCount = Math.ceil(households / perBuilding);
+  await p.building.createMany({
+    data: Array.from({ length: buildingCount }, (_, i) => ({ communityId: community.id, name: `${i + 1}栋` })),
+  });
+  const buildings = await p.building.findMany({ where: { communityId: community.id }, orderBy: { id: 'asc' } });
+  const rows = Array.from({ length: households }, (_, i) => ({
+    buildingId: buildings[Math.floor(i / perBuilding)]!.id,
+    unit: String(i),
+    areaM2: `${60 + (i % 90)}.${String(i % 100).padStart(2, '0')}`,
+    ownerName: `owner ${i}`,
+  }));
+  for (let i = 0; i < rows.length; i += 2000) await p.household.createMany({ data: rows.slice(i, i + 2000) });
+  const poll = await p.poll.create({
+    data: {
+      communityId: community.id,
+      number: 1,
+      kind: 'owners_vote',
+      matterClass: 'major',
+      question: 'bench',
+      closesAt: new Date(Date.now() + 86_400_000),
+      options: { create: ['yes', 'no', 'abstain'].map((label, position) => ({ position, label })) },
+    },
+    include: { options: { orderBy: { position: 'asc' } } },
+  });
+  const all = await p.household.findMany({
+    where: { building: { communityId: community.id } },
+    select: { id: true },
+    orderBy: { id: 'asc' },
+  });
+  const voters = all.filter((_, i) => i % 5 !== 0);
+  for (let i = 0; i < voters.length; i += 2000) {
+    await p.ballot.createMany({
+      data: voters.slice(i, i + 2000).map((h) => ({ pollId: poll.id, voterKey: `household:${h.id}`, householdId: h.id })),
+    });
+  }
+  const ballots = await p.ballot.findMany({ where: { pollId: poll.id }, select: { id: true }, orderBy: { id: 'asc' } });
+  for (let i = 0; i < ballots.length; i += 2000) {
+    await p.ballotChoice.createMany({
+      data: ballots.slice(i, i + 2000).map((b, j) => ({ ballotId: b.id, optionId: poll.options[(i + j) % 3 === 0 ? 1 : 0]!.id })),
+    });
+  }
+  return { id: poll.id, communityId: community.id, buildingId: null };
+}
+
+async function measure(label: string, database: Database): Promise<void> {
+  await applyMigrations(database.adapterFactory);
+  const poll = await seed(database);
+  const times: number[] = [];
+  let result: ReturnType<typeof tallyOwners> | undefined;
+  for (let run = 0; run < runs; run++) {
+    const start = performance.now();
+    result = tallyOwners('major', await ownersTurnout(database.prisma, poll));
+    times.push(performance.now() - start);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  console.log(
+    JSON.stringify({
+      database: label,
+      households,
+      ballots: result?.participating.households,
+      runs,
+      medianMs: Number(median.toFixed(1)),
+      minMs: Number(times[0]!.toFixed(1)),
+      maxMs: Number(times.at(-1)!.toFixed(1)),
+      verdict: result?.verdict,
+    }),
+  );
+}
+
+async function main(): Promise<void> {
+  const pglite = fromPglite(await PGlite.create());
+  try {
+    await measure('pglite', pglite);
+  } finally {
+    await pglite.close();
+  }
+  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  if (!adminUrl) {
+    console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (a server where the user may create databases).');
+    return;
+  }
+  const name = `yishi_bench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  const postgres = await openPostgres({ url: url.toString(), poolSize: 4, acquireTimeoutMs: 10_000 });
+  try {
+    await measure('postgresql', postgres);
+  } finally {
+    await postgres.close();
+    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();
