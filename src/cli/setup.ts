@@ -42,6 +42,17 @@ function days(option: string, value: string): number {
 
 const print = (line: string) => process.stdout.write(`${line}\n`);
 
+/** JSON to standard output, or to `file` followed by the one line `done(file)` says. */
+async function writeJson(data: unknown, file: string | undefined, done: (file: string) => string): Promise<void> {
+  const json = `${JSON.stringify(data, null, 2)}\n`;
+  if (!file) {
+    process.stdout.write(json);
+    return;
+  }
+  await writeFile(file, json);
+  print(done(file));
+}
+
 /** Reads a register CSV (UTF-8, a BOM tolerated, a header row naming the columns). */
 export async function readRegister(file: string): Promise<RegisterRow[]> {
   let text: string;
@@ -246,13 +257,9 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .option('--out <file>', 'file to write (default: standard output)')
     .action(async (slug: string, options: { out?: string }) => {
       const data = await withEngine((engine) => engine.operate((tx, now) => exportAuditLog(tx, slug, now)));
-      const json = `${JSON.stringify(data, null, 2)}\n`;
-      if (!options.out) {
-        process.stdout.write(json);
-        return;
-      }
-      await writeFile(options.out, json);
-      print(t('operator:setup.audit_exported', { entries: data.entries.length, file: options.out, head: data.verification.head ?? '-' }));
+      await writeJson(data, options.out, (file) =>
+        t('operator:setup.audit_exported', { entries: data.entries.length, file, head: data.verification.head ?? '-' }),
+      );
     });
 
   program
@@ -261,12 +268,6 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .option('--out <file>', 'file to write (default: standard output)')
     .action(async (slug: string, options: { out?: string }) => {
       const data = await withEngine((engine) => engine.operate((tx, now) => exportCommunity(tx, slug, now)));
-      const json = `${JSON.stringify(data, null, 2)}\n`;
-      if (!options.out) {
-        process.stdout.write(json);
-        return;
-      }
-      await writeFile(options.out, json);
-      print(t('operator:setup.exported', { count: data.issues.length, file: options.out }));
+      await writeJson(data, options.out, (file) => t('operator:setup.exported', { count: data.issues.length, file }));
     });
 }
