@@ -12,6 +12,7 @@ export type Config = {
   shutdownTimeoutMs: number;
   /** Key for secret ballots' voter keys; unset, the installation's own key in the database. */
   ballotSecret?: string;
+  telegram?: { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
 };
 
 const numberFrom = (fallback: number, min: number, max: number) =>
@@ -24,18 +25,34 @@ const numberFrom = (fallback: number, min: number, max: number) =>
     .optional()
     .transform((value) => value ?? fallback);
 
-const envSchema = z.object({
-  DATABASE_URL: z.string().trim().optional(),
-  DATA_DIR: z.string().trim().min(1).optional(),
-  PORT: numberFrom(3000, 0, 65535),
-  HOST: z.string().trim().min(1).optional(),
-  DATABASE_POOL_SIZE: numberFrom(10, 1, 1000),
-  DATABASE_ACQUIRE_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
-  SHUTDOWN_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
-  BALLOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-});
+const envSchema = z
+  .object({
+    DATABASE_URL: z.string().trim().optional(),
+    DATA_DIR: z.string().trim().min(1).optional(),
+    PORT: numberFrom(3000, 0, 65535),
+    HOST: z.string().trim().min(1).optional(),
+    DATABASE_POOL_SIZE: numberFrom(10, 1, 1000),
+    DATABASE_ACQUIRE_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+    LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
+    SHUTDOWN_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
+    BALLOT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    TELEGRAM_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-def (from @BotFather)')
+      .optional(),
+    TELEGRAM_API_ROOT: z.url('must be a URL').optional(),
+    TELEGRAM_WEBHOOK_URL: z.url('must be an https URL').optional(),
+    TELEGRAM_WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[\w-]{1,256}$/, 'must be 1-256 letters, digits, _ or -')
+      .optional(),
+  })
+  .refine((vars) => !vars.TELEGRAM_WEBHOOK_URL || vars.TELEGRAM_WEBHOOK_SECRET, {
+    path: ['TELEGRAM_WEBHOOK_SECRET'],
+    message: 'is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so only Telegram can post updates)',
+  });
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint = defaultCanPrettyPrint()): Config {
   const parsed = envSchema.safeParse(env);
@@ -57,6 +74,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT ?? (canPrettyPrint ? 'pretty' : 'json') },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...(vars.BALLOT_SECRET ? { ballotSecret: vars.BALLOT_SECRET } : {}),
+    ...(vars.TELEGRAM_BOT_TOKEN
+      ? {
+          telegram: {
+            token: vars.TELEGRAM_BOT_TOKEN,
+            apiRoot: vars.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
+            ...(vars.TELEGRAM_WEBHOOK_URL ? { webhookUrl: vars.TELEGRAM_WEBHOOK_URL, webhookSecret: vars.TELEGRAM_WEBHOOK_SECRET } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -1,13 +1,20 @@
 // Composition root: config -> database -> migrations -> http. The only file that wires everything together.
 import { pathToFileURL } from 'node:url';
+import type { i18n } from 'i18next';
+import { createTelegramAdapter } from './adapters/telegram/bot.js';
+import { translateUpdate, type Update } from './adapters/telegram/translate.js';
 import { type Config, loadConfig, redactUrl } from './config.js';
+import { OperatorError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { type Database, openDatabase } from './db/database.js';
 import { applyMigrations } from './db/migrations.js';
+import { createDelivery } from './delivery/delivery.js';
+import { createEngine } from './engine/index.js';
 import type { HealthReport } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
-import { createI18n, operatorLocale, type TFunction } from './i18n/index.js';
+import { createI18n, operatorLocale } from './i18n/index.js';
 import { describeFailure } from './i18n/operator.js';
+import { createInbox } from './inbox/inbox.js';
 
 export type Service = { stop(): Promise<void>; address: { host: string; port: number } };
 
@@ -15,7 +22,8 @@ export type Service = { stop(): Promise<void>; address: { host: string; port: nu
  * Starts yishi. The port is taken first, so a port in use fails before anything is written; /healthz answers
  * "starting" (503) while the database opens and migrates, then "ok".
  */
-export async function startService(config: Config, logger: Logger, t: TFunction): Promise<Service> {
+export async function startService(config: Config, logger: Logger, i18n: i18n): Promise<Service> {
+  const t = i18n.getFixedT(operatorLocale());
   const startedAt = Date.now();
   const health: HealthReport = {
     status: 'starting',
@@ -23,11 +31,32 @@ export async function startService(config: Config, logger: Logger, t: TFunction)
     migrations: { state: 'pending', applied: 0, latest: null },
     uptimeSeconds: 0,
   };
-  const http = createHttpServer({ logger, health: () => ({ ...health, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000) }) });
+  // The webhook route must exist before the server listens; it forwards to the adapter once that is up.
+  let telegramReceive: ((updates: Update[]) => Promise<void>) | null = null;
+  const webhookPath = config.telegram?.webhookUrl ? new URL(config.telegram.webhookUrl).pathname : null;
+  const http = createHttpServer({
+    logger,
+    health: () => ({ ...health, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000) }),
+    ...(webhookPath && config.telegram?.webhookSecret
+      ? {
+          telegramWebhook: {
+            path: webhookPath,
+            secret: config.telegram.webhookSecret,
+            receive: async (update: unknown) => {
+              if (!telegramReceive) throw new Error('telegram adapter not ready');
+              await telegramReceive([update as Update]);
+            },
+          },
+        }
+      : {}),
+  });
   const address = await listen(http, config.http.host, config.http.port);
   let database: Database | undefined;
+  const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     health.status = 'stopping';
+    for (const stopOne of stoppers.reverse())
+      await stopOne().catch((error: unknown) => logger.error({ err: error }, 'stopping a part failed'));
     await http.close();
     await database?.close();
   };
@@ -43,8 +72,43 @@ export async function startService(config: Config, logger: Logger, t: TFunction)
     await stop().catch((closeError: unknown) => logger.error({ err: closeError }, 'cleanup after a failed start failed'));
     throw error;
   }
+  if (config.telegram && database) {
+    const db = database.prisma;
+    try {
+      const engine = createEngine({ db, logger, settings: { ballotSecret: config.ballotSecret } });
+      const inbox = createInbox({ db, engine, translators: { telegram: translateUpdate }, logger });
+      const telegram = await createTelegramAdapter({
+        config: config.telegram,
+        i18n,
+        logger,
+        record: (events) => inbox.record('telegram', events),
+      }).catch((error: unknown) => {
+        throw new OperatorError(
+          'telegram_unreachable',
+          { apiRoot: config.telegram?.apiRoot ?? '', reason: String((error as Error).message ?? error) },
+          { cause: error },
+        );
+      });
+      const delivery = createDelivery({ db, ports: [telegram.port], logger });
+      inbox.start();
+      stoppers.push(() => inbox.stop());
+      delivery.start();
+      stoppers.push(() => delivery.stop());
+      await telegram.start();
+      stoppers.push(() => telegram.stop());
+      telegramReceive = (updates) => telegram.receive(updates);
+      logger.info(
+        t('operator:start.telegram_ready', { bot: telegram.me.username, mode: config.telegram.webhookUrl ? 'webhook' : 'long polling' }),
+      );
+    } catch (error) {
+      health.status = 'error';
+      await stop().catch(() => {});
+      throw error;
+    }
+  } else {
+    logger.info(t('operator:start.no_platforms'));
+  }
   health.status = 'ok';
-  logger.info(t('operator:start.no_platforms'));
   logger.info(t('operator:start.ready', { host: address.host, port: address.port, database: config.database.kind }));
   return { stop, address };
 }
@@ -55,7 +119,8 @@ function describeDatabase(config: Config): string {
 
 /** `npm start`: start, stop cleanly on SIGTERM/SIGINT, and turn expected failures into one line on stderr. */
 async function main(): Promise<void> {
-  const t = createI18n().getFixedT(operatorLocale());
+  const i18n = createI18n();
+  const t = i18n.getFixedT(operatorLocale());
   let config: Config;
   try {
     config = loadConfig();
@@ -96,7 +161,7 @@ async function main(): Promise<void> {
     void shutdown('SIGTERM');
   });
 
-  starting = startService(config, logger, t).catch((error: unknown) => {
+  starting = startService(config, logger, i18n).catch((error: unknown) => {
     fail(error, 1);
     return undefined;
   });

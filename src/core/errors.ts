@@ -42,7 +42,8 @@ export type OperatorErrorCode =
   | 'member_not_found'
   | 'role_scope_invalid'
   | 'category_not_found'
-  | 'option_invalid';
+  | 'option_invalid'
+  | 'telegram_unreachable';
 
 export function isOperatorError(error: unknown): error is OperatorError {
   return error instanceof OperatorError;

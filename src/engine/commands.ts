@@ -77,6 +77,10 @@ export type Action =
   | { type: 'poll.paper_ballot'; number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string }
   | { type: 'member.export_data' }
   | { type: 'member.forget'; confirmed: boolean }
+  /** The bot was removed from the chat (kept bound: a re-add resumes it), added back, or the group became a supergroup. */
+  | { type: 'chat.left' }
+  | { type: 'chat.joined' }
+  | { type: 'chat.migrated'; toPlatformChatId: string }
   /** The text started with a slash the adapter does not know. */
   | { type: 'command.unknown'; name: string }
   /** A known command with missing or malformed arguments. */

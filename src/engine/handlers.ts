@@ -12,6 +12,7 @@ import { raiseDraft, raiseIssue } from './modules/issues/raise-issue.js';
 import { reopenIssue } from './modules/issues/reopen-issue.js';
 import { supportIssue } from './modules/issues/support-issue.js';
 import { triageIssue } from './modules/issues/triage-issue.js';
+import { markChatJoined, markChatLeft, migrateChat } from './modules/membership/chat-lifecycle.js';
 import { claimHousehold } from './modules/membership/claim-household.js';
 import { exportMemberData } from './modules/membership/export-member-data.js';
 import { forgetMember } from './modules/membership/forget-member.js';
@@ -55,6 +56,9 @@ export const handlers: { [T in ActionType]: Handler<T> } = {
   'poll.remind': remindVoters,
   'poll.turnout': listTurnout,
   'poll.paper_ballot': recordPaperBallot,
+  'chat.left': markChatLeft,
+  'chat.joined': markChatJoined,
+  'chat.migrated': migrateChat,
   'command.unknown': async (_ctx, action) => {
     throw new DomainError('unknown_command', { name: action.name });
   },

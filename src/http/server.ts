@@ -3,7 +3,12 @@ import { OperatorError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import { type HealthReport, isHealthy } from './health.js';
 
-export type HttpDeps = { logger: Logger; health: () => HealthReport };
+export type HttpDeps = {
+  logger: Logger;
+  health: () => HealthReport;
+  /** Telegram's webhook: the path to serve, the secret Telegram echoes in a header, and where updates go. */
+  telegramWebhook?: { path: string; secret: string; receive: (update: unknown) => Promise<void> };
+};
 
 /** The one HTTP server: health now; webhooks, the dashboard and /api/v1 join it in later issues. */
 export function createHttpServer(deps: HttpDeps) {
@@ -16,6 +21,16 @@ export function createHttpServer(deps: HttpDeps) {
     const report = deps.health();
     return reply.code(isHealthy(report) ? 200 : 503).send(report);
   });
+  const webhook = deps.telegramWebhook;
+  if (webhook) {
+    app.post(webhook.path, async (request, reply) => {
+      // Without Telegram's secret the request is not from Telegram: refuse it before reading anything.
+      if (request.headers['x-telegram-bot-api-secret-token'] !== webhook.secret) return reply.code(401).send({ error: 'unauthorized' });
+      // Answered only once the update is in the inbox, so a 200 never stands for an update that could be lost.
+      await webhook.receive(request.body);
+      return reply.code(200).send({ ok: true });
+    });
+  }
   return app;
 }
 

@@ -41,4 +41,5 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   role_scope_invalid: 'operator:errors.role_scope_invalid',
   category_not_found: 'operator:errors.category_not_found',
   option_invalid: 'operator:errors.option_invalid',
+  telegram_unreachable: 'operator:errors.telegram_unreachable',
 };

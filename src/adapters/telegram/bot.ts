@@ -1,0 +1,157 @@
+import type { i18n } from 'i18next';
+import { Telegram } from 'telegraf';
+import type { Logger } from '../../core/logger.js';
+import type { DeliveryError as DeliveryErrorType, OutboundPort, PendingNotice } from '../../delivery/delivery.js';
+import { DeliveryError } from '../../delivery/delivery.js';
+import type { CommandName } from '../../engine/commands.js';
+import type { NoticeBody } from '../../engine/notices.js';
+import type { InboundEvent } from '../../inbox/inbox.js';
+import { summaryKeys } from '../shared/render-text.js';
+import { renderForTelegram } from './render.js';
+import { eventIdOf, type StoredUpdate, type Update } from './translate.js';
+
+export type TelegramConfig = { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
+
+/**
+ * Telegram's published limits: about 30 messages a second per bot, one a second per chat, 20 a minute per group.
+ * https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+ */
+const limits = { globalMinTimeMs: 34, privateChatMinTimeMs: 1_000, groupChatMinTimeMs: 3_000 };
+
+const privateMenu: CommandName[] = ['start', 'help', 'lang', 'claim', 'issues', 'show', 'results', 'mydata', 'forgetme'];
+const groupMenu: CommandName[] = ['issue', 'support', 'issues', 'show', 'results', 'help', 'link'];
+
+/** Whether an error from the Bot API is worth retrying, and when. */
+function classify(error: unknown): DeliveryErrorType {
+  const response = (error as { response?: { error_code?: number; description?: string; parameters?: { retry_after?: number } } }).response;
+  const code = response?.error_code;
+  const description = response?.description ?? String(error);
+  if (code === 429) return new DeliveryError(description, { retryAfterMs: (response?.parameters?.retry_after ?? 1) * 1000 });
+  if (code === 400 || code === 403 || code === 401) return new DeliveryError(description, { permanent: true });
+  return new DeliveryError(description);
+}
+
+/**
+ * The Telegram adapter's transport. Receiving: long polling with getUpdates (or a webhook); every update is recorded
+ * in the inbox before its offset is confirmed or its webhook request answered, so a crash or a failing update loses
+ * nothing and stops nothing, and a redelivered update is a no-op. Button taps are answered at once so no spinner
+ * hangs. Sending: the delivery loop calls `send`, which renders in the notice's language and keeps Telegram's limits.
+ */
+export async function createTelegramAdapter(deps: {
+  config: TelegramConfig;
+  i18n: i18n;
+  logger: Logger;
+  record: (events: InboundEvent[]) => Promise<number>;
+}) {
+  const telegram = new Telegram(deps.config.token, { apiRoot: deps.config.apiRoot });
+  const me = await telegram.getMe();
+  const log = deps.logger.child({ platform: 'telegram', bot: me.username });
+  const abort = new AbortController();
+  let polling: Promise<void> | null = null;
+
+  async function receive(updates: Update[]): Promise<void> {
+    await deps.record(
+      updates.map((update) => ({
+        eventId: eventIdOf(me.id, update),
+        payload: { botId: me.id, botUsername: me.username, update } satisfies StoredUpdate,
+      })),
+    );
+    for (const update of updates) {
+      if (update.callback_query) {
+        telegram.answerCbQuery(update.callback_query.id).catch((error: unknown) => log.debug({ err: error }, 'answerCallbackQuery failed'));
+      }
+    }
+  }
+
+  async function poll(): Promise<void> {
+    let offset = 0;
+    let backoff = 500;
+    while (!abort.signal.aborted) {
+      try {
+        const updates = (await telegram.callApi(
+          'getUpdates',
+          { offset, timeout: 25, allowed_updates: ['message', 'callback_query', 'my_chat_member'] },
+          { signal: abort.signal as never },
+        )) as unknown as Update[];
+        if (updates.length > 0) {
+          await receive(updates);
+          offset = updates.at(-1)!.update_id + 1;
+        }
+        backoff = 500;
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        log.warn({ err: error }, 'getUpdates failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, backoff));
+        backoff = Math.min(backoff * 2, 30_000);
+      }
+    }
+  }
+
+  async function publishMenus(): Promise<void> {
+    for (const [language, locale] of [
+      ['zh', 'zh-CN'],
+      ['en', 'en'],
+    ] as const) {
+      const t = deps.i18n.getFixedT(locale);
+      const describe = (names: CommandName[]) => names.map((command) => ({ command, description: t(summaryKeys[command]).slice(0, 256) }));
+      await telegram.setMyCommands(describe(privateMenu), { scope: { type: 'all_private_chats' }, language_code: language });
+      await telegram.setMyCommands(describe(groupMenu), { scope: { type: 'all_group_chats' }, language_code: language });
+    }
+  }
+
+  const port: OutboundPort = {
+    platform: 'telegram',
+    limits,
+    async send(notice: PendingNotice) {
+      const t = deps.i18n.getFixedT(notice.locale);
+      const body = { type: notice.type, params: notice.params, buttons: (notice.params as { buttons?: unknown }).buttons } as NoticeBody & {
+        buttons?: never;
+      };
+      const messages = renderForTelegram(t, body, notice.chat.timezone);
+      let messageId = '';
+      for (const [index, message] of messages.entries()) {
+        try {
+          const sent = await telegram.sendMessage(notice.chat.platformChatId, message.text, {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+            ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
+            ...(index === 0 && notice.replyToMessageId
+              ? { reply_parameters: { message_id: Number(notice.replyToMessageId), allow_sending_without_reply: true } }
+              : {}),
+          });
+          messageId = String(sent.message_id);
+        } catch (error) {
+          throw classify(error);
+        }
+      }
+      return { messageId };
+    },
+  };
+
+  return {
+    me,
+    port,
+    /** For the HTTP server's webhook route: records one update. */
+    receive,
+    async start(): Promise<void> {
+      await publishMenus().catch((error: unknown) => log.warn({ err: error }, 'setMyCommands failed; the menus keep their old text'));
+      if (deps.config.webhookUrl) {
+        await telegram.setWebhook(deps.config.webhookUrl, {
+          secret_token: deps.config.webhookSecret,
+          allowed_updates: ['message', 'callback_query', 'my_chat_member'],
+        });
+        log.info({ url: deps.config.webhookUrl }, 'telegram webhook set');
+      } else {
+        await telegram.deleteWebhook();
+        polling = poll();
+        log.info('telegram long polling started');
+      }
+    },
+    async stop(): Promise<void> {
+      abort.abort();
+      await polling;
+    },
+  };
+}
+
+export type TelegramAdapter = Awaited<ReturnType<typeof createTelegramAdapter>>;

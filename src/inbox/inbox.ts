@@ -1,0 +1,115 @@
+import type { Logger } from '../core/logger.js';
+import type { Platform, Prisma, PrismaClient } from '../db/generated/client.js';
+import type { EngineCommand } from '../engine/commands.js';
+import type { Engine } from '../engine/index.js';
+
+export type InboundEvent = { eventId: string; payload: unknown };
+
+/** Turns a stored platform payload into an engine command, or null for an event the engine has no use for. */
+export type Translator = (payload: unknown) => EngineCommand | null;
+
+const batchSize = 200;
+const maxAttempts = 5;
+
+/**
+ * The inbox: adapters record each inbound event here before acknowledging it (a redelivered event is a no-op), and
+ * the processor hands recorded events to the engine: events of one chat in order, different chats side by side.
+ * A failed event is retried with backoff up to five attempts; the engine's idempotency makes a retry harmless.
+ */
+export function createInbox(deps: {
+  db: PrismaClient;
+  engine: Engine;
+  translators: Partial<Record<Platform, Translator>>;
+  logger: Logger;
+  concurrency?: number;
+}) {
+  let wakeUp: (() => void) | null = null;
+  let running = false;
+  let loop: Promise<void> | null = null;
+
+  async function record(platform: Platform, events: InboundEvent[]): Promise<number> {
+    if (events.length === 0) return 0;
+    const { count } = await deps.db.inboxEvent.createMany({
+      data: events.map((event) => ({ platform, eventId: event.eventId, payload: event.payload as Prisma.InputJsonValue })),
+      skipDuplicates: true,
+    });
+    wake();
+    return count;
+  }
+
+  function wake(): void {
+    wakeUp?.();
+  }
+
+  /** Handles what is due now; returns how many events it took. */
+  async function processDue(): Promise<number> {
+    const rows = await deps.db.inboxEvent.findMany({
+      where: {
+        platform: { in: Object.keys(deps.translators) as Platform[] },
+        OR: [{ state: 'pending' }, { state: 'failed', attempts: { lt: maxAttempts }, receivedAt: { lt: new Date(Date.now() - 2_000) } }],
+      },
+      orderBy: { id: 'asc' },
+      take: batchSize,
+    });
+    const byChat = new Map<string, typeof rows>();
+    const ignored: number[] = [];
+    const commands = new Map<number, EngineCommand>();
+    for (const row of rows) {
+      const command = deps.translators[row.platform]?.(row.payload) ?? null;
+      if (!command) {
+        ignored.push(row.id);
+        continue;
+      }
+      commands.set(row.id, command);
+      const key = `${command.chat.platform}:${command.chat.platformChatId}`;
+      byChat.set(key, [...(byChat.get(key) ?? []), row]);
+    }
+    if (ignored.length > 0)
+      await deps.db.inboxEvent.updateMany({ where: { id: { in: ignored } }, data: { state: 'done', processedAt: new Date() } });
+    const lanes = [...byChat.values()];
+    const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, lanes.length) }, async () => {
+      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
+        for (const row of lane) {
+          const result = await deps.engine.dispatch(commands.get(row.id)!);
+          if (result.status === 'failed') deps.logger.warn({ eventId: row.eventId }, 'inbound event failed; it will be retried');
+        }
+      }
+    });
+    await Promise.all(workers);
+    return rows.length;
+  }
+
+  function start(): void {
+    running = true;
+    loop = (async () => {
+      while (running) {
+        let handled = 0;
+        try {
+          handled = await processDue();
+        } catch (error) {
+          deps.logger.error({ err: error }, 'inbox processing failed; retrying');
+        }
+        if (handled === 0 && running) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, 1_000);
+            wakeUp = () => {
+              clearTimeout(timer);
+              resolve();
+            };
+          });
+          wakeUp = null;
+        }
+      }
+    })();
+  }
+
+  async function stop(): Promise<void> {
+    running = false;
+    wake();
+    await loop;
+  }
+
+  return { record, processDue, start, stop, wake };
+}
+
+export type Inbox = ReturnType<typeof createInbox>;

@@ -1,0 +1,222 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openPglite } from '../../../src/db/database.js';
+import { freePort, type RunningService, runToEnd, startService } from '../../helpers/service.js';
+import { TelegramStandIn, updates } from '../../stand-ins/telegram.js';
+
+// The whole path as operators run it: the `yishi` command sets a community up, `npm start`'s entry point runs the
+// real telegraf client against a local stand-in of the Bot API, and residents' updates come in through getUpdates.
+
+const alice = { id: 11, first_name: 'A<li>ce', language_code: 'zh-hans' };
+const bob = { id: 12, first_name: '王芳' };
+const carol = { id: 13, first_name: '李娜' };
+const chair = { id: 20, first_name: '刘主任' };
+const group = { id: -1001, type: 'supergroup' as const, title: '1栋业主群' };
+const dm = (user: { id: number }) => ({ id: user.id, type: 'private' as const });
+
+describe('Telegram, end to end through npm start', () => {
+  const api = new TelegramStandIn();
+  let tmp: string;
+  let env: Record<string, string>;
+  let service: RunningService | undefined;
+  let codes: Record<string, string>;
+  let linkCode: string;
+
+  beforeAll(async () => {
+    await api.start();
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'yishi-telegram-'));
+    env = { DATA_DIR: path.join(tmp, 'data'), TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'warn' };
+    const cli = async (...args: string[]) => {
+      const run = await runToEnd(env, args);
+      if (run.code !== 0) throw new Error(`yishi ${args.join(' ')}: ${run.stderr}`);
+      return run.stdout;
+    };
+    const register = path.join(tmp, 'register.csv');
+    await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n1栋,102,120.25,李四\n1栋,201,60.00,王五\n');
+    await cli('community', 'create', 'xingfu', '幸福社区');
+    await cli('register', 'import', 'xingfu', register);
+    const codesFile = path.join(tmp, 'codes.csv');
+    await cli('codes', 'claim', 'xingfu', '--out', codesFile);
+    const rows = (await readFile(codesFile, 'utf8'))
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n')
+      .slice(1);
+    codes = Object.fromEntries(rows.map((row) => row.split(',')).map((cells) => [cells[1]!, cells[3]!]));
+    linkCode = /Link code: (\S+)/.exec(await cli('codes', 'link', 'xingfu', 'building', '1栋'))![1]!;
+    service = await startService(env);
+    await service.waitUntilHealthy();
+  }, 120_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await api.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('publishes its command menus in Chinese and English', () => {
+    const menus = api.calls.filter((call) => call.method === 'setMyCommands');
+    expect(menus.map((call) => call.payload.language_code)).toEqual(['zh', 'zh', 'en', 'en']);
+    expect(JSON.stringify(menus[0]?.payload)).toContain('"command":"claim"');
+  });
+
+  it('links the group and lets residents claim their households in private chats', async () => {
+    api.push(updates.text(chair, group, `/link ${linkCode}`));
+    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('本群已关联到幸福社区')));
+    for (const [who, unit] of [
+      [alice, '101'],
+      [bob, '102'],
+      [carol, '201'],
+    ] as const)
+      api.push(updates.text(who, dm(who), `/claim ${codes[unit]}`));
+    await api.waitFor(() => [alice, bob, carol].every((who) => api.textsTo(who.id).some((text) => text.includes('已确认'))));
+    expect(api.textsTo(alice.id).join('\n')).toContain('1栋101');
+  });
+
+  it('raises an issue and counts a tapped support once, however often Telegram delivers the tap', async () => {
+    api.push(updates.text(alice, group, '/issue 电梯坏了，老人上下楼困难'));
+    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('#1')));
+    const raised = api.sent.find((m) => m.chatId === String(group.id) && m.text.includes('已提出 #1'));
+    expect(JSON.stringify(raised?.payload.reply_markup)).toContain('"callback_data":"s:1"');
+    const tap = updates.tap(bob, group, 's:1');
+    const updateId = api.push(tap);
+    api.push(tap, updateId);
+    api.push(tap, updateId);
+    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('感谢您附议 #1')));
+    await api.waitFor(() =>
+      api.calls.some((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === tap.callback_query.id),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(api.textsTo(group.id).filter((text) => text.includes('感谢您附议 #1'))).toHaveLength(1);
+  });
+
+  it('escapes what residents typed, so a name like A<li>ce does not make Telegram refuse the message', async () => {
+    api.push(updates.text(alice, dm(alice), '/mydata'));
+    await api.waitFor(() => api.textsTo(alice.id).some((text) => text.includes('A&lt;li&gt;ce')));
+  });
+
+  it('rides out a 429 storm: the reply comes once, after the retry_after', async () => {
+    api.rateLimit('sendMessage', 3, 1);
+    const before = api.sent.length;
+    const start = Date.now();
+    api.push(updates.text(carol, group, '/support 1'));
+    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('附议户数：3')));
+    expect(Date.now() - start).toBeGreaterThanOrEqual(1_000);
+    expect(api.sent.slice(before).filter((m) => m.text.includes('附议户数：3'))).toHaveLength(1);
+  });
+
+  it("keeps within Telegram's limits: a chat never gets more than one message a second, a group not more than 20 a minute", () => {
+    const byChat = new Map<string, number[]>();
+    for (const message of api.sent) byChat.set(message.chatId, [...(byChat.get(message.chatId) ?? []), message.at]);
+    for (const [chatId, times] of byChat) {
+      for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!, `chat ${chatId}`).toBeGreaterThanOrEqual(990);
+      if (chatId.startsWith('-')) for (let i = 20; i < times.length; i++) expect(times[i]! - times[i - 20]!).toBeGreaterThanOrEqual(60_000);
+    }
+  });
+
+  it('runs an owners’ vote weighted by area to its verdict, across a restart', async () => {
+    api.push(updates.text(chair, dm(chair), '/start'));
+    await api.waitFor(() => api.textsTo(chair.id).length > 0);
+    await service!.stop();
+    const grant = await runToEnd(env, ['role', 'grant', 'xingfu', 'committee', `telegram:${chair.id}`]);
+    expect(grant.code).toBe(0);
+    service = await startService(env);
+    await service.waitUntilHealthy();
+
+    api.push(updates.text(chair, group, '/ownersvote ordinary 续聘物业公司'));
+    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('业主表决')));
+    api.push(updates.tap(alice, group, 'v:1:0'));
+    api.push(updates.tap(bob, group, 'v:1:0'));
+    api.push(updates.tap(carol, group, 'v:1:1'));
+    await api.waitFor(() =>
+      [alice, bob, carol].every((who) => api.textsTo(who.id).some((text) => text.includes('业主表决中的投票已记录'))),
+    );
+    api.push(updates.text(chair, group, '/close 1'));
+    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('#1 号业主表决已结束')));
+    const result = api.textsTo(group.id).find((text) => text.includes('#1 号业主表决已结束'))!;
+    // 3 of 3 households, 268.75 m²; yes 208.75 m² (77.7%) and 2 households (66.7%): more than half of both.
+    expect(result).toContain('参与表决：3 户中 3 户（100.0%），268.75 平方米中 268.75 平方米（100.0%）');
+    expect(result).toContain('同意：2 户（66.7%），208.75 平方米（77.7%）');
+    expect(result).toContain('表决结果：通过。');
+  });
+
+  it('confirmed every update it was given, and recorded each once', async () => {
+    await service!.stop();
+    service = undefined;
+    const db = await openPglite({ dataDir: env.DATA_DIR! });
+    try {
+      const inbox = await db.prisma.inboxEvent.findMany({ where: { platform: 'telegram' } });
+      expect(new Set(inbox.map((row) => row.eventId)).size).toBe(inbox.length);
+      expect(inbox.every((row) => row.state === 'done')).toBe(true);
+      expect(await db.prisma.outboxNotice.count({ where: { state: { not: 'sent' } } })).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('Telegram webhook mode', () => {
+  const api = new TelegramStandIn();
+  let tmp: string;
+  let service: RunningService | undefined;
+  let port: number;
+
+  beforeAll(async () => {
+    await api.start();
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'yishi-webhook-'));
+    port = await freePort();
+    service = await startService({
+      DATA_DIR: path.join(tmp, 'data'),
+      PORT: String(port),
+      TELEGRAM_BOT_TOKEN: api.token,
+      TELEGRAM_API_ROOT: api.apiRoot,
+      TELEGRAM_WEBHOOK_URL: `https://yishi.example.org/telegram/hook`,
+      TELEGRAM_WEBHOOK_SECRET: 'hook-secret_1',
+      LOG_LEVEL: 'warn',
+    });
+    await service.waitUntilHealthy();
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.stop();
+    await api.stop();
+    await rm(tmp, { recursive: true, force: true });
+  });
+
+  it('registers the webhook with its secret', () => {
+    expect(api.calls.find((call) => call.method === 'setWebhook')?.payload).toMatchObject({
+      url: 'https://yishi.example.org/telegram/hook',
+      secret_token: 'hook-secret_1',
+    });
+  });
+
+  it('refuses a request without the secret (401) and processes nothing; takes one with it', async () => {
+    const post = (headers: Record<string, string>, update: unknown) =>
+      fetch(`http://127.0.0.1:${port}/telegram/hook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(update),
+      });
+    const forged = await post({}, { update_id: 1, ...updates.text(alice, dm(alice), '/start') });
+    expect(forged.status).toBe(401);
+    const wrong = await post({ 'x-telegram-bot-api-secret-token': 'nope' }, { update_id: 2, ...updates.text(alice, dm(alice), '/start') });
+    expect(wrong.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(api.textsTo(alice.id)).toEqual([]);
+    const genuine = await post(
+      { 'x-telegram-bot-api-secret-token': 'hook-secret_1' },
+      { update_id: 3, ...updates.text(alice, dm(alice), '/start') },
+    );
+    expect(genuine.status).toBe(200);
+    await api.waitFor(() => api.textsTo(alice.id).some((text) => text.includes('议事')));
+    const again = await post(
+      { 'x-telegram-bot-api-secret-token': 'hook-secret_1' },
+      { update_id: 3, ...updates.text(alice, dm(alice), '/start') },
+    );
+    expect(again.status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(api.textsTo(alice.id)).toHaveLength(1);
+  });
+});

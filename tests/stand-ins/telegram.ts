@@ -1,0 +1,167 @@
+// A local stand-in for Telegram's Bot API, written for the tests: the real telegraf client talks to it over HTTP as
+// it would to api.telegram.org (or to a self-hosted Bot API server). It serves getUpdates with offsets and long
+// polling, records every sent message with its time, and answers 429 with retry_after on demand.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+
+export type SentMessage = { method: string; chatId: string; text: string; payload: Record<string, unknown>; at: number };
+type Waiter = { offset: number; resolve: () => void };
+
+export class TelegramStandIn {
+  readonly token = '123456:TEST-token_for-yishi';
+  readonly bot = { id: 123456, is_bot: true, first_name: 'yishi', username: 'yishi_test_bot' };
+  readonly sent: SentMessage[] = [];
+  readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
+  private readonly updates: Array<Record<string, unknown> & { update_id: number }> = [];
+  private confirmed = 0;
+  private nextUpdateId = 1000;
+  private nextMessageId = 1;
+  private waiters: Waiter[] = [];
+  private failures: Array<{ method: string; retryAfter: number }> = [];
+  private server: Server | null = null;
+  port = 0;
+
+  get apiRoot(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = createServer((request, response) => void this.handle(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const address = this.server.address();
+    this.port = typeof address === 'object' && address ? address.port : 0;
+  }
+
+  async stop(): Promise<void> {
+    for (const waiter of this.waiters) waiter.resolve();
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+  }
+
+  /** Queues an update as Telegram would deliver it; returns its update_id. */
+  push(update: Record<string, unknown>, updateId = this.nextUpdateId++): number {
+    this.updates.push({ update_id: updateId, ...update });
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+    return updateId;
+  }
+
+  /** The next `count` calls of `method` are refused with 429 and retry_after. */
+  rateLimit(method: string, count: number, retryAfter: number): void {
+    for (let i = 0; i < count; i++) this.failures.push({ method, retryAfter });
+  }
+
+  /** Highest update_id the bot has confirmed by asking for a later offset. */
+  get confirmedUpTo(): number {
+    return this.confirmed;
+  }
+
+  textsTo(chatId: number | string): string[] {
+    return this.sent.filter((m) => m.chatId === String(chatId)).map((m) => m.text);
+  }
+
+  async waitFor(predicate: () => boolean, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!predicate()) {
+      if (Date.now() > deadline) throw new Error(`timed out; sent so far:\n${this.sent.map((m) => `${m.chatId}: ${m.text}`).join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const match = /^\/bot([^/]+)\/(\w+)$/.exec(request.url ?? '');
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    const payload = (body ? JSON.parse(body) : {}) as Record<string, unknown>;
+    const reply = (status: number, json: unknown) => {
+      response.writeHead(status, { 'content-type': 'application/json' });
+      response.end(JSON.stringify(json));
+    };
+    if (!match || match[1] !== this.token) return reply(401, { ok: false, error_code: 401, description: 'Unauthorized' });
+    const method = match[2]!;
+    this.calls.push({ method, payload });
+    const failure = this.failures.findIndex((f) => f.method === method);
+    if (failure >= 0) {
+      const retryAfter = this.failures.splice(failure, 1)[0]?.retryAfter ?? 1;
+      return reply(429, {
+        ok: false,
+        error_code: 429,
+        description: `Too Many Requests: retry after ${retryAfter}`,
+        parameters: { retry_after: retryAfter },
+      });
+    }
+    switch (method) {
+      case 'getMe':
+        return reply(200, { ok: true, result: this.bot });
+      case 'getUpdates': {
+        const offset = Number(payload.offset ?? 0);
+        if (offset > 0) {
+          this.confirmed = Math.max(this.confirmed, offset - 1);
+          this.updates.splice(0, this.updates.length, ...this.updates.filter((u) => u.update_id >= offset));
+        }
+        const ready = () => this.updates.filter((u) => u.update_id >= offset);
+        if (ready().length === 0 && Number(payload.timeout ?? 0) > 0) {
+          await new Promise<void>((resolve) => {
+            const timer = setTimeout(resolve, Math.min(Number(payload.timeout) * 1000, 1_000));
+            this.waiters.push({
+              offset,
+              resolve: () => {
+                clearTimeout(timer);
+                resolve();
+              },
+            });
+          });
+        }
+        return reply(200, { ok: true, result: ready().slice(0, 100) });
+      }
+      case 'sendMessage':
+      case 'editMessageText': {
+        const chatId = String(payload.chat_id);
+        const text = String(payload.text ?? '');
+        if (text.length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+        if (payload.parse_mode === 'HTML' && /<(?!\/?(b|i|u|s|a|code|pre)\b)/.test(text)) {
+          return reply(400, { ok: false, error_code: 400, description: "Bad Request: can't parse entities: unsupported start tag" });
+        }
+        this.sent.push({ method, chatId, text, payload, at: Date.now() });
+        return reply(200, {
+          ok: true,
+          result: { message_id: this.nextMessageId++, chat: { id: Number(chatId) }, date: Math.floor(Date.now() / 1000), text },
+        });
+      }
+      case 'answerCallbackQuery':
+      case 'setMyCommands':
+      case 'deleteWebhook':
+      case 'setWebhook':
+        return reply(200, { ok: true, result: true });
+      default:
+        return reply(404, { ok: false, error_code: 404, description: `Not Found: method ${method}` });
+    }
+  }
+}
+
+let messageCounter = 1;
+
+/** Update builders: what Telegram sends for a typed message and for a button tap. */
+export const updates = {
+  text(
+    from: { id: number; first_name: string; language_code?: string },
+    chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string },
+    text: string,
+  ) {
+    return { message: { message_id: messageCounter++, date: Math.floor(Date.now() / 1000), chat, from: { is_bot: false, ...from }, text } };
+  },
+  tap(
+    from: { id: number; first_name: string },
+    chat: { id: number; type: 'private' | 'group' | 'supergroup'; title?: string },
+    data: string,
+  ) {
+    return {
+      callback_query: {
+        id: `cb${messageCounter++}`,
+        from: { is_bot: false, ...from },
+        chat_instance: 'x',
+        data,
+        message: { message_id: messageCounter++, date: 0, chat, text: '…' },
+      },
+    };
+  },
+};
