@@ -13,6 +13,7 @@ export class DeliveryError extends Error {
   }
 }
 
+/** A notice to send; `editMessageId`, when set, is the platform id of the message to edit instead. */
 export type PendingNotice = OutboxNotice & { chat: Chat & { timezone: string } };
 
 /** What a platform adapter gives the delivery loop: how to send one notice, and the platform's published limits. */
@@ -50,6 +51,28 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
   let wakeUp: (() => void) | null = null;
 
   async function deliver(notice: PendingNotice): Promise<void> {
+    if (notice.editOfKey && !notice.editMessageId) {
+      const original = await deps.db.outboxNotice.findUnique({
+        where: { dedupeKey: notice.editOfKey },
+        select: { state: true, platformMessageId: true },
+      });
+      if (original?.state === 'failed') {
+        await deps.db.outboxNotice.updateMany({
+          where: { id: notice.id, createdAt: notice.createdAt },
+          data: { state: 'failed', lastError: 'the message to edit was never sent' },
+        });
+        return;
+      }
+      if (!original?.platformMessageId) {
+        // The message to edit is not out yet: try again shortly, without spending an attempt.
+        await deps.db.outboxNotice.updateMany({
+          where: { id: notice.id, createdAt: notice.createdAt },
+          data: { nextAttemptAt: new Date(Date.now() + 1_000) },
+        });
+        return;
+      }
+      notice = { ...notice, editMessageId: original.platformMessageId };
+    }
     const port = ports.get(notice.chat.platform)!;
     const limiter = limiters.get(notice.chat.platform)!;
     const lane = (notice.chat.kind === 'private' ? limiter.privates : limiter.groups).key(String(notice.chatId));

@@ -199,16 +199,25 @@ async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: 
 }
 
 async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
-  if (notices.length === 0) return;
-  await tx.outboxNotice.createMany({
-    data: notices.map((notice) => ({
-      chatId: notice.chatId,
-      type: notice.type,
-      locale: notice.locale,
-      params: toJson({ ...notice.params, ...(notice.buttons ? { buttons: notice.buttons } : {}) }),
-      replyToMessageId: notice.replyToMessageId ?? null,
-    })),
+  const row = (notice: Notice) => ({
+    chatId: notice.chatId,
+    type: notice.type,
+    locale: notice.locale,
+    params: toJson({ ...notice.params, ...(notice.buttons ? { buttons: notice.buttons } : {}) }),
+    replyToMessageId: notice.replyToMessageId ?? null,
+    editOfKey: notice.editOfKey ?? null,
   });
+  const plain = notices.filter((notice) => !notice.dedupeKey);
+  if (plain.length > 0) await tx.outboxNotice.createMany({ data: plain.map(row) });
+  for (const notice of notices.filter((n) => n.dedupeKey)) {
+    // Re-armed rather than added: a burst of votes leaves one pending edit with the latest counts, not thousands.
+    const now = new Date();
+    await tx.outboxNotice.upsert({
+      where: { dedupeKey: notice.dedupeKey! },
+      create: { ...row(notice), dedupeKey: notice.dedupeKey! },
+      update: { ...row(notice), state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, lastError: null },
+    });
+  }
 }
 
 function toJson(value: unknown): Prisma.InputJsonValue {

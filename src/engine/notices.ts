@@ -67,6 +67,10 @@ export type Notice = NoticeBody & {
   locale: string;
   replyToMessageId?: string;
   buttons?: Button[];
+  /** One outbox row per key: a later notice with the same key replaces it and is sent again (live poll counts). */
+  dedupeKey?: string;
+  /** Edit the message of the notice with this dedupe key instead of posting a new one (sent once that one is). */
+  editOfKey?: string;
 };
 
 export type IssueDetail = {

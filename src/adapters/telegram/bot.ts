@@ -108,6 +108,19 @@ export async function createTelegramAdapter(deps: {
         buttons?: never;
       };
       const messages = renderForTelegram(t, body, notice.chat.timezone);
+      if (notice.editMessageId) {
+        // A live update of an earlier message: one message, edited in place; "not modified" is fine.
+        const replyMarkup = messages.at(-1)?.replyMarkup;
+        try {
+          await telegram.editMessageText(notice.chat.platformChatId, Number(notice.editMessageId), undefined, messages[0]!.text, {
+            parse_mode: 'HTML',
+            ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
+          });
+        } catch (error) {
+          if (!/message is not modified/.test(String((error as { description?: string }).description ?? error))) throw classify(error);
+        }
+        return { messageId: notice.editMessageId };
+      }
       let messageId = '';
       for (const [index, message] of messages.entries()) {
         try {

@@ -16,25 +16,27 @@ export function escapeHtml(text: string): string {
 export function splitMessage(text: string, max = telegramMaxText): string[] {
   if (text.length <= max) return [text];
   const parts: string[] = [];
-  let current = '';
+  let current: string | null = null;
   for (const line of text.split('\n')) {
-    const candidate = current ? `${current}\n${line}` : line;
+    const candidate: string = current === null ? line : `${current}\n${line}`;
     if (candidate.length <= max) {
       current = candidate;
       continue;
     }
-    if (current) parts.push(current);
+    if (current !== null) parts.push(current);
     current = line;
     while (current.length > max) {
       let cut = max;
       const amp = current.lastIndexOf('&', cut);
       if (amp > cut - 6 && current.indexOf(';', amp) >= cut) cut = amp;
       if (/[\uD800-\uDBFF]/.test(current[cut - 1] ?? '')) cut -= 1;
+      // A limit smaller than one entity or character: cut where the limit says rather than never finish.
+      if (cut <= 0) cut = max;
       parts.push(current.slice(0, cut));
       current = current.slice(cut);
     }
   }
-  if (current) parts.push(current);
+  if (current !== null) parts.push(current);
   return parts;
 }
 

@@ -133,6 +133,12 @@ describe('Telegram, end to end through npm start', () => {
     await api.waitFor(() =>
       [alice, bob, carol].every((who) => api.textsTo(who.id).some((text) => text.includes('业主表决中的投票已记录'))),
     );
+    const opening = api.sent.find((m) => m.method === 'sendMessage' && m.text.includes('#1 号业主表决'))!;
+    const openingId = api.sent.indexOf(opening) + 1;
+    await api.waitFor(() => api.sent.some((m) => m.method === 'editMessageText' && m.text.includes('同意：2 户')));
+    const live = api.sent.filter((m) => m.method === 'editMessageText');
+    expect(live.every((m) => m.payload.message_id === openingId)).toBe(true);
+    expect(live.every((m) => !m.text.includes('王芳') && !m.text.includes('李娜'))).toBe(true);
     api.push(updates.text(chair, group, '/close 1'));
     await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('#1 号业主表决已结束')));
     const result = api.textsTo(group.id).find((text) => text.includes('#1 号业主表决已结束'))!;

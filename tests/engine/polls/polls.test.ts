@@ -145,9 +145,13 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       h.clock.set(new Date(poll.closesAt.getTime() + 1));
       const closed = await h.engine.runSystem({ type: 'poll.close_due', pollId: poll.id });
       const community = await c.chatRow(c.chats.community);
-      expect(closed).toEqual([
-        expect.objectContaining({ type: 'poll.closed', chatId: community.id, params: expect.objectContaining({ closed: true }) }),
+      expect(closed.filter((n) => n.type === 'poll.closed')).toEqual([
+        expect.objectContaining({ chatId: community.id, params: expect.objectContaining({ closed: true }) }),
       ]);
+      // The opening message is edited to its final counts, without buttons.
+      const final = closed.find((n) => n.type === 'poll.results');
+      expect(final).toMatchObject({ editOfKey: `poll.opened:${poll.id}`, params: { closed: true } });
+      expect(final?.buttons).toBeUndefined();
       expect(await h.engine.runSystem({ type: 'poll.close_due', pollId: poll.id })).toEqual([]);
       const late = await h.tap(c.residents.r6, c.chats.community, `v:${number}:0`);
       expect(late.notices.map((n) => n.type)).toEqual(['command.refused', 'poll.results']);
@@ -181,9 +185,13 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       const own = await db.prisma.chat.findUniqueOrThrow({
         where: { platform_platformChatId: { platform: 'telegram', platformChatId: `p${r1.id}` } },
       });
-      expect(vote.notices).toEqual([
-        expect.objectContaining({ chatId: own.id, type: 'poll.vote_recorded', params: expect.objectContaining({ choices: ['周日'] }) }),
+      expect(vote.notices.filter((n) => n.type === 'poll.vote_recorded')).toEqual([
+        expect.objectContaining({ chatId: own.id, params: expect.objectContaining({ choices: ['周日'] }) }),
       ]);
+      // The poll's message is edited with live counts: how many, never who.
+      const live = vote.notices.find((n) => n.type === 'poll.results');
+      expect(live).toMatchObject({ dedupeKey: expect.stringMatching(/^poll\.live:/), editOfKey: expect.stringMatching(/^poll\.opened:/) });
+      expect(JSON.stringify(live)).not.toContain(r1.name);
       await h.tap(r1, c.chats.b1, `v:${number}:0`);
       await h.tap(r2, c.chats.b1, `v:${number}:1`);
       await h.tap(r3, c.chats.b1, `v:${number}:0`);
@@ -221,7 +229,7 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
 
     it('is closed by its creator, posting counts, percentages, turnout and quorum', async () => {
       const closed = await h.say(c.staff.head1, c.chats.b1, `/close ${number}`);
-      expect(closed.notices).toEqual([
+      expect(closed.notices.filter((n) => n.type === 'poll.closed')).toEqual([
         expect.objectContaining({
           type: 'poll.closed',
           params: expect.objectContaining({ closed: true, ordinary: expect.objectContaining({ voters: 5, quorumMet: true }) }),

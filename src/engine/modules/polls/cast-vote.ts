@@ -10,6 +10,7 @@ import {
   ownersTurnout,
   type PollWithOptions,
   pollResults,
+  refreshLiveCounts,
   scopeOf,
   secretVoterKey,
 } from './poll-queries.js';
@@ -150,6 +151,7 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
   const own = await privateChatOf(ctx.tx, ctx.member.id);
   if (own) announce(ctx, { id: own.id, locale: ctx.member.locale ?? own.locale }, confirmation);
   if (poll.kind === 'owners_vote') await announceTurnout(ctx, poll);
+  await refreshLiveCounts(ctx, poll);
 }
 
 /** Posts turnout news in the poll's chat when participation crosses 50%, 75%, 90% and 100% of the quorum. */
@@ -248,4 +250,5 @@ export async function recordPaperBallot(
     },
   });
   await announceTurnout(ctx, poll);
+  await refreshLiveCounts(ctx, poll);
 }

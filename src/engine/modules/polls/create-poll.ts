@@ -1,11 +1,11 @@
 import { DomainError } from '../../../core/errors.js';
 import type { PollKind } from '../../../db/generated/client.js';
-import { audit, type CommandContext, reply, requireCommunity } from '../../context.js';
-import type { Button } from '../../notices.js';
+import { audit, type CommandContext, requireCommunity } from '../../context.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
-import { pollHeader } from './poll-queries.js';
+import { openedKey, pollHeader, voteButtons } from './poll-queries.js';
 
 const hour = 3_600_000;
+
 export const ownersOptions = ['yes', 'no', 'abstain'];
 
 function checkHours(hours: number | undefined, fallback: number): number {
@@ -78,14 +78,15 @@ async function openPoll(
       secret: input.secret,
     },
   });
-  const buttons: Button[] = poll.options.map((option) => ({
-    kind: 'vote',
-    number,
-    position: option.position,
-    label: option.label,
-    ...(input.kind === 'owners_vote' ? { choice: true } : {}),
-  }));
-  reply(ctx, { type: 'poll.opened', params: await pollHeader(ctx.tx, poll) }, buttons);
+  const buttons = voteButtons(poll);
+  ctx.notices.push({
+    type: 'poll.opened',
+    params: await pollHeader(ctx.tx, poll),
+    buttons,
+    chatId: ctx.chat.id,
+    locale: ctx.chat.locale ?? community.locale,
+    dedupeKey: openedKey(poll.id),
+  });
 }
 
 /**

@@ -2,10 +2,25 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DomainError } from '../../../core/errors.js';
 import type { Poll, PollOption } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, type EffectContext, requireCommunity, type Tx } from '../../context.js';
-import type { OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
+import type { Button, OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
 import { type BuildingTurnout, centi, formatArea, type OwnersChoice, ownersChoices, tallyOrdinary, tallyOwners } from './tally.js';
 
 export type PollWithOptions = Poll & { options: PollOption[] };
+
+/** The outbox key of a poll's opening message, whose platform message id the live counts are edited into. */
+export function openedKey(pollId: number): string {
+  return `poll.opened:${pollId}`;
+}
+
+export function voteButtons(poll: { number: number; kind: Poll['kind']; options: Array<{ position: number; label: string }> }): Button[] {
+  return poll.options.map((option) => ({
+    kind: 'vote',
+    number: poll.number,
+    position: option.position,
+    label: option.label,
+    ...(poll.kind === 'owners_vote' ? { choice: true } : {}),
+  }));
+}
 
 /**
  * Poll #number of the command's community with its options. `lock` takes a share lock (votes: many at once) or an
@@ -199,6 +214,7 @@ export async function closePollNow(ctx: EffectContext, poll: PollWithOptions, by
     subjectId: poll.id,
     data: { ordinary: results.ordinary, owners: results.owners } as never,
   });
+  await refreshLiveCounts(ctx, poll, true);
   const chat = poll.chatId === null ? null : await ctx.tx.chat.findUnique({ where: { id: poll.chatId } });
   if (chat) {
     announce(ctx, chat, { type: 'poll.closed', params: results });
@@ -207,3 +223,21 @@ export async function closePollNow(ctx: EffectContext, poll: PollWithOptions, by
 }
 
 export type { OwnersChoice };
+
+/**
+ * Edits the poll's opening message to show the current counts (never voters); delivery holds the edit until the
+ * opening message is sent. All edits of one poll share an outbox row, so a burst of votes leaves one pending edit.
+ */
+export async function refreshLiveCounts(ctx: EffectContext, poll: PollWithOptions, closed = false): Promise<void> {
+  const opened = await ctx.tx.outboxNotice.findUnique({ where: { dedupeKey: openedKey(poll.id) }, select: { chatId: true, locale: true } });
+  if (!opened) return;
+  ctx.notices.push({
+    type: 'poll.results',
+    params: await pollResults(ctx.tx, poll, closed),
+    ...(closed ? {} : { buttons: voteButtons(poll) }),
+    chatId: opened.chatId,
+    locale: opened.locale,
+    editOfKey: openedKey(poll.id),
+    dedupeKey: `poll.live:${poll.id}`,
+  });
+}

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OutboxNotice" ADD COLUMN     "editOfKey" TEXT;

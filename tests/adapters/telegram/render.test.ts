@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { escapeHtml, renderForTelegram, splitMessage, telegramMaxText } from '../../../src/adapters/telegram/render.js';
+import type { IssueSummary } from '../../../src/engine/notices.js';
+import { createI18n } from '../../../src/i18n/index.js';
+
+const t = createI18n().getFixedT('zh-CN');
+const timeZone = 'Asia/Shanghai';
+
+/** No lone surrogate at either end of a part: a cut never falls between the two halves of a pair. */
+const wellCut = (part: string): boolean => !/^[\uDC00-\uDFFF]/.test(part) && !/[\uD800-\uDBFF]$/.test(part);
+
+/** Every `&` starts a whole entity and no `;` is left over from one cut in half (the inputs below have no other `;`). */
+const wholeEntities = (part: string): boolean => !/[&;]/.test(part.replace(/&(?:amp|lt|gt);/g, ''));
+
+describe('escapeHtml', () => {
+  const cases: Array<[string, string]> = [
+    ['A<li>ce & co', 'A&lt;li&gt;ce &amp; co'],
+    ['plain 文字 😀', 'plain 文字 😀'],
+    ['&amp;', '&amp;amp;'],
+    ['<<>>&&', '&lt;&lt;&gt;&gt;&amp;&amp;'],
+    ['', ''],
+  ];
+  it.each(cases)('escapes %j as %j', (input, expected) => {
+    expect(escapeHtml(input)).toBe(expected);
+  });
+});
+
+describe('splitMessage', () => {
+  it('uses the Telegram limit by default', () => {
+    expect(telegramMaxText).toBe(4096);
+  });
+
+  it('leaves text under the limit unchanged', () => {
+    const text = 'line one\nline two\n\n&amp; 😀';
+    expect(splitMessage(text)).toEqual([text]);
+    expect(splitMessage('x'.repeat(4096))).toEqual(['x'.repeat(4096)]);
+    expect(splitMessage('0123456789', 10)).toEqual(['0123456789']);
+  });
+
+  it('splits long multi-line text at line boundaries, each part within the limit', () => {
+    const lines = Array.from({ length: 250 }, (_, i) => `第 ${i + 1} 行：${'楼道灯坏了 '.repeat(5)}#${i}`);
+    const text = lines.join('\n');
+    expect(text.length).toBeGreaterThanOrEqual(10_000);
+
+    const parts = splitMessage(text);
+    expect(parts.length).toBeGreaterThan(1);
+    for (const part of parts) expect(part.length).toBeLessThanOrEqual(4096);
+    expect(parts.join('\n')).toBe(text);
+    // Whole lines only, and each part as full as the next line allows.
+    expect(parts.flatMap((part) => part.split('\n'))).toEqual(lines);
+    parts.slice(0, -1).forEach((part, index) => {
+      const nextLine = parts[index + 1]?.split('\n')[0] ?? '';
+      expect(part.length + 1 + nextLine.length).toBeGreaterThan(4096);
+    });
+  });
+
+  it('splits short lines at line boundaries with a small limit', () => {
+    expect(splitMessage('aaa\nbbb\nccc\nddd', 7)).toEqual(['aaa\nbbb', 'ccc\nddd']);
+    expect(splitMessage('aaaa\nbbbb\ncc', 10)).toEqual(['aaaa\nbbbb', 'cc']);
+  });
+
+  it('cuts a single line longer than the limit into pieces within it', () => {
+    expect(splitMessage('abcdefghijklmnopqrstuvwxy', 10)).toEqual(['abcdefghij', 'klmnopqrst', 'uvwxy']);
+  });
+
+  it('continues a cut line with the following lines', () => {
+    const parts = splitMessage('short\nabcdefghijklmnop\nxy', 10);
+    expect(parts).toEqual(['short', 'abcdefghij', 'klmnop\nxy']);
+  });
+
+  describe('never cuts an HTML entity in half', () => {
+    it('at the Telegram limit, where a naive cut would split an &amp;', () => {
+      const line = '&amp;'.repeat(1000);
+      expect(4096 % 5).not.toBe(0); // a cut at 4096 would leave "&" at the end of the first piece
+      const parts = splitMessage(line);
+      expect(parts.length).toBeGreaterThan(1);
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(4096);
+        expect(part).not.toMatch(/&[a-z]*$/);
+        expect(part).toMatch(/^(?:&amp;)+$/);
+      }
+      expect(parts.join('')).toBe(line);
+    });
+
+    const lines: Array<[string, string]> = [
+      ['amp, offset 0', '&amp;'.repeat(8)],
+      ['amp, offset 1', `x${'&amp;'.repeat(8)}`],
+      ['amp, offset 2', `xy${'&amp;'.repeat(8)}`],
+      ['amp, offset 3', `xyz${'&amp;'.repeat(8)}`],
+      ['amp, offset 4', `wxyz${'&amp;'.repeat(8)}`],
+      ['lt and gt', `a${'&lt;b&gt;'.repeat(6)}`],
+      ['mixed', 'A&lt;li&gt;ce &amp; co, A&lt;li&gt;ce &amp; co'],
+    ];
+    it.each(lines)('with a small limit: %s', (_name, line) => {
+      const parts = splitMessage(line, 10);
+      expect(parts.length).toBeGreaterThan(1);
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(10);
+        expect(part.length).toBeGreaterThan(0);
+        expect(wholeEntities(part)).toBe(true);
+      }
+      expect(parts.join('')).toBe(line);
+    });
+  });
+
+  describe('never splits a surrogate pair', () => {
+    it('at the Telegram limit, where a naive cut would split an emoji', () => {
+      const line = `x${'😀'.repeat(3000)}`;
+      expect(/[\uD800-\uDBFF]/.test(line[4095] ?? '')).toBe(true); // a cut at 4096 would split this pair
+      const parts = splitMessage(line);
+      expect(parts.length).toBeGreaterThan(1);
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(4096);
+        expect(wellCut(part)).toBe(true);
+      }
+      expect(parts.join('')).toBe(line);
+    });
+
+    const lines: Array<[string, string]> = [
+      ['even offset', '😀'.repeat(12)],
+      ['odd offset', `x${'😀'.repeat(12)}`],
+      ['mixed with CJK', `电梯${'😀楼'.repeat(8)}`],
+    ];
+    it.each(lines)('with a small limit: %s', (_name, line) => {
+      const parts = splitMessage(line, 10);
+      expect(parts.length).toBeGreaterThan(1);
+      for (const part of parts) {
+        expect(part.length).toBeLessThanOrEqual(10);
+        expect(wellCut(part)).toBe(true);
+      }
+      expect(parts.join('')).toBe(line);
+    });
+  });
+});
+
+describe('renderForTelegram', () => {
+  it('escapes what a resident typed and puts a support button under the raised issue', () => {
+    const messages = renderForTelegram(
+      t,
+      {
+        type: 'issue.raised',
+        params: { number: 1, text: '<b>电梯</b> & 楼道', category: 'facilities', scope: { building: '1栋' }, level: 'building' },
+        buttons: [{ kind: 'support', number: 1 }],
+      },
+      timeZone,
+    );
+    expect(messages).toHaveLength(1);
+    const [message] = messages;
+    expect(message?.text).toContain('&lt;b&gt;电梯&lt;/b&gt; &amp; 楼道');
+    expect(message?.text).not.toContain('<');
+    expect(message?.text).toContain('1栋');
+    expect(message?.replyMarkup?.inline_keyboard).toEqual([[{ text: expect.stringContaining('#1'), callback_data: 's:1' }]]);
+  });
+
+  it('leaves out the keyboard when there are no buttons', () => {
+    const messages = renderForTelegram(t, { type: 'issue.rated', params: { number: 2, score: 4 } }, timeZone);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.replyMarkup).toBeUndefined();
+  });
+
+  it('puts the five rating buttons on one row', () => {
+    const messages = renderForTelegram(
+      t,
+      {
+        type: 'issue.resolved',
+        params: { number: 1, note: '已更换 & 检修' },
+        buttons: [1, 2, 3, 4, 5].map((score) => ({ kind: 'rate' as const, number: 1, score })),
+      },
+      timeZone,
+    );
+    expect(messages).toHaveLength(1);
+    expect(messages[0]?.text).toContain('已更换 &amp; 检修');
+    const keyboard = messages[0]?.replyMarkup?.inline_keyboard;
+    expect(keyboard).toHaveLength(1);
+    expect(keyboard?.[0]?.map((cell) => cell.callback_data)).toEqual(['r:1:1', 'r:1:2', 'r:1:3', 'r:1:4', 'r:1:5']);
+    expect(keyboard?.[0]?.map((cell) => cell.text)).toEqual(['1★', '2★', '3★', '4★', '5★']);
+  });
+
+  it('splits a long issue list under the limit, with the buttons only on the last message', () => {
+    const issues: IssueSummary[] = Array.from({ length: 300 }, (_, i) => ({
+      number: i + 1,
+      text: 'A&B<c>'.repeat(10),
+      status: 'open',
+      level: 'building',
+      supporters: i % 7,
+    }));
+    expect(issues[0]?.text).toHaveLength(60);
+
+    const messages = renderForTelegram(
+      t,
+      { type: 'issue.listed', params: { issues }, buttons: [{ kind: 'support', number: 300 }] },
+      timeZone,
+    );
+    expect(messages.length).toBeGreaterThan(1);
+    for (const message of messages) {
+      expect(message.text.length).toBeLessThanOrEqual(4096);
+      expect(message.text).not.toContain('<');
+      expect(wholeEntities(message.text)).toBe(true);
+    }
+    expect(messages.slice(0, -1).every((message) => message.replyMarkup === undefined)).toBe(true);
+    expect(messages.at(-1)?.replyMarkup?.inline_keyboard).toEqual([[{ text: expect.stringContaining('#300'), callback_data: 's:300' }]]);
+
+    // Every issue is listed once, in order, each on a line of its own.
+    const numbers = messages.flatMap((message) => [...message.text.matchAll(/^#(\d+) /gm)].map((match) => Number(match[1])));
+    expect(numbers).toEqual(issues.map((issue) => issue.number));
+  });
+});
