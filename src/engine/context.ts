@@ -30,6 +30,8 @@ export type CommandContext = EffectContext & {
   locale: string;
   /** Set by a secret vote: the inbox keeps no copy of the tap that could name the voter. */
   redactInbox?: boolean;
+  /** Audit entries of this command, chained at the end of its transaction. */
+  pendingAudit: AuditInput[];
 };
 
 /** Answers the actor in the chat the command came from, threaded to their message. */
@@ -65,40 +67,54 @@ export function checkText(ctx: CommandContext, text: string, emptyCode: DomainEr
   return trimmed;
 }
 
+export type AuditInput = {
+  communityId: number | null;
+  actorMemberId?: number | null;
+  actorLabel?: string;
+  action: string;
+  subjectType?: string;
+  subjectId?: number;
+  data?: Prisma.InputJsonValue;
+};
+
 /**
- * Appends to the audit log, chained per community: each entry carries the hash of the one before it, so an edit
- * or a deletion shows (`yishi audit verify`). A transaction-scoped advisory lock per community keeps concurrent
- * appends in one line instead of forking the chain.
+ * Adds to the audit log, chained per community: each entry carries the hash of the one before it, so an edit or a
+ * deletion shows (`yishi audit verify`). Inside a member command the entries wait in `pendingAudit` and are chained
+ * at the very end of its transaction (`appendAudit`), so the per-community lock that keeps the chain in one line
+ * is held only for the last few statements before the commit.
  */
-export async function audit(
-  ctx: Pick<EffectContext, 'tx' | 'now'>,
-  entry: {
-    communityId: number | null;
-    actorMemberId?: number | null;
-    actorLabel?: string;
-    action: string;
-    subjectType?: string;
-    subjectId?: number;
-    data?: Prisma.InputJsonValue;
-  },
-): Promise<void> {
-  const communityId = entry.communityId;
-  await ctx.tx.$executeRaw`SELECT pg_advisory_xact_lock(${auditLockSpace}::int, ${communityId ?? 0}::int)`;
-  const last = await ctx.tx.auditEntry.findFirst({ where: { communityId }, orderBy: { id: 'desc' }, select: { hash: true } });
-  const content: AuditContent = {
-    communityId,
-    actorMemberId: entry.actorMemberId ?? null,
-    actorLabel: entry.actorLabel ?? null,
-    action: entry.action,
-    subjectType: entry.subjectType ?? null,
-    subjectId: entry.subjectId ?? null,
-    data: JSON.parse(JSON.stringify(entry.data ?? {})) as Prisma.JsonValue,
-    createdAt: ctx.now,
-  };
-  const prevHash = last?.hash ?? null;
-  await ctx.tx.auditEntry.create({
-    data: { ...content, data: content.data as Prisma.InputJsonValue, prevHash, hash: entryHash(prevHash, content) },
-  });
+export async function audit(ctx: Pick<EffectContext, 'tx' | 'now'> & { pendingAudit?: AuditInput[] }, entry: AuditInput): Promise<void> {
+  if (ctx.pendingAudit) ctx.pendingAudit.push(entry);
+  else await appendAudit(ctx, [entry]);
+}
+
+/** Writes entries to their communities' chains; a transaction-scoped advisory lock per community orders appends. */
+export async function appendAudit(ctx: Pick<EffectContext, 'tx' | 'now'>, entries: AuditInput[]): Promise<void> {
+  const communities = [...new Set(entries.map((entry) => entry.communityId ?? 0))].sort((a, b) => a - b);
+  for (const communityKey of communities) {
+    const communityId = communityKey === 0 ? null : communityKey;
+    await ctx.tx.$executeRaw`SELECT pg_advisory_xact_lock(${auditLockSpace}::int, ${communityKey}::int)`;
+    const last = await ctx.tx.auditEntry.findFirst({ where: { communityId }, orderBy: { id: 'desc' }, select: { hash: true } });
+    let prevHash = last?.hash ?? null;
+    const rows: Prisma.AuditEntryCreateManyInput[] = [];
+    for (const entry of entries.filter((e) => (e.communityId ?? 0) === communityKey)) {
+      const content: AuditContent = {
+        communityId,
+        actorMemberId: entry.actorMemberId ?? null,
+        actorLabel: entry.actorLabel ?? null,
+        action: entry.action,
+        subjectType: entry.subjectType ?? null,
+        subjectId: entry.subjectId ?? null,
+        data: JSON.parse(JSON.stringify(entry.data ?? {})) as Prisma.JsonValue,
+        createdAt: ctx.now,
+      };
+      const hash = entryHash(prevHash, content);
+      rows.push({ ...content, data: content.data as Prisma.InputJsonValue, prevHash, hash });
+      prevHash = hash;
+    }
+    // One statement, so the rows get ids in chain order.
+    await ctx.tx.auditEntry.createMany({ data: rows });
+  }
 }
 
 /** First key of pg_advisory_xact_lock(int, int) for audit chains; the second is the community. */

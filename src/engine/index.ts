@@ -3,7 +3,7 @@ import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Prisma, PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand, SystemCommand } from './commands.js';
-import type { CommandContext, EffectContext, Tx } from './context.js';
+import { appendAudit, type CommandContext, type EffectContext, type Tx } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { handlers } from './handlers.js';
 import { decideOutcome } from './modules/followups/rate-issue.js';
@@ -143,6 +143,7 @@ function pushRefusal(ctx: CommandContext, code: DomainErrorCode, params: Record<
 
 async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: DomainErrorCode): Promise<DispatchResult> {
   await writeNotices(ctx.tx, ctx.notices);
+  if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
   await ctx.tx.inboxEvent.update({
     where: { platform_eventId: { platform: ctx.command.actor.platform, eventId: ctx.command.eventId } },
     data: { state: 'done', processedAt: ctx.now, lastError: null, ...(ctx.redactInbox ? { payload: { redacted: 'secret ballot' } } : {}) },
@@ -195,7 +196,7 @@ async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: 
     community?.locale ??
     (actor.languageHint ? parseLocale(actor.languageHint.split('-')[0]!) : null) ??
     'zh-CN';
-  return { tx, now, settings, command, member, chat, community, locale, notices: [] };
+  return { tx, now, settings, command, member, chat, community, locale, notices: [], pendingAudit: [] };
 }
 
 async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {

@@ -33,8 +33,10 @@ export class TelegramStandIn {
 
   async stop(): Promise<void> {
     for (const waiter of this.waiters) waiter.resolve();
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
+    const server = this.server;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
   /** Queues an update as Telegram would deliver it; returns its update_id. */
