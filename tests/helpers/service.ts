@@ -17,6 +17,8 @@ export type RunningService = {
   /** GET /healthz until it answers 200 or the process ends; throws on timeout. */
   waitUntilHealthy(timeoutMs?: number): Promise<Record<string, unknown>>;
   stop(signal?: NodeJS.Signals): Promise<Run>;
+  /** Waits until stdout contains `text`: output crosses a pipe and may arrive after an HTTP answer. */
+  waitForOutput(text: string, timeoutMs?: number): Promise<void>;
 };
 
 export async function freePort(): Promise<number> {
@@ -84,6 +86,14 @@ export async function startService(env: Record<string, string>): Promise<Running
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       throw new Error(`yishi did not become healthy within ${timeoutMs} ms:\n${output().stdout}\n${output().stderr}`);
+    },
+    async waitForOutput(text: string, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!output().stdout.includes(text)) {
+        if (Date.now() > deadline || ended)
+          throw new Error(`"${text}" never appeared in the output:\n${output().stdout}\n${output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
     },
     async stop(signal = 'SIGTERM') {
       if (!ended) child.kill(signal);

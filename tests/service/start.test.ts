@@ -31,7 +31,7 @@ describe('npm start (embedded database)', () => {
     const health = await service.waitUntilHealthy();
     expect(health).toMatchObject({ status: 'ok', database: { kind: 'pglite', connected: true }, migrations: { state: 'applied' } });
     expect((health.migrations as { applied: number }).applied).toBeGreaterThan(0);
-    expect(service.output().stdout).toContain('No chat platform is configured');
+    await service.waitForOutput('No chat platform is configured');
     const run = await service.stop('SIGTERM');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Stopped cleanly');
@@ -50,6 +50,7 @@ describe('npm start (embedded database)', () => {
 
     const second = await startService({ DATA_DIR: dataDir });
     await second.waitUntilHealthy();
+    await second.waitForOutput('yishi is ready');
     expect(second.output().stdout).not.toContain('Database schema updated');
     expect((await second.stop()).code).toBe(0);
 
