@@ -100,7 +100,6 @@ export const domainErrorCodes = [
   'not_a_rater',
   'not_a_supporter',
   'draft_not_found',
-  'forget_needs_confirmation',
   'reason_required',
   'poll_not_found',
   'poll_closed',

@@ -43,7 +43,6 @@ export const errorKeys: Record<DomainErrorCode, string> = {
   not_a_rater: 'errors:not_a_rater',
   not_a_supporter: 'errors:not_a_supporter',
   draft_not_found: 'errors:draft_not_found',
-  forget_needs_confirmation: 'errors:forget_needs_confirmation',
   reason_required: 'errors:reason_required',
   poll_not_found: 'errors:poll_not_found',
   poll_closed: 'errors:poll_closed',

@@ -86,7 +86,6 @@ const refusalParams: Record<DomainErrorCode, Record<string, string | number>> = 
   not_a_rater: { number: 12 },
   not_a_supporter: { number: 12 },
   draft_not_found: {},
-  forget_needs_confirmation: {},
   reason_required: {},
   poll_not_found: { number: 3 },
   poll_closed: { number: 3 },
