@@ -148,6 +148,25 @@ describe('Telegram, end to end through npm start', () => {
     expect(result).toContain('表决结果：通过。');
   });
 
+  it('sends, after a restart, a reply the engine committed before a crash', async () => {
+    await service!.stop('SIGKILL');
+    // What a crash between the engine's commit and the send leaves behind: a pending outbox row.
+    const db = await openPglite({ dataDir: env.DATA_DIR! });
+    try {
+      const chat = await db.prisma.chat.findFirstOrThrow({ where: { platform: 'telegram', platformChatId: String(bob.id) } });
+      await db.prisma.outboxNotice.create({
+        data: { chatId: chat.id, type: 'issue.rated', locale: 'zh-CN', params: { number: 1, score: 5 } },
+      });
+    } finally {
+      await db.close();
+    }
+    service = await startService(env);
+    await service.waitUntilHealthy();
+    await api.waitFor(() => api.textsTo(bob.id).some((text) => text.includes('您给 #1 号议题打了 5 分')));
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(api.textsTo(bob.id).filter((text) => text.includes('您给 #1 号议题打了 5 分'))).toHaveLength(1);
+  });
+
   it('confirmed every update it was given, and recorded each once', async () => {
     await service!.stop();
     service = undefined;
