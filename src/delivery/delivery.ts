@@ -1,5 +1,6 @@
 import Bottleneck from 'bottleneck';
 import type { Logger } from '../core/logger.js';
+import { createPollingLoop } from '../core/polling-loop.js';
 import type { Chat, OutboxNotice, Platform, PrismaClient } from '../db/generated/client.js';
 
 /** A refusal from a platform: retry after `retryAfterMs` (a rate limit, a hiccup), or never (`permanent`). */
@@ -46,9 +47,6 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     }),
   );
   const inFlight = new Map<number, Promise<void>>();
-  let running = false;
-  let loop: Promise<void> | null = null;
-  let wakeUp: (() => void) | null = null;
 
   async function deliver(notice: PendingNotice): Promise<void> {
     if (notice.editOfKey && !notice.editMessageId) {
@@ -119,7 +117,7 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       const sent = deliver({ ...notice, chat: { ...notice.chat, timezone: notice.chat.community?.timezone ?? 'Asia/Shanghai' } }).finally(
         () => {
           inFlight.delete(notice.id);
-          if (!options.wait) wakeUp?.();
+          if (!options.wait) loop.wake();
         },
       );
       inFlight.set(notice.id, sent);
@@ -129,38 +127,14 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     return due.length;
   }
 
-  function start(): void {
-    running = true;
-    loop = (async () => {
-      while (running) {
-        let sent = 0;
-        try {
-          sent = await deliverDue({ wait: false });
-        } catch (error) {
-          deps.logger.error({ err: error }, 'delivery loop failed; retrying');
-        }
-        if (sent === 0 && running) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 500);
-            wakeUp = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wakeUp = null;
-        }
-      }
-    })();
-  }
+  const loop = createPollingLoop({ name: 'delivery', idleMs: 500, logger: deps.logger, step: () => deliverDue({ wait: false }) });
 
   async function stop(): Promise<void> {
-    running = false;
-    wakeUp?.();
-    await loop;
+    await loop.stop();
     await Promise.allSettled(inFlight.values());
   }
 
-  return { start, stop, deliverDue, wake: () => wakeUp?.() };
+  return { start: loop.start, stop, deliverDue, wake: loop.wake };
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.js';
+import { createPollingLoop } from '../core/polling-loop.js';
 import type { Platform, Prisma, PrismaClient } from '../db/generated/client.js';
 import type { EngineCommand } from '../engine/commands.js';
 import type { Engine } from '../engine/index.js';
@@ -23,22 +24,14 @@ export function createInbox(deps: {
   logger: Logger;
   concurrency?: number;
 }) {
-  let wakeUp: (() => void) | null = null;
-  let running = false;
-  let loop: Promise<void> | null = null;
-
   async function record(platform: Platform, events: InboundEvent[]): Promise<number> {
     if (events.length === 0) return 0;
     const { count } = await deps.db.inboxEvent.createMany({
       data: events.map((event) => ({ platform, eventId: event.eventId, payload: event.payload as Prisma.InputJsonValue })),
       skipDuplicates: true,
     });
-    wake();
+    loop.wake();
     return count;
-  }
-
-  function wake(): void {
-    wakeUp?.();
   }
 
   /** Handles what is due now; returns how many events it took. */
@@ -79,37 +72,9 @@ export function createInbox(deps: {
     return rows.length;
   }
 
-  function start(): void {
-    running = true;
-    loop = (async () => {
-      while (running) {
-        let handled = 0;
-        try {
-          handled = await processDue();
-        } catch (error) {
-          deps.logger.error({ err: error }, 'inbox processing failed; retrying');
-        }
-        if (handled === 0 && running) {
-          await new Promise<void>((resolve) => {
-            const timer = setTimeout(resolve, 1_000);
-            wakeUp = () => {
-              clearTimeout(timer);
-              resolve();
-            };
-          });
-          wakeUp = null;
-        }
-      }
-    })();
-  }
+  const loop = createPollingLoop({ name: 'inbox', idleMs: 1_000, logger: deps.logger, step: processDue });
 
-  async function stop(): Promise<void> {
-    running = false;
-    wake();
-    await loop;
-  }
-
-  return { record, processDue, start, stop, wake };
+  return { record, processDue, start: loop.start, stop: loop.stop, wake: loop.wake };
 }
 
 export type Inbox = ReturnType<typeof createInbox>;

@@ -82,55 +82,44 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
   });
   if (households.length === 0) throw new DomainError('not_a_voter', { number: poll.number });
 
-  let choices: number[] = [];
+  // Who the ballot belongs to, and what the audit log may say about it: a household in an owners' vote; in a secret
+  // poll a key that names no one, with nothing in the audit entry or the inbox copy of the tap that names the voter.
+  type Cast = {
+    ballot: Parameters<typeof putBallot>[2];
+    actor: number | null;
+    data: (choices: number[]) => Record<string, string | number | boolean>;
+  };
+  const base = { householdId: null, memberId: null, castById: null, source: 'chat' as const };
+  let casts: Cast[];
   if (poll.kind === 'owners_vote') {
-    for (const household of households) {
-      ({ choices } = await putBallot(
-        ctx,
-        poll,
-        { voterKey: `household:${household.id}`, householdId: household.id, memberId: null, castById: ctx.member.id, source: 'chat' },
-        option.id,
-      ));
-      await audit(ctx, {
-        communityId: poll.communityId,
-        actorMemberId: ctx.member.id,
-        action: 'ballot.cast',
-        subjectType: 'poll',
-        subjectId: poll.id,
-        data: { householdId: household.id, choice: option.label, source: 'chat' },
-      });
-    }
+    casts = households.map((household) => ({
+      ballot: { ...base, voterKey: `household:${household.id}`, householdId: household.id, castById: ctx.member.id },
+      actor: ctx.member.id,
+      data: () => ({ householdId: household.id, choice: option.label, source: 'chat' }),
+    }));
   } else if (poll.secret) {
-    const key = secretVoterKey(await ballotSecret(ctx.tx, ctx.settings.ballotSecret), poll.id, ctx.member.id);
-    ({ choices } = await putBallot(
-      ctx,
-      poll,
-      { voterKey: key, householdId: null, memberId: null, castById: null, source: 'chat' },
-      option.id,
-    ));
-    // Nothing that names the voter stays: not the audit entry, not the inbox copy of the tap.
-    await audit(ctx, {
-      communityId: poll.communityId,
-      action: 'ballot.cast',
-      subjectType: 'poll',
-      subjectId: poll.id,
-      data: { secret: true },
-    });
+    const voterKey = secretVoterKey(await ballotSecret(ctx.tx, ctx.settings.ballotSecret), poll.id, ctx.member.id);
+    casts = [{ ballot: { ...base, voterKey }, actor: null, data: () => ({ secret: true }) }];
     ctx.redactInbox = true;
   } else {
-    ({ choices } = await putBallot(
-      ctx,
-      poll,
-      { voterKey: `member:${ctx.member.id}`, householdId: null, memberId: ctx.member.id, castById: ctx.member.id, source: 'chat' },
-      option.id,
-    ));
+    casts = [
+      {
+        ballot: { ...base, voterKey: `member:${ctx.member.id}`, memberId: ctx.member.id, castById: ctx.member.id },
+        actor: ctx.member.id,
+        data: (current) => ({ choices: current.length }),
+      },
+    ];
+  }
+  let choices: number[] = [];
+  for (const cast of casts) {
+    ({ choices } = await putBallot(ctx, poll, cast.ballot, option.id));
     await audit(ctx, {
       communityId: poll.communityId,
-      actorMemberId: ctx.member.id,
+      actorMemberId: cast.actor,
       action: 'ballot.cast',
       subjectType: 'poll',
       subjectId: poll.id,
-      data: { choices: choices.length },
+      data: cast.data(choices),
     });
   }
 
