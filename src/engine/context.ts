@@ -120,4 +120,46 @@ export async function appendAudit(ctx: Pick<EffectContext, 'tx' | 'now'>, entrie
 /** First key of pg_advisory_xact_lock(int, int) for audit chains; the second is the community. */
 const auditLockSpace = 4_417_001;
 
+/** Answers the actor with a refusal: what was wrong, in their language, threaded to their message. */
+export function pushRefusal(
+  ctx: Pick<CommandContext, 'notices' | 'chat' | 'locale' | 'command'>,
+  code: DomainErrorCode,
+  params: Record<string, string | number>,
+): void {
+  ctx.notices.push({
+    type: 'command.refused',
+    params: { ...params, code },
+    chatId: ctx.chat.id,
+    locale: ctx.locale,
+    replyToMessageId: ctx.command.messageId,
+  });
+}
+
+/** Queues notices in the outbox, in the command's transaction. */
+export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
+  const row = (notice: Notice) => ({
+    chatId: notice.chatId,
+    type: notice.type,
+    locale: notice.locale,
+    params: toJson({ ...notice.params, ...(notice.buttons ? { buttons: notice.buttons } : {}) }),
+    replyToMessageId: notice.replyToMessageId ?? null,
+    editOfKey: notice.editOfKey ?? null,
+  });
+  const plain = notices.filter((notice) => !notice.dedupeKey);
+  if (plain.length > 0) await tx.outboxNotice.createMany({ data: plain.map(row) });
+  for (const notice of notices.filter((n) => n.dedupeKey)) {
+    // Re-armed rather than added: a burst of votes leaves one pending edit with the latest counts, not thousands.
+    const now = new Date();
+    await tx.outboxNotice.upsert({
+      where: { dedupeKey: notice.dedupeKey! },
+      create: { ...row(notice), dedupeKey: notice.dedupeKey! },
+      update: { ...row(notice), state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, lastError: null },
+    });
+  }
+}
+
+export function toJson(value: unknown): Prisma.InputJsonValue {
+  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
+}
+
 export type { Chat, Community, Member };

@@ -3,12 +3,12 @@ import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { Prisma, PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand, SystemCommand } from './commands.js';
-import { appendAudit, type CommandContext, type EffectContext, type Tx } from './context.js';
+import { appendAudit, type CommandContext, type EffectContext, pushRefusal, type Tx, toJson, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { handlers } from './handlers.js';
 import { decideOutcome } from './modules/followups/rate-issue.js';
 import { communitiesOf } from './modules/membership/permissions.js';
-import { parseLocale } from './modules/membership/set-language.js';
+import { resolveLocale } from './modules/membership/set-language.js';
 import { closeDuePoll } from './modules/polls/poll-commands.js';
 import type { Notice } from './notices.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
@@ -131,16 +131,6 @@ export function createEngine(deps: EngineDeps) {
 
 export type Engine = ReturnType<typeof createEngine>;
 
-function pushRefusal(ctx: CommandContext, code: DomainErrorCode, params: Record<string, string | number>): void {
-  ctx.notices.push({
-    type: 'command.refused',
-    params: { ...params, code },
-    chatId: ctx.chat.id,
-    locale: ctx.locale,
-    replyToMessageId: ctx.command.messageId,
-  });
-}
-
 async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: DomainErrorCode): Promise<DispatchResult> {
   await writeNotices(ctx.tx, ctx.notices);
   if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
@@ -190,37 +180,6 @@ async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: 
     const ids = await communitiesOf(tx, member.id);
     if (ids.length === 1) community = await tx.community.findUnique({ where: { id: ids[0]! } });
   }
-  const locale =
-    member.locale ??
-    (chat.kind === 'group' ? chat.locale : null) ??
-    community?.locale ??
-    (actor.languageHint ? parseLocale(actor.languageHint.split('-')[0]!) : null) ??
-    'zh-CN';
+  const locale = resolveLocale(member, chat, community, actor.languageHint);
   return { tx, now, settings, command, member, chat, community, locale, notices: [], pendingAudit: [] };
-}
-
-async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
-  const row = (notice: Notice) => ({
-    chatId: notice.chatId,
-    type: notice.type,
-    locale: notice.locale,
-    params: toJson({ ...notice.params, ...(notice.buttons ? { buttons: notice.buttons } : {}) }),
-    replyToMessageId: notice.replyToMessageId ?? null,
-    editOfKey: notice.editOfKey ?? null,
-  });
-  const plain = notices.filter((notice) => !notice.dedupeKey);
-  if (plain.length > 0) await tx.outboxNotice.createMany({ data: plain.map(row) });
-  for (const notice of notices.filter((n) => n.dedupeKey)) {
-    // Re-armed rather than added: a burst of votes leaves one pending edit with the latest counts, not thousands.
-    const now = new Date();
-    await tx.outboxNotice.upsert({
-      where: { dedupeKey: notice.dedupeKey! },
-      create: { ...row(notice), dedupeKey: notice.dedupeKey! },
-      update: { ...row(notice), state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, lastError: null },
-    });
-  }
-}
-
-function toJson(value: unknown): Prisma.InputJsonValue {
-  return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }

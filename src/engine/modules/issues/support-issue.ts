@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Issue } from '../../../db/generated/client.js';
+import type { EscalationLevel, Issue } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { audit, reply, requireCommunity } from '../../context.js';
 import { requireMember } from '../membership/permissions.js';
@@ -8,7 +8,7 @@ import { findIssue, householdsInScope, supporterHousehold, supportingHouseholds 
 import { nextLevel, startingLevel } from './levels.js';
 import { householdsNeeded } from './thresholds.js';
 
-const supportable = new Set(['open', 'in_progress', 'answered']);
+export const supportable = new Set(['open', 'in_progress', 'answered']);
 
 /**
  * `/support <n>` or the support button: one support per member per issue. When the households backing it reach
@@ -40,11 +40,15 @@ export async function escalateIfSupported(ctx: CommandContext, issue: Issue): Pr
   const households = await supportingHouseholds(ctx.tx, issue);
   const inScope = await householdsInScope(ctx.tx, issue);
   const needed = householdsNeeded({ kind: community.supportThresholdKind, value: community.supportThresholdValue }, inScope);
-  const to = nextLevel(issue.level);
-  if (to && issue.level === startingLevel(issue) && supportable.has(issue.status) && households >= needed) {
-    await moveUp(ctx, issue, to, 'support', null, null);
-  }
+  const to = escalationBySupport(issue, households, needed);
+  if (to) await moveUp(ctx, issue, to, 'support', null, null);
   return { households, needed };
+}
+
+/** The level enough support moves an issue to: one up, and only from where it entered. */
+export function escalationBySupport(issue: Issue, households: number, needed: number): EscalationLevel | null {
+  const to = nextLevel(issue.level);
+  return to && issue.level === startingLevel(issue) && supportable.has(issue.status) && households >= needed ? to : null;
 }
 
 /** A support by the actor, counted for their household in the issue's scope (if they have one there). */

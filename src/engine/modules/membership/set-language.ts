@@ -1,4 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
+import type { Chat, Community, Member } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { reply } from '../../context.js';
 
@@ -28,4 +29,20 @@ export async function setLanguage(ctx: CommandContext, action: { locale: string 
   await ctx.tx.member.update({ where: { id: ctx.member.id }, data: { locale } });
   ctx.locale = locale;
   reply(ctx, { type: 'member.language_set', params: { locale } });
+}
+
+/** The language to answer an actor in: theirs, else the group's, the community's, the platform's hint, else zh-CN. */
+export function resolveLocale(
+  member: Pick<Member, 'locale'>,
+  chat: Pick<Chat, 'kind' | 'locale'>,
+  community: Pick<Community, 'locale'> | null,
+  languageHint: string | undefined,
+): string {
+  return (
+    member.locale ??
+    (chat.kind === 'group' ? chat.locale : null) ??
+    community?.locale ??
+    (languageHint ? parseLocale(languageHint.split('-')[0]!) : null) ??
+    'zh-CN'
+  );
 }

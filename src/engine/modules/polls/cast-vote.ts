@@ -1,6 +1,7 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Ballot, BallotSource, Household } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, reply } from '../../context.js';
+import type { NoticeBody } from '../../notices.js';
 import { privateChatOf } from '../issues/issue-queries.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
 import {
@@ -14,7 +15,7 @@ import {
   scopeOf,
   secretVoterKey,
 } from './poll-queries.js';
-import { formatArea, tallyOwners } from './tally.js';
+import { formatArea, type OwnersTally, tallyOwners } from './tally.js';
 
 /** Shares of the quorum at which turnout news is posted in the poll's chat. */
 const milestones = [50, 75, 90, 100];
@@ -45,8 +46,7 @@ async function putBallot(
     create: { pollId: poll.id, ...ballot, note: ballot.note ?? null, createdAt: ctx.now, updatedAt: ctx.now },
     update: { source: ballot.source, castById: ballot.castById, note: ballot.note ?? null, updatedAt: ctx.now },
   });
-  const had = new Set(previous?.choices.map((choice) => choice.optionId) ?? []);
-  const next = poll.multi ? (had.has(optionId) ? [...had].filter((id) => id !== optionId) : [...had, optionId]) : [optionId];
+  const next = nextChoices(poll.multi, previous?.choices.map((choice) => choice.optionId) ?? [], optionId);
   await ctx.tx.ballotChoice.deleteMany({ where: { ballotId: current.id } });
   if (next.length === 0) {
     await ctx.tx.ballot.delete({ where: { id: current.id } });
@@ -54,6 +54,12 @@ async function putBallot(
     await ctx.tx.ballotChoice.createMany({ data: next.map((id) => ({ ballotId: current.id, optionId: id })) });
   }
   return { previous, choices: next };
+}
+
+/** A tap's effect on a voter's choices: in a multi-choice poll it toggles the option, otherwise it replaces the choice. */
+export function nextChoices(multi: boolean, had: number[], optionId: number): number[] {
+  if (!multi) return [optionId];
+  return had.includes(optionId) ? had.filter((id) => id !== optionId) : [...had, optionId];
 }
 
 /** Refuses a vote on a closed poll, showing its result. */
@@ -123,36 +129,46 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
     });
   }
 
-  const labels = poll.options.filter((candidate) => choices.includes(candidate.id)).map((candidate) => candidate.label);
-  const confirmation = {
-    type: 'poll.vote_recorded' as const,
-    params: {
-      number: poll.number,
-      question: poll.question,
-      choices: labels,
-      households:
-        poll.kind === 'owners_vote'
-          ? households.map((h: Household & { building: { name: string } }) => `${h.building.name} ${h.unit}`)
-          : [],
-      secret: poll.secret,
-    },
-  };
+  const confirmation = voteConfirmation(poll, choices, poll.kind === 'owners_vote' ? households : []);
   const own = await privateChatOf(ctx.tx, ctx.member.id);
   if (own) announce(ctx, { id: own.id, locale: ctx.member.locale ?? own.locale }, confirmation);
   if (poll.kind === 'owners_vote') await announceTurnout(ctx, poll);
   await refreshLiveCounts(ctx, poll);
 }
 
-/** Posts turnout news in the poll's chat when participation crosses 50%, 75%, 90% and 100% of the quorum. */
-async function announceTurnout(ctx: CommandContext, poll: PollWithOptions): Promise<void> {
-  const tally = tallyOwners(poll.matterClass ?? 'ordinary', await ownersTurnout(ctx.tx, poll));
+/** The private confirmation of a vote: the choices now on the ballot, and in an owners' vote the households it is for. */
+export function voteConfirmation(
+  poll: PollWithOptions,
+  choices: number[],
+  households: Array<Pick<Household, 'unit'> & { building: { name: string } }>,
+): NoticeBody {
+  return {
+    type: 'poll.vote_recorded',
+    params: {
+      number: poll.number,
+      question: poll.question,
+      choices: poll.options.filter((option) => choices.includes(option.id)).map((option) => option.label),
+      households: households.map((household) => `${household.building.name} ${household.unit}`),
+      secret: poll.secret,
+    },
+  };
+}
+
+/** The highest turnout milestone an owners' vote has reached, as a share of its quorum (0: none yet). */
+export function milestoneReached(tally: OwnersTally): number {
   const needed = { households: tally.participating.households + tally.gap.households, area: tally.participating.area + tally.gap.area };
   const progress = (part: bigint, whole: bigint) => (whole === 0n ? 100 : Number((100n * part) / whole));
   const percent = Math.min(
     progress(BigInt(tally.participating.households), BigInt(needed.households)),
     progress(tally.participating.area, needed.area),
   );
-  const reached = milestones.filter((milestone) => percent >= milestone).at(-1) ?? 0;
+  return milestones.filter((milestone) => percent >= milestone).at(-1) ?? 0;
+}
+
+/** Posts turnout news in the poll's chat when participation crosses 50%, 75%, 90% and 100% of the quorum. */
+async function announceTurnout(ctx: CommandContext, poll: PollWithOptions): Promise<void> {
+  const tally = tallyOwners(poll.matterClass ?? 'ordinary', await ownersTurnout(ctx.tx, poll));
+  const reached = milestoneReached(tally);
   if (reached <= poll.turnoutMilestone || poll.chatId === null) return;
   const { count } = await ctx.tx.poll.updateMany({
     where: { id: poll.id, turnoutMilestone: { lt: reached } },

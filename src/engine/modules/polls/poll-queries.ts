@@ -3,7 +3,7 @@ import { DomainError } from '../../../core/errors.js';
 import type { Poll, PollOption } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, type EffectContext, requireCommunity, type Tx } from '../../context.js';
 import type { Button, OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
-import { type BuildingTurnout, centi, formatArea, type OwnersChoice, ownersChoices, tallyOrdinary, tallyOwners } from './tally.js';
+import { type BuildingTurnout, centi, formatArea, type OwnersChoice, ownersChoices, tallyOrdinaryCounts, tallyOwners } from './tally.js';
 
 export type PollWithOptions = Poll & { options: PollOption[] };
 
@@ -144,18 +144,17 @@ export function eligibleMembers(tx: Tx, poll: Pick<Poll, 'buildingId' | 'communi
   });
 }
 
+/** Counts per option, voters and eligible members in one round trip, however many ballots. */
 export async function ordinaryResults(tx: Tx, poll: PollWithOptions): Promise<OrdinaryResults> {
-  const ballots = await tx.ballot.findMany({
-    where: { pollId: poll.id },
-    select: { choices: { select: { option: { select: { position: true } } } } },
-  });
-  const eligible = (await eligibleMembers(tx, poll)).length;
-  const tally = tallyOrdinary(
-    poll.options.length,
-    ballots.map((ballot) => ({ choices: ballot.choices.map((choice) => choice.option.position) })),
-    eligible,
-    poll.quorumPercent,
-  );
+  const [row] = await tx.$queryRaw<Array<{ voters: number; eligible: number; votes: Array<number | string> }>>`
+    SELECT
+      (SELECT count(*)::int FROM "Ballot" WHERE "pollId" = ${poll.id}) AS "voters",
+      (SELECT count(DISTINCT c."memberId")::int FROM "HouseholdClaim" c
+        JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
+        WHERE b."communityId" = ${poll.communityId} AND (${poll.buildingId}::int IS NULL OR b."id" = ${poll.buildingId}::int)) AS "eligible",
+      ARRAY(SELECT count(bc."ballotId")::int FROM "PollOption" o LEFT JOIN "BallotChoice" bc ON bc."optionId" = o."id"
+        WHERE o."pollId" = ${poll.id} GROUP BY o."position" ORDER BY o."position") AS "votes"`;
+  const tally = tallyOrdinaryCounts(row!.votes.map(Number), row!.voters, row!.eligible, poll.quorumPercent);
   return {
     counts: tally.counts.map((count) => ({ label: poll.options[count.position]?.label ?? '', votes: count.votes, share: count.share })),
     voters: tally.voters,

@@ -28,7 +28,11 @@ export function tallyOrdinary(
   const votes = Array.from({ length: optionCount }, () => 0);
   for (const ballot of ballots)
     for (const position of new Set(ballot.choices)) if (position >= 0 && position < optionCount) votes[position]! += 1;
-  const voters = ballots.length;
+  return tallyOrdinaryCounts(votes, ballots.length, eligible, quorumPercent);
+}
+
+/** The same tally from counts already made (votes per option position, voters), as the database gives them. */
+export function tallyOrdinaryCounts(votes: number[], voters: number, eligible: number, quorumPercent: number | null): OrdinaryTally {
   return {
     counts: votes.map((count, position) => ({ position, votes: count, share: { numerator: count, denominator: voters } })),
     voters,
