@@ -35,12 +35,17 @@ export type CommandContext = EffectContext & {
 };
 
 /** Answers the actor in the chat the command came from, threaded to their message. */
-export function reply(ctx: CommandContext, body: NoticeBody, buttons?: Button[]): void {
+export function reply(ctx: Pick<CommandContext, 'notices' | 'chat' | 'locale' | 'command'>, body: NoticeBody, buttons?: Button[]): void {
   ctx.notices.push({ ...body, chatId: ctx.chat.id, locale: ctx.locale, replyToMessageId: ctx.command.messageId, buttons });
 }
 
 /** Posts to a chat in that chat's language, once per chat and notice type (the actor's chat may already have had it as a reply). */
-export function announce(ctx: EffectContext, chat: Pick<Chat, 'id' | 'locale'>, body: NoticeBody, buttons?: Button[]): void {
+export function announce(
+  ctx: Pick<EffectContext, 'notices' | 'community' | 'locale'>,
+  chat: Pick<Chat, 'id' | 'locale'>,
+  body: NoticeBody,
+  buttons?: Button[],
+): void {
   if (ctx.notices.some((notice) => notice.chatId === chat.id && notice.type === body.type)) return;
   ctx.notices.push({ ...body, chatId: chat.id, locale: chat.locale ?? ctx.community?.locale ?? ctx.locale ?? 'zh-CN', buttons });
 }
@@ -96,7 +101,7 @@ export async function appendAudit(ctx: Pick<EffectContext, 'tx' | 'now'>, entrie
     await ctx.tx.$executeRaw`SELECT pg_advisory_xact_lock(${auditLockSpace}::int, ${communityKey}::int)`;
     const last = await ctx.tx.auditEntry.findFirst({ where: { communityId }, orderBy: { id: 'desc' }, select: { hash: true } });
     let prevHash = last?.hash ?? null;
-    const rows: Prisma.AuditEntryCreateManyInput[] = [];
+    const rows: Array<AuditContent & { prevHash: string | null; hash: string }> = [];
     for (const entry of entries.filter((e) => (e.communityId ?? 0) === communityKey)) {
       const content: AuditContent = {
         communityId,
@@ -109,11 +114,20 @@ export async function appendAudit(ctx: Pick<EffectContext, 'tx' | 'now'>, entrie
         createdAt: ctx.now,
       };
       const hash = entryHash(prevHash, content);
-      rows.push({ ...content, data: content.data as Prisma.InputJsonValue, prevHash, hash });
+      rows.push({ ...content, prevHash, hash });
       prevHash = hash;
     }
-    // One statement, so the rows get ids in chain order.
-    await ctx.tx.auditEntry.createMany({ data: rows });
+    // One statement, rows in chain order, so their ids follow the chain.
+    const column = <T>(pick: (row: (typeof rows)[number]) => T) => rows.map(pick);
+    await ctx.tx.$executeRaw`
+      INSERT INTO "AuditEntry" ("communityId", "actorMemberId", "actorLabel", "action", "subjectType", "subjectId", "data", "prevHash", "hash", "createdAt")
+      SELECT ${communityId}::int, a, l, act, st, si, d::jsonb, ph, h, ${ctx.now}
+      FROM unnest(
+        ${column((r) => r.actorMemberId)}::int[], ${column((r) => r.actorLabel)}::text[], ${column((r) => r.action)}::text[],
+        ${column((r) => r.subjectType)}::text[], ${column((r) => r.subjectId)}::int[], ${column((r) => JSON.stringify(r.data))}::text[],
+        ${column((r) => r.prevHash)}::text[], ${column((r) => r.hash)}::text[]
+      ) WITH ORDINALITY AS n(a, l, act, st, si, d, ph, h, i)
+      ORDER BY i`;
   }
 }
 
@@ -135,27 +149,28 @@ export function pushRefusal(
   });
 }
 
-/** Queues notices in the outbox, in the command's transaction. */
+/**
+ * Queues notices in the outbox, in the command's transaction, in one statement. A notice with a dedupe key re-arms
+ * its row rather than adding one: a burst of votes leaves one pending edit with the latest counts, not thousands.
+ */
 export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
-  const row = (notice: Notice) => ({
-    chatId: notice.chatId,
-    type: notice.type,
-    locale: notice.locale,
-    params: toJson({ ...notice.params, ...(notice.buttons ? { buttons: notice.buttons } : {}) }),
-    replyToMessageId: notice.replyToMessageId ?? null,
-    editOfKey: notice.editOfKey ?? null,
-  });
-  const plain = notices.filter((notice) => !notice.dedupeKey);
-  if (plain.length > 0) await tx.outboxNotice.createMany({ data: plain.map(row) });
-  for (const notice of notices.filter((n) => n.dedupeKey)) {
-    // Re-armed rather than added: a burst of votes leaves one pending edit with the latest counts, not thousands.
-    const now = new Date();
-    await tx.outboxNotice.upsert({
-      where: { dedupeKey: notice.dedupeKey! },
-      create: { ...row(notice), dedupeKey: notice.dedupeKey! },
-      update: { ...row(notice), state: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now, lastError: null },
-    });
-  }
+  const latest = new Map(notices.flatMap((notice) => (notice.dedupeKey ? [[notice.dedupeKey, notice] as const] : [])));
+  const rows = notices.filter((notice) => !notice.dedupeKey || latest.get(notice.dedupeKey) === notice);
+  if (rows.length === 0) return;
+  const column = <T>(pick: (notice: Notice) => T) => rows.map(pick);
+  await tx.$executeRaw`
+    INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "replyToMessageId", "editOfKey", "dedupeKey", "nextAttemptAt", "createdAt")
+    SELECT c, t, l, p::jsonb, r, e, d, ${new Date()}, ${new Date()}
+    FROM unnest(
+      ${column((n) => n.chatId)}::int[], ${column((n) => n.type)}::text[], ${column((n) => n.locale)}::text[],
+      ${column((n) => JSON.stringify({ ...n.params, ...(n.buttons ? { buttons: n.buttons } : {}) }))}::text[],
+      ${column((n) => n.replyToMessageId ?? null)}::text[], ${column((n) => n.editOfKey ?? null)}::text[], ${column((n) => n.dedupeKey ?? null)}::text[]
+    ) WITH ORDINALITY AS n(c, t, l, p, r, e, d, i)
+    ORDER BY i
+    ON CONFLICT ("dedupeKey") DO UPDATE SET
+      "chatId" = EXCLUDED."chatId", "type" = EXCLUDED."type", "locale" = EXCLUDED."locale", "params" = EXCLUDED."params",
+      "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0,
+      "nextAttemptAt" = EXCLUDED."nextAttemptAt", "createdAt" = EXCLUDED."createdAt", "lastError" = NULL`;
 }
 
 export function toJson(value: unknown): Prisma.InputJsonValue {

@@ -29,3 +29,5 @@ export function createFloodGuard(limit: number, windowMs: number) {
     },
   };
 }
+
+export type FloodGuard = ReturnType<typeof createFloodGuard>;

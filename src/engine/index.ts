@@ -12,6 +12,7 @@ import { resolveLocale } from './modules/membership/set-language.js';
 import { closeDuePoll } from './modules/polls/poll-commands.js';
 import type { Notice } from './notices.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
+import { dispatchTaps } from './tap-batch.js';
 
 export type EngineDeps = { db: PrismaClient; clock?: Clock; logger?: Logger; settings?: Partial<EngineSettings> };
 
@@ -100,6 +101,32 @@ export function createEngine(deps: EngineDeps) {
     }
   }
 
+  /**
+   * Handles a batch of inbound commands: bursts of support and vote taps together in the fast path, then everything
+   * else one by one, commands of one chat in order and different chats side by side. Results follow the input order.
+   */
+  async function dispatchAll(commands: EngineCommand[], concurrency = 8): Promise<DispatchResult[]> {
+    let fast: Awaited<ReturnType<typeof dispatchTaps>> = { outcomes: new Map(), rest: commands };
+    try {
+      fast = await dispatchTaps(deps.db, settings, flood, clock.now(), commands);
+    } catch (error) {
+      // Nothing of the batch was written; each command gets the general path and its own error handling.
+      deps.logger?.warn({ err: error }, 'tap batch failed; handling its commands one by one');
+    }
+    const results = new Map<EngineCommand, DispatchResult>(fast.outcomes);
+    const lanes = new Map<string, EngineCommand[]>();
+    for (const command of fast.rest) {
+      const key = `${command.chat.platform}:${command.chat.platformChatId}`;
+      lanes.set(key, [...(lanes.get(key) ?? []), command]);
+    }
+    const queue = [...lanes.values()];
+    const workers = Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+      for (let lane = queue.shift(); lane; lane = queue.shift()) for (const command of lane) results.set(command, await dispatch(command));
+    });
+    await Promise.all(workers);
+    return commands.map((command) => results.get(command)!);
+  }
+
   /** Scheduler wake-ups. Idempotent: a second wake-up for the same thing does nothing. */
   async function runSystem(command: SystemCommand): Promise<Notice[]> {
     const now = clock.now();
@@ -126,7 +153,7 @@ export function createEngine(deps: EngineDeps) {
     return deps.db.$transaction((tx) => work(tx, clock.now()), { maxWait: 10_000, timeout: 120_000 });
   }
 
-  return { dispatch, runSystem, operate, settings };
+  return { dispatch, dispatchAll, runSystem, operate, settings };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

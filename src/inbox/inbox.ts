@@ -9,7 +9,7 @@ export type InboundEvent = { eventId: string; payload: unknown };
 /** Turns a stored platform payload into an engine command, or null for an event the engine has no use for. */
 export type Translator = (payload: unknown) => EngineCommand | null;
 
-const batchSize = 200;
+const batchSize = 500;
 const maxAttempts = 5;
 
 /**
@@ -44,31 +44,21 @@ export function createInbox(deps: {
       orderBy: { id: 'asc' },
       take: batchSize,
     });
-    const byChat = new Map<string, typeof rows>();
     const ignored: number[] = [];
-    const commands = new Map<number, EngineCommand>();
+    const commands: Array<{ eventId: string; command: EngineCommand }> = [];
     for (const row of rows) {
       const command = deps.translators[row.platform]?.(row.payload) ?? null;
-      if (!command) {
-        ignored.push(row.id);
-        continue;
-      }
-      commands.set(row.id, command);
-      const key = `${command.chat.platform}:${command.chat.platformChatId}`;
-      byChat.set(key, [...(byChat.get(key) ?? []), row]);
+      if (command) commands.push({ eventId: row.eventId, command });
+      else ignored.push(row.id);
     }
     if (ignored.length > 0)
       await deps.db.inboxEvent.updateMany({ where: { id: { in: ignored } }, data: { state: 'done', processedAt: new Date() } });
-    const lanes = [...byChat.values()];
-    const workers = Array.from({ length: Math.min(deps.concurrency ?? 8, lanes.length) }, async () => {
-      for (let lane = lanes.shift(); lane; lane = lanes.shift()) {
-        for (const row of lane) {
-          const result = await deps.engine.dispatch(commands.get(row.id)!);
-          if (result.status === 'failed') deps.logger.warn({ eventId: row.eventId }, 'inbound event failed; it will be retried');
-        }
-      }
-    });
-    await Promise.all(workers);
+    const results = await deps.engine.dispatchAll(
+      commands.map((entry) => entry.command),
+      deps.concurrency,
+    );
+    for (const [index, result] of results.entries())
+      if (result.status === 'failed') deps.logger.warn({ eventId: commands[index]!.eventId }, 'inbound event failed; it will be retried');
     return rows.length;
   }
 

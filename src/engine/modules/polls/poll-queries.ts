@@ -226,9 +226,16 @@ export type { OwnersChoice };
 /**
  * Edits the poll's opening message to show the current counts (never voters); delivery holds the edit until the
  * opening message is sent. All edits of one poll share an outbox row, so a burst of votes leaves one pending edit.
+ * `opened` (the opening notice's chat and language) may be passed when already loaded; null means there is none.
  */
-export async function refreshLiveCounts(ctx: EffectContext, poll: PollWithOptions, closed = false): Promise<void> {
-  const opened = await ctx.tx.outboxNotice.findUnique({ where: { dedupeKey: openedKey(poll.id) }, select: { chatId: true, locale: true } });
+export async function refreshLiveCounts(
+  ctx: EffectContext,
+  poll: PollWithOptions,
+  closed = false,
+  opened?: { chatId: number; locale: string } | null,
+): Promise<void> {
+  if (opened === undefined)
+    opened = await ctx.tx.outboxNotice.findUnique({ where: { dedupeKey: openedKey(poll.id) }, select: { chatId: true, locale: true } });
   if (!opened) return;
   ctx.notices.push({
     type: 'poll.results',

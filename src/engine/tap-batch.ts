@@ -1,0 +1,225 @@
+import { isDomainError } from '../core/errors.js';
+import type { Chat, Community, Member, Platform, PrismaClient } from '../db/generated/client.js';
+import type { Action, EngineCommand } from './commands.js';
+import { type AuditInput, appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
+import type { FloodGuard } from './flood.js';
+import { supportTaps } from './modules/issues/support-taps.js';
+import { resolveLocale } from './modules/membership/set-language.js';
+import { voteTaps } from './modules/polls/vote-taps.js';
+import type { Notice } from './notices.js';
+import type { EngineSettings } from './settings.js';
+
+/** A household the tapping member has claimed, with what the tap handlers need to know of it. */
+export type ActorHousehold = { id: number; unit: string; areaM2: string; buildingId: number; buildingName: string; communityId: number };
+
+/** One tap of a batch: who tapped where, in which language, and where its notices and audit entries go. */
+export type TapContext = {
+  command: EngineCommand;
+  member: Member;
+  chat: Chat;
+  community: Community;
+  locale: string;
+  /** The member's claimed households in every community, lowest id first. */
+  households: ActorHousehold[];
+  /** Verified member of the chat's community (DOMAIN rule 6): a household there, or a role. */
+  isMember: boolean;
+  notices: Notice[];
+  pendingAudit: AuditInput[];
+  redactInbox?: boolean;
+};
+
+/**
+ * A capability's set-oriented handling of its taps. `prepare` loads in a few statements what deciding the batch
+ * needs; `apply` decides one tap in memory, in order: it throws a DomainError to refuse (having changed nothing),
+ * or returns false to hand the tap to the general path (an escalation, a milestone, a closed poll: the rarer
+ * outcomes the use-case itself handles); `flush` writes what the applied taps changed.
+ */
+export type TapHandler<A extends Action> = (
+  tx: Tx,
+  now: Date,
+  settings: EngineSettings,
+  taps: Array<{ ctx: TapContext; action: A }>,
+) => Promise<{
+  subject(ctx: TapContext, action: A): string;
+  apply(ctx: TapContext, action: A): boolean;
+  /** Writes the applied taps' effects; returns notices that concern the batch as a whole (live poll counts). */
+  flush(): Promise<Notice[]>;
+}>;
+
+type TapAction = Extract<Action, { type: 'issue.support' | 'poll.vote' }>;
+const tapHandlers: { [T in TapAction['type']]: TapHandler<Extract<TapAction, { type: T }>> } = {
+  'issue.support': supportTaps,
+  'poll.vote': voteTaps,
+};
+
+export type TapOutcome = { status: 'done' | 'refused' | 'duplicate'; notices: Notice[] };
+
+const isTap = (action: Action): action is TapAction => action.type in tapHandlers;
+const actorKey = (command: EngineCommand) => `${command.actor.platform}:${command.actor.platformUserId}`;
+const chatKey = (command: EngineCommand) => `${command.chat.platform}:${command.chat.platformChatId}`;
+
+/**
+ * The fast path for bursts of support and vote taps: a whole batch in one transaction and a few statements, with the
+ * same rules, notices and audit entries as one command at a time. Taps of known members in linked groups are decided
+ * here; everything else, and whatever follows such a command in its chat or on its subject, is returned in order for
+ * the general path, so each chat still sees its commands handled in the order they came.
+ */
+export async function dispatchTaps(
+  db: PrismaClient,
+  settings: EngineSettings,
+  flood: FloodGuard,
+  now: Date,
+  commands: EngineCommand[],
+): Promise<{ outcomes: Map<EngineCommand, TapOutcome>; rest: EngineCommand[] }> {
+  const candidates = commands.filter((command) => isTap(command.action) && command.chat.kind === 'group');
+  if (candidates.length === 0) return { outcomes: new Map(), rest: commands };
+  return db.$transaction(
+    async (tx) => {
+      const outcomes = new Map<EngineCommand, TapOutcome>();
+      const claimed = await claimEvents(tx, candidates);
+      const actors = await loadActors(tx, candidates);
+      const contexts = new Map<EngineCommand, TapContext>();
+      for (const command of candidates) {
+        const context = actors(command);
+        if (context) contexts.set(command, context);
+      }
+      const deciders = new Map<string, Awaited<ReturnType<TapHandler<TapAction>>>>();
+      for (const type of Object.keys(tapHandlers) as Array<TapAction['type']>) {
+        const taps = [...contexts]
+          .filter(([command]) => command.action.type === type)
+          .map(([command, ctx]) => ({ ctx, action: command.action }));
+        if (taps.length > 0) deciders.set(type, await (tapHandlers[type] as TapHandler<TapAction>)(tx, now, settings, taps as never));
+      }
+
+      const rest: EngineCommand[] = [];
+      const deferred = new Set<string>();
+      const handled: TapContext[] = [];
+      for (const command of commands) {
+        const ctx = contexts.get(command);
+        const decider = deciders.get(command.action.type);
+        const subject = ctx && decider ? decider.subject(ctx, command.action as TapAction) : null;
+        const keys = [`chat:${chatKey(command)}`, `actor:${actorKey(command)}`, ...(subject ? [`subject:${subject}`] : [])];
+        if (claimed.get(command.eventId) === 'done') {
+          outcomes.set(command, { status: 'duplicate', notices: [] });
+          continue;
+        }
+        if (!ctx || !decider || keys.some((key) => deferred.has(key)) || !decide(ctx, decider, command.action as TapAction, now)) {
+          for (const key of keys) deferred.add(key);
+          rest.push(command);
+          continue;
+        }
+        handled.push(ctx);
+        outcomes.set(command, { status: ctx.notices.some((n) => n.type === 'command.refused') ? 'refused' : 'done', notices: ctx.notices });
+      }
+
+      function decide(ctx: TapContext, decider: NonNullable<ReturnType<typeof deciders.get>>, action: TapAction, at: Date): boolean {
+        const floodKey = actorKey(ctx.command);
+        const floodState = flood.check(floodKey, at.getTime());
+        if (floodState !== 'ok') {
+          if (floodState === 'warn') pushRefusal(ctx, 'rate_limited', { seconds: flood.retryAfterSeconds(floodKey, at.getTime()) });
+          return true;
+        }
+        try {
+          return decider.apply(ctx, action);
+        } catch (error) {
+          if (!isDomainError(error)) throw error;
+          pushRefusal(ctx, error.code, error.params);
+          return true;
+        }
+      }
+
+      const tail: Notice[] = [];
+      for (const decider of deciders.values()) tail.push(...(await decider.flush()));
+      await writeNotices(tx, [...handled.flatMap((ctx) => ctx.notices), ...tail]);
+      const entries = handled.flatMap((ctx) => ctx.pendingAudit);
+      if (entries.length > 0) await appendAudit({ tx, now }, entries);
+      await markDone(tx, now, handled);
+      return { outcomes, rest };
+    },
+    { maxWait: 10_000, timeout: 60_000 },
+  );
+}
+
+/** Records the events (if the adapter has not already) and locks their inbox rows; returns each one's state. */
+async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<string, string>> {
+  const rows = await tx.$queryRaw<Array<{ eventId: string; state: string }>>`
+    INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
+    SELECT p::"Platform", e, j::jsonb, 'pending', 1
+    FROM unnest(${commands.map((c) => c.actor.platform)}::text[], ${commands.map((c) => c.eventId)}::text[], ${commands.map((c) => JSON.stringify(c))}::text[]) AS t(p, e, j)
+    ON CONFLICT ("platform", "eventId") DO UPDATE SET "attempts" = "InboxEvent"."attempts" + 1
+    RETURNING "eventId", "state"::text AS "state"`;
+  return new Map(rows.map((row) => [row.eventId, row.state]));
+}
+
+/**
+ * Members, chats, communities, households and roles of the batch in five statements. A tap by someone the engine
+ * has not met, under a changed name, or from a chat it does not know or that is not linked, gets no context: the
+ * general path, which records those, takes it.
+ */
+async function loadActors(tx: Tx, commands: EngineCommand[]): Promise<(command: EngineCommand) => TapContext | null> {
+  const byPlatform = <T>(pick: (command: EngineCommand) => T) => {
+    const groups = new Map<Platform, T[]>();
+    for (const command of commands) groups.set(command.actor.platform, [...(groups.get(command.actor.platform) ?? []), pick(command)]);
+    return [...groups];
+  };
+  const members = await tx.member.findMany({
+    where: { OR: byPlatform((c) => c.actor.platformUserId).map(([platform, ids]) => ({ platform, platformUserId: { in: ids } })) },
+  });
+  const chats = await tx.chat.findMany({
+    where: { OR: byPlatform((c) => c.chat.platformChatId).map(([platform, ids]) => ({ platform, platformChatId: { in: ids } })) },
+  });
+  const communities = await tx.community.findMany({ where: { id: { in: chats.flatMap((chat) => chat.communityId ?? []) } } });
+  const memberIds = members.map((member) => member.id);
+  const claims = await tx.householdClaim.findMany({
+    where: { memberId: { in: memberIds } },
+    orderBy: { householdId: 'asc' },
+    select: { memberId: true, household: { select: { id: true, unit: true, areaM2: true, buildingId: true, building: true } } },
+  });
+  const roles = await tx.role.findMany({ where: { memberId: { in: memberIds } }, select: { memberId: true, communityId: true } });
+
+  const memberBy = new Map(members.map((member) => [`${member.platform}:${member.platformUserId}`, member]));
+  const chatBy = new Map(chats.map((chat) => [`${chat.platform}:${chat.platformChatId}`, chat]));
+  const communityBy = new Map(communities.map((community) => [community.id, community]));
+  const householdsOf = new Map<number, ActorHousehold[]>();
+  for (const { memberId, household } of claims) {
+    const { building, ...rest } = household;
+    householdsOf.set(memberId, [
+      ...(householdsOf.get(memberId) ?? []),
+      { ...rest, areaM2: household.areaM2.toFixed(2), buildingName: building.name, communityId: building.communityId },
+    ]);
+  }
+  const roleIn = new Set(roles.map((role) => `${role.memberId}:${role.communityId}`));
+
+  return (command) => {
+    const member = memberBy.get(actorKey(command));
+    const chat = chatBy.get(chatKey(command));
+    const community = chat?.communityId != null ? communityBy.get(chat.communityId) : undefined;
+    if (!member || member.displayName !== command.actor.displayName || !chat || !community) return null;
+    if (chat.kind !== 'group' || chat.leftAt !== null || (command.chat.title && command.chat.title !== chat.title)) return null;
+    const households = householdsOf.get(member.id) ?? [];
+    return {
+      command,
+      member,
+      chat,
+      community,
+      locale: resolveLocale(member, chat, community, command.actor.languageHint),
+      households,
+      isMember: households.some((h) => h.communityId === community.id) || roleIn.has(`${member.id}:${community.id}`),
+      notices: [],
+      pendingAudit: [],
+    };
+  };
+}
+
+/** Marks the handled events done; a secret vote's inbox copy is replaced, as the general path does. */
+async function markDone(tx: Tx, now: Date, handled: TapContext[]): Promise<void> {
+  for (const redact of [false, true]) {
+    const events = handled.filter((ctx) => Boolean(ctx.redactInbox) === redact).map((ctx) => ctx.command);
+    for (const platform of new Set(events.map((command) => command.actor.platform))) {
+      await tx.inboxEvent.updateMany({
+        where: { platform, eventId: { in: events.filter((c) => c.actor.platform === platform).map((c) => c.eventId) } },
+        data: { state: 'done', processedAt: now, lastError: null, ...(redact ? { payload: { redacted: 'secret ballot' } } : {}) },
+      });
+    }
+  }
+}
