@@ -21,7 +21,11 @@ export type PendingNotice = OutboxNotice & { chat: Chat & { timezone: string } }
 export interface OutboundPort {
   readonly platform: Platform;
   readonly limits: { globalMinTimeMs: number; privateChatMinTimeMs: number; groupChatMinTimeMs: number };
-  send(notice: PendingNotice): Promise<{ messageId: string }>;
+  /**
+   * Sends the notice, or edits `editMessageId`. A notice too long for one message goes out in parts, resuming after
+   * `notice.partsSent`; `partSent` records each part but the last, so a retry never repeats a part that went out.
+   */
+  send(notice: PendingNotice, partSent: (partsSent: number, messageId: string) => Promise<void>): Promise<{ messageId: string }>;
 }
 
 const maxAttempts = 8;
@@ -75,9 +79,16 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     const limiter = limiters.get(notice.chat.platform)!;
     const lane = (notice.chat.kind === 'private' ? limiter.privates : limiter.groups).key(String(notice.chatId));
     try {
-      const { messageId } = await lane.schedule(() => port.send(notice));
-      await deps.db.outboxNotice.update({
-        where: { id: notice.id },
+      const partSent = async (partsSent: number, messageId: string) => {
+        await deps.db.outboxNotice.updateMany({
+          where: { id: notice.id, createdAt: notice.createdAt },
+          data: { partsSent, platformMessageId: messageId },
+        });
+      };
+      const { messageId } = await lane.schedule(() => port.send(notice, partSent));
+      // Guarded by createdAt: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
+      await deps.db.outboxNotice.updateMany({
+        where: { id: notice.id, createdAt: notice.createdAt },
         data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 }, lastError: null },
       });
     } catch (error) {
@@ -86,8 +97,8 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       const failed = known.permanent === true || attempts >= maxAttempts;
       const delay = known.retryAfterMs ?? Math.min(60_000, 500 * 2 ** attempts);
       deps.logger.warn({ noticeId: notice.id, attempts, failed, err: error }, 'delivery failed');
-      await deps.db.outboxNotice.update({
-        where: { id: notice.id },
+      await deps.db.outboxNotice.updateMany({
+        where: { id: notice.id, createdAt: notice.createdAt },
         data: {
           attempts,
           lastError: String(error).slice(0, 500),

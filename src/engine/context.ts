@@ -169,7 +169,7 @@ export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
     ORDER BY i
     ON CONFLICT ("dedupeKey") DO UPDATE SET
       "chatId" = EXCLUDED."chatId", "type" = EXCLUDED."type", "locale" = EXCLUDED."locale", "params" = EXCLUDED."params",
-      "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0,
+      "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0, "partsSent" = 0,
       "nextAttemptAt" = EXCLUDED."nextAttemptAt", "createdAt" = EXCLUDED."createdAt", "lastError" = NULL`;
 }
 

@@ -1,5 +1,5 @@
 import { isDomainError } from '../core/errors.js';
-import type { Chat, Community, Member, Platform, PrismaClient } from '../db/generated/client.js';
+import type { Chat, Community, Member, PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
 import type { FloodGuard } from './flood.js';
@@ -140,14 +140,26 @@ export async function dispatchTaps(
   );
 }
 
-/** Records the events (if the adapter has not already) and locks their inbox rows; returns each one's state. */
+/**
+ * Locks the events' inbox rows (recording those the adapter has not) and returns each one's state. The rows are
+ * nearly always there already, so the payloads are sent only for the missing ones.
+ */
 async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<string, string>> {
-  const rows = await tx.$queryRaw<Array<{ eventId: string; state: string }>>`
-    INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
-    SELECT p::"Platform", e, j::jsonb, 'pending', 1
-    FROM unnest(${commands.map((c) => c.actor.platform)}::text[], ${commands.map((c) => c.eventId)}::text[], ${commands.map((c) => JSON.stringify(c))}::text[]) AS t(p, e, j)
-    ON CONFLICT ("platform", "eventId") DO UPDATE SET "attempts" = "InboxEvent"."attempts" + 1
+  const claim = (batch: EngineCommand[]) => tx.$queryRaw<Array<{ eventId: string; state: string }>>`
+    UPDATE "InboxEvent" SET "attempts" = "attempts" + 1
+    WHERE ("platform", "eventId") IN (
+      SELECT p::"Platform", e FROM unnest(${batch.map((c) => c.actor.platform)}::text[], ${batch.map((c) => c.eventId)}::text[]) AS k(p, e))
     RETURNING "eventId", "state"::text AS "state"`;
+  const rows = await claim(commands);
+  const missing = commands.filter((command) => !rows.some((row) => row.eventId === command.eventId));
+  if (missing.length > 0) {
+    await tx.$executeRaw`
+      INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
+      SELECT p::"Platform", e, j::jsonb, 'pending', 0
+      FROM unnest(${missing.map((c) => c.actor.platform)}::text[], ${missing.map((c) => c.eventId)}::text[], ${missing.map((c) => JSON.stringify(c))}::text[]) AS t(p, e, j)
+      ON CONFLICT ("platform", "eventId") DO NOTHING`;
+    rows.push(...(await claim(missing)));
+  }
   return new Map(rows.map((row) => [row.eventId, row.state]));
 }
 
@@ -157,37 +169,28 @@ async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<strin
  * general path, which records those, takes it.
  */
 async function loadActors(tx: Tx, commands: EngineCommand[]): Promise<(command: EngineCommand) => TapContext | null> {
-  const byPlatform = <T>(pick: (command: EngineCommand) => T) => {
-    const groups = new Map<Platform, T[]>();
-    for (const command of commands) groups.set(command.actor.platform, [...(groups.get(command.actor.platform) ?? []), pick(command)]);
-    return [...groups];
-  };
-  const members = await tx.member.findMany({
-    where: { OR: byPlatform((c) => c.actor.platformUserId).map(([platform, ids]) => ({ platform, platformUserId: { in: ids } })) },
-  });
-  const chats = await tx.chat.findMany({
-    where: { OR: byPlatform((c) => c.chat.platformChatId).map(([platform, ids]) => ({ platform, platformChatId: { in: ids } })) },
-  });
-  const communities = await tx.community.findMany({ where: { id: { in: chats.flatMap((chat) => chat.communityId ?? []) } } });
+  const members = await tx.$queryRaw<Member[]>`
+    SELECT * FROM "Member" WHERE ("platform", "platformUserId") IN (
+      SELECT p::"Platform", u FROM unnest(${commands.map((c) => c.actor.platform)}::text[], ${commands.map((c) => c.actor.platformUserId)}::text[]) AS k(p, u))`;
+  const chats = await tx.$queryRaw<Chat[]>`
+    SELECT * FROM "Chat" WHERE ("platform", "platformChatId") IN (
+      SELECT p::"Platform", c FROM unnest(${commands.map((c) => c.chat.platform)}::text[], ${commands.map((c) => c.chat.platformChatId)}::text[]) AS k(p, c))`;
+  const communities = await tx.$queryRaw<Community[]>`
+    SELECT * FROM "Community" WHERE "id" = ANY(${chats.flatMap((chat) => chat.communityId ?? [])}::int[])`;
   const memberIds = members.map((member) => member.id);
-  const claims = await tx.householdClaim.findMany({
-    where: { memberId: { in: memberIds } },
-    orderBy: { householdId: 'asc' },
-    select: { memberId: true, household: { select: { id: true, unit: true, areaM2: true, buildingId: true, building: true } } },
-  });
-  const roles = await tx.role.findMany({ where: { memberId: { in: memberIds } }, select: { memberId: true, communityId: true } });
+  const claims = await tx.$queryRaw<Array<ActorHousehold & { memberId: number }>>`
+    SELECT c."memberId", h."id", h."unit", h."areaM2"::text AS "areaM2", h."buildingId", b."name" AS "buildingName", b."communityId"
+    FROM "HouseholdClaim" c JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
+    WHERE c."memberId" = ANY(${memberIds}::int[])
+    ORDER BY h."id"`;
+  const roles = await tx.$queryRaw<Array<{ memberId: number; communityId: number }>>`
+    SELECT DISTINCT "memberId", "communityId" FROM "Role" WHERE "memberId" = ANY(${memberIds}::int[])`;
 
   const memberBy = new Map(members.map((member) => [`${member.platform}:${member.platformUserId}`, member]));
   const chatBy = new Map(chats.map((chat) => [`${chat.platform}:${chat.platformChatId}`, chat]));
   const communityBy = new Map(communities.map((community) => [community.id, community]));
   const householdsOf = new Map<number, ActorHousehold[]>();
-  for (const { memberId, household } of claims) {
-    const { building, ...rest } = household;
-    householdsOf.set(memberId, [
-      ...(householdsOf.get(memberId) ?? []),
-      { ...rest, areaM2: household.areaM2.toFixed(2), buildingName: building.name, communityId: building.communityId },
-    ]);
-  }
+  for (const { memberId, ...household } of claims) householdsOf.set(memberId, [...(householdsOf.get(memberId) ?? []), household]);
   const roleIn = new Set(roles.map((role) => `${role.memberId}:${role.communityId}`));
 
   return (command) => {
@@ -211,15 +214,22 @@ async function loadActors(tx: Tx, commands: EngineCommand[]): Promise<(command: 
   };
 }
 
+const redactedPayload = { redacted: 'secret ballot' };
+
 /** Marks the handled events done; a secret vote's inbox copy is replaced, as the general path does. */
 async function markDone(tx: Tx, now: Date, handled: TapContext[]): Promise<void> {
   for (const redact of [false, true]) {
     const events = handled.filter((ctx) => Boolean(ctx.redactInbox) === redact).map((ctx) => ctx.command);
-    for (const platform of new Set(events.map((command) => command.actor.platform))) {
-      await tx.inboxEvent.updateMany({
-        where: { platform, eventId: { in: events.filter((c) => c.actor.platform === platform).map((c) => c.eventId) } },
-        data: { state: 'done', processedAt: now, lastError: null, ...(redact ? { payload: { redacted: 'secret ballot' } } : {}) },
-      });
-    }
+    if (events.length === 0) continue;
+    const platforms = events.map((command) => command.actor.platform);
+    const eventIds = events.map((command) => command.eventId);
+    if (redact)
+      await tx.$executeRaw`
+        UPDATE "InboxEvent" SET "state" = 'done', "processedAt" = ${now}, "lastError" = NULL, "payload" = ${JSON.stringify(redactedPayload)}::jsonb
+        WHERE ("platform", "eventId") IN (SELECT p::"Platform", e FROM unnest(${platforms}::text[], ${eventIds}::text[]) AS k(p, e))`;
+    else
+      await tx.$executeRaw`
+        UPDATE "InboxEvent" SET "state" = 'done', "processedAt" = ${now}, "lastError" = NULL
+        WHERE ("platform", "eventId") IN (SELECT p::"Platform", e FROM unnest(${platforms}::text[], ${eventIds}::text[]) AS k(p, e))`;
   }
 }

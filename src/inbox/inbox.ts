@@ -1,6 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
-import type { Platform, Prisma, PrismaClient } from '../db/generated/client.js';
+import type { Platform, PrismaClient } from '../db/generated/client.js';
 import type { EngineCommand } from '../engine/commands.js';
 import type { Engine } from '../engine/index.js';
 
@@ -26,24 +26,24 @@ export function createInbox(deps: {
 }) {
   async function record(platform: Platform, events: InboundEvent[]): Promise<number> {
     if (events.length === 0) return 0;
-    const { count } = await deps.db.inboxEvent.createMany({
-      data: events.map((event) => ({ platform, eventId: event.eventId, payload: event.payload as Prisma.InputJsonValue })),
-      skipDuplicates: true,
-    });
+    const count = await deps.db.$executeRaw`
+      INSERT INTO "InboxEvent" ("platform", "eventId", "payload")
+      SELECT ${platform}::"Platform", e, p::jsonb
+      FROM unnest(${events.map((event) => event.eventId)}::text[], ${events.map((event) => JSON.stringify(event.payload))}::text[]) WITH ORDINALITY AS t(e, p, i)
+      ORDER BY i
+      ON CONFLICT ("platform", "eventId") DO NOTHING`;
     loop.wake();
     return count;
   }
 
   /** Handles what is due now; returns how many events it took. */
   async function processDue(): Promise<number> {
-    const rows = await deps.db.inboxEvent.findMany({
-      where: {
-        platform: { in: Object.keys(deps.translators) as Platform[] },
-        OR: [{ state: 'pending' }, { state: 'failed', attempts: { lt: maxAttempts }, receivedAt: { lt: new Date(Date.now() - 2_000) } }],
-      },
-      orderBy: { id: 'asc' },
-      take: batchSize,
-    });
+    const rows = await deps.db.$queryRaw<Array<{ id: number; platform: Platform; eventId: string; payload: unknown }>>`
+      SELECT "id", "platform"::text AS "platform", "eventId", "payload" FROM "InboxEvent"
+      WHERE "platform" = ANY(${Object.keys(deps.translators)}::text[]::"Platform"[])
+        AND ("state" = 'pending' OR ("state" = 'failed' AND "attempts" < ${maxAttempts} AND "receivedAt" < ${new Date(Date.now() - 2_000)}))
+      ORDER BY "id"
+      LIMIT ${batchSize}`;
     const ignored: number[] = [];
     const commands: Array<{ eventId: string; command: EngineCommand }> = [];
     for (const row of rows) {

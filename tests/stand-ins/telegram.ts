@@ -16,7 +16,7 @@ export class TelegramStandIn {
   private nextUpdateId = 1000;
   private nextMessageId = 1;
   private waiters: Waiter[] = [];
-  private failures: Array<{ method: string; retryAfter: number }> = [];
+  private failures: Array<{ method: string; retryAfter: number; skip: number }> = [];
   private server: Server | null = null;
   port = 0;
 
@@ -48,7 +48,12 @@ export class TelegramStandIn {
 
   /** The next `count` calls of `method` are refused with 429 and retry_after. */
   rateLimit(method: string, count: number, retryAfter: number): void {
-    for (let i = 0; i < count; i++) this.failures.push({ method, retryAfter });
+    for (let i = 0; i < count; i++) this.failures.push({ method, retryAfter, skip: 0 });
+  }
+
+  /** The `nth` next call of `method` (1 = the next one) is refused with 429 and retry_after; the ones before it pass. */
+  rateLimitNth(method: string, nth: number, retryAfter: number): void {
+    this.failures.push({ method, retryAfter, skip: nth - 1 });
   }
 
   /** Highest update_id the bot has confirmed by asking for a later offset. */
@@ -82,7 +87,8 @@ export class TelegramStandIn {
     const method = match[2]!;
     this.calls.push({ method, payload });
     const failure = this.failures.findIndex((f) => f.method === method);
-    if (failure >= 0) {
+    if (failure >= 0 && this.failures[failure]!.skip > 0) this.failures[failure]!.skip -= 1;
+    else if (failure >= 0) {
       const retryAfter = this.failures.splice(failure, 1)[0]?.retryAfter ?? 1;
       return reply(429, {
         ok: false,

@@ -102,7 +102,7 @@ export async function createTelegramAdapter(deps: {
   const port: OutboundPort = {
     platform: 'telegram',
     limits,
-    async send(notice: PendingNotice) {
+    async send(notice, partSent) {
       const t = deps.i18n.getFixedT(notice.locale);
       const body = { type: notice.type, params: notice.params, buttons: (notice.params as { buttons?: unknown }).buttons } as NoticeBody & {
         buttons?: never;
@@ -121,8 +121,9 @@ export async function createTelegramAdapter(deps: {
         }
         return { messageId: notice.editMessageId };
       }
-      let messageId = '';
+      let messageId = notice.platformMessageId ?? '';
       for (const [index, message] of messages.entries()) {
+        if (index < notice.partsSent) continue;
         try {
           const sent = await telegram.sendMessage(notice.chat.platformChatId, message.text, {
             parse_mode: 'HTML',
@@ -136,6 +137,7 @@ export async function createTelegramAdapter(deps: {
         } catch (error) {
           throw classify(error);
         }
+        if (index < messages.length - 1) await partSent(index + 1, messageId);
       }
       return { messageId };
     },

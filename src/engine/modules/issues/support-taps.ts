@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Issue, Prisma } from '../../../db/generated/client.js';
+import type { Issue } from '../../../db/generated/client.js';
 import { reply } from '../../context.js';
 import type { ActorHousehold, TapHandler } from '../../tap-batch.js';
 import { escalationBySupport, supportable } from './support-issue.js';
@@ -15,33 +15,21 @@ const inScope = (issue: Pick<Issue, 'buildingId' | 'communityId'>, household: Ac
  */
 export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> = async (tx, now, _settings, taps) => {
   const wanted = [...new Map(taps.map(({ ctx, action }) => [`${ctx.community.id}:${action.number}`, [ctx.community.id, action.number]]))];
-  const locked = await tx.$queryRaw<Array<{ id: number }>>`
-    SELECT "id" FROM "Issue"
+  const issueList = await tx.$queryRaw<Issue[]>`
+    SELECT * FROM "Issue"
     WHERE ("communityId", "number") IN (SELECT * FROM unnest(${wanted.map(([, key]) => key[0]!)}::int[], ${wanted.map(([, key]) => key[1]!)}::int[]))
     ORDER BY "id" FOR UPDATE`;
-  const issueIds = locked.map((row) => row.id);
-  const issues = new Map(
-    (await tx.issue.findMany({ where: { id: { in: issueIds } } })).map((issue) => [`${issue.communityId}:${issue.number}`, issue]),
-  );
+  const issueIds = issueList.map((issue) => issue.id);
+  const issues = new Map(issueList.map((issue) => [`${issue.communityId}:${issue.number}`, issue]));
   const memberIds = [...new Set(taps.map(({ ctx }) => ctx.member.id))];
   const householdIds = [...new Set(taps.flatMap(({ ctx }) => ctx.households.map((household) => household.id)))];
 
-  const supported = new Set(
-    (
-      await tx.support.findMany({
-        where: { issueId: { in: issueIds }, memberId: { in: memberIds } },
-        select: { issueId: true, memberId: true },
-      })
-    ).map((support) => `${support.issueId}:${support.memberId}`),
-  );
-  const counted = new Set(
-    (
-      await tx.support.findMany({
-        where: { issueId: { in: issueIds }, householdId: { in: householdIds } },
-        select: { issueId: true, householdId: true },
-      })
-    ).map((support) => `${support.issueId}:${support.householdId}`),
-  );
+  // Who already backs these issues, by member (a second support is refused) and by household (counted once).
+  const existing = await tx.$queryRaw<Array<{ issueId: number; memberId: number | null; householdId: number | null }>>`
+    SELECT "issueId", "memberId", "householdId" FROM "Support"
+    WHERE "issueId" = ANY(${issueIds}::int[]) AND ("memberId" = ANY(${memberIds}::int[]) OR "householdId" = ANY(${householdIds}::int[]))`;
+  const supported = new Set(existing.map((support) => `${support.issueId}:${support.memberId}`));
+  const counted = new Set(existing.map((support) => `${support.issueId}:${support.householdId}`));
   const backing = new Map(
     (
       await tx.$queryRaw<Array<{ issueId: number; households: number }>>`
@@ -65,7 +53,7 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       .filter((row) => (issue.buildingId === null ? row.communityId === issue.communityId : row.buildingId === issue.buildingId))
       .reduce((sum, row) => sum + row.households, 0);
 
-  const rows: Prisma.SupportCreateManyInput[] = [];
+  const rows: Array<{ issueId: number; memberId: number; householdId: number | null }> = [];
   return {
     subject: (ctx, action) => `issue:${ctx.community.id}:${action.number}`,
     apply(ctx, action) {
@@ -86,7 +74,7 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       supported.add(`${issue.id}:${ctx.member.id}`);
       if (adds) counted.add(`${issue.id}:${householdId}`);
       backing.set(issue.id, households);
-      rows.push({ issueId: issue.id, memberId: ctx.member.id, householdId, createdAt: now });
+      rows.push({ issueId: issue.id, memberId: ctx.member.id, householdId });
       ctx.pendingAudit.push({
         communityId: issue.communityId,
         actorMemberId: ctx.member.id,
@@ -98,7 +86,10 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       return true;
     },
     async flush() {
-      if (rows.length > 0) await tx.support.createMany({ data: rows });
+      if (rows.length > 0)
+        await tx.$executeRaw`
+          INSERT INTO "Support" ("issueId", "memberId", "householdId", "createdAt")
+          SELECT i, m, h, ${now} FROM unnest(${rows.map((r) => r.issueId)}::int[], ${rows.map((r) => r.memberId)}::int[], ${rows.map((r) => r.householdId)}::int[]) AS t(i, m, h)`;
       return [];
     },
   };

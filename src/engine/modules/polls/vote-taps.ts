@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Community, Poll } from '../../../db/generated/client.js';
+import type { Community, Poll, PollOption } from '../../../db/generated/client.js';
 import { type AuditInput, announce } from '../../context.js';
 import type { Notice } from '../../notices.js';
 import type { ActorHousehold, TapContext, TapHandler } from '../../tap-batch.js';
@@ -27,14 +27,13 @@ const inScope = (poll: Pick<Poll, 'buildingId' | 'communityId'>, household: Acto
  */
 export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position: number }> = async (tx, now, settings, taps) => {
   const wanted = [...new Map(taps.map(({ ctx, action }) => [`${ctx.community.id}:${action.number}`, [ctx.community.id, action.number]]))];
-  const locked = await tx.$queryRaw<Array<{ id: number }>>`
-    SELECT "id" FROM "Poll"
+  const rows = await tx.$queryRaw<Poll[]>`
+    SELECT * FROM "Poll"
     WHERE ("communityId", "number") IN (SELECT * FROM unnest(${wanted.map(([, key]) => key[0]!)}::int[], ${wanted.map(([, key]) => key[1]!)}::int[]))
     ORDER BY "id" FOR SHARE`;
-  const pollList = await tx.poll.findMany({
-    where: { id: { in: locked.map((row) => row.id) } },
-    include: { options: { orderBy: { position: 'asc' } } },
-  });
+  const options = await tx.$queryRaw<PollOption[]>`
+    SELECT * FROM "PollOption" WHERE "pollId" = ANY(${rows.map((poll) => poll.id)}::int[]) ORDER BY "position"`;
+  const pollList: PollWithOptions[] = rows.map((poll) => ({ ...poll, options: options.filter((option) => option.pollId === poll.id) }));
   const polls = new Map(pollList.map((poll) => [`${poll.communityId}:${poll.number}`, poll]));
   const secret = pollList.some((poll) => poll.secret) ? await ballotSecret(tx, settings.ballotSecret) : '';
 
@@ -64,17 +63,19 @@ export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position:
         keys.add(cast.voterKey);
   }
   const ballots = new Map<string, BallotState>();
-  for (const ballot of await tx.ballot.findMany({
-    where: { pollId: { in: pollList.map((poll) => poll.id) }, voterKey: { in: [...keys] } },
-    include: { choices: true },
-  }))
-    ballots.set(`${ballot.pollId}:${ballot.voterKey}`, { ...ballot, choices: ballot.choices.map((choice) => choice.optionId) });
+  for (const ballot of await tx.$queryRaw<BallotState[]>`
+    SELECT b."id", b."pollId", b."voterKey", b."householdId", b."memberId", b."castById",
+      coalesce(array_agg(c."optionId") FILTER (WHERE c."optionId" IS NOT NULL), '{}')::int[] AS "choices"
+    FROM "Ballot" b LEFT JOIN "BallotChoice" c ON c."ballotId" = b."id"
+    WHERE b."pollId" = ANY(${pollList.map((poll) => poll.id)}::int[]) AND b."voterKey" = ANY(${[...keys]}::text[])
+    GROUP BY b."id"`)
+    ballots.set(`${ballot.pollId}:${ballot.voterKey}`, ballot);
   const privateChats = new Map<number, { id: number; locale: string | null }>();
-  for (const chat of await tx.chat.findMany({
-    where: { memberId: { in: taps.map(({ ctx }) => ctx.member.id) }, kind: 'private', leftAt: null },
-    orderBy: { id: 'desc' },
-  }))
-    if (!privateChats.has(chat.memberId!)) privateChats.set(chat.memberId!, chat);
+  for (const chat of await tx.$queryRaw<Array<{ id: number; memberId: number; locale: string | null }>>`
+    SELECT DISTINCT ON ("memberId") "memberId", "id", "locale" FROM "Chat"
+    WHERE "memberId" = ANY(${taps.map(({ ctx }) => ctx.member.id)}::int[]) AND "kind" = 'private' AND "leftAt" IS NULL
+    ORDER BY "memberId", "id" DESC`)
+    privateChats.set(chat.memberId, chat);
   const turnout = new Map<number, BuildingTurnout[]>();
   for (const poll of pollList.filter((candidate) => candidate.kind === 'owners_vote')) turnout.set(poll.id, await ownersTurnout(tx, poll));
 
@@ -176,20 +177,18 @@ export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position:
             SET "source" = 'chat', "castById" = EXCLUDED."castById", "note" = NULL, "updatedAt" = EXCLUDED."updatedAt"
           RETURNING "id", "pollId", "voterKey"`;
         const idOf = new Map(ids.map((row) => [`${row.pollId}:${row.voterKey}`, row.id]));
-        const ballotIds = ids.map((row) => row.id);
-        await tx.ballotChoice.deleteMany({ where: { ballotId: { in: ballotIds } } });
-        await tx.ballotChoice.createMany({
-          data: kept.flatMap((b) => b.choices.map((optionId) => ({ ballotId: idOf.get(`${b.pollId}:${b.voterKey}`)!, optionId }))),
-        });
+        const choices = kept.flatMap((b) => b.choices.map((optionId) => [idOf.get(`${b.pollId}:${b.voterKey}`)!, optionId] as const));
+        await tx.$executeRaw`DELETE FROM "BallotChoice" WHERE "ballotId" = ANY(${ids.map((row) => row.id)}::int[])`;
+        await tx.$executeRaw`
+          INSERT INTO "BallotChoice" ("ballotId", "optionId")
+          SELECT * FROM unnest(${choices.map(([ballotId]) => ballotId)}::int[], ${choices.map(([, optionId]) => optionId)}::int[])`;
       }
-      if (emptied.length > 0) await tx.ballot.deleteMany({ where: { id: { in: emptied } } });
+      if (emptied.length > 0) await tx.$executeRaw`DELETE FROM "Ballot" WHERE "id" = ANY(${emptied}::int[])`;
       const notices: Notice[] = [];
       const opened = new Map(
         (
-          await tx.outboxNotice.findMany({
-            where: { dedupeKey: { in: [...touched.keys()].map(openedKey) } },
-            select: { dedupeKey: true, chatId: true, locale: true },
-          })
+          await tx.$queryRaw<Array<{ dedupeKey: string; chatId: number; locale: string }>>`
+            SELECT "dedupeKey", "chatId", "locale" FROM "OutboxNotice" WHERE "dedupeKey" = ANY(${[...touched.keys()].map(openedKey)}::text[])`
         ).map((row) => [row.dedupeKey, row]),
       );
       for (const { poll, community } of touched.values())
