@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../core/clock.js';
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
-import type { Prisma, PrismaClient } from '../db/generated/client.js';
+import type { PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand, SystemCommand } from './commands.js';
 import { appendAudit, type CommandContext, type EffectContext, pushRefusal, type Tx, toJson, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';

@@ -1,7 +1,7 @@
 import type { i18n } from 'i18next';
 import { Telegram } from 'telegraf';
 import type { Logger } from '../../core/logger.js';
-import type { DeliveryError as DeliveryErrorType, OutboundPort, PendingNotice } from '../../delivery/delivery.js';
+import type { DeliveryError as DeliveryErrorType, OutboundPort } from '../../delivery/delivery.js';
 import { DeliveryError } from '../../delivery/delivery.js';
 import type { CommandName } from '../../engine/commands.js';
 import type { NoticeBody } from '../../engine/notices.js';
