@@ -22,6 +22,10 @@ export function createFloodGuard(limit: number, windowMs: number) {
       }
       return 'quiet';
     },
+    /** Whether `check` would answer `ok` now, without counting anything. */
+    allows(key: string, now: number): boolean {
+      return (seen.get(key)?.times ?? []).filter((time) => now - time < windowMs).length < limit;
+    },
     /** Seconds until the member may send again. */
     retryAfterSeconds(key: string, now: number): number {
       const oldest = seen.get(key)?.times[0] ?? now;

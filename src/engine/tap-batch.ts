@@ -1,4 +1,4 @@
-import { isDomainError } from '../core/errors.js';
+import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Chat, Community, Member, PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
@@ -52,11 +52,13 @@ const tapHandlers: { [T in TapAction['type']]: TapHandler<Extract<TapAction, { t
   'poll.vote': voteTaps,
 };
 
-export type TapOutcome = { status: 'done' | 'refused' | 'duplicate'; notices: Notice[] };
+export type TapOutcome = { status: 'done' | 'refused' | 'duplicate'; notices: Notice[]; error?: DomainErrorCode };
 
 const isTap = (action: Action): action is TapAction => action.type in tapHandlers;
 const actorKey = (command: EngineCommand) => `${command.actor.platform}:${command.actor.platformUserId}`;
 const chatKey = (command: EngineCommand) => `${command.chat.platform}:${command.chat.platformChatId}`;
+const eventKey = (command: { platform: string; eventId: string } | EngineCommand) =>
+  'actor' in command ? `${command.actor.platform}:${command.eventId}` : `${command.platform}:${command.eventId}`;
 
 /**
  * The fast path for bursts of support and vote taps: a whole batch in one transaction and a few statements, with the
@@ -93,38 +95,48 @@ export async function dispatchTaps(
 
       const rest: EngineCommand[] = [];
       const deferred = new Set<string>();
+      const seen = new Map<string, 'fast' | 'general'>();
       const handled: TapContext[] = [];
       for (const command of commands) {
+        const event = eventKey(command);
+        const earlier = seen.get(event);
+        if (claimed.get(event) === 'done' || earlier === 'fast') {
+          outcomes.set(command, { status: 'duplicate', notices: [] });
+          continue;
+        }
         const ctx = contexts.get(command);
         const decider = deciders.get(command.action.type);
         const subject = ctx && decider ? decider.subject(ctx, command.action as TapAction) : null;
         const keys = [`chat:${chatKey(command)}`, `actor:${actorKey(command)}`, ...(subject ? [`subject:${subject}`] : [])];
-        if (claimed.get(command.eventId) === 'done') {
-          outcomes.set(command, { status: 'duplicate', notices: [] });
-          continue;
-        }
-        if (!ctx || !decider || keys.some((key) => deferred.has(key)) || !decide(ctx, decider, command.action as TapAction, now)) {
+        const outcome =
+          ctx && decider && !earlier && !keys.some((key) => deferred.has(key)) ? decide(ctx, decider, command.action as TapAction) : null;
+        seen.set(event, outcome ? 'fast' : 'general');
+        if (!outcome) {
           for (const key of keys) deferred.add(key);
           rest.push(command);
           continue;
         }
-        handled.push(ctx);
-        outcomes.set(command, { status: ctx.notices.some((n) => n.type === 'command.refused') ? 'refused' : 'done', notices: ctx.notices });
+        handled.push(ctx!);
+        outcomes.set(command, outcome);
       }
 
-      function decide(ctx: TapContext, decider: NonNullable<ReturnType<typeof deciders.get>>, action: TapAction, at: Date): boolean {
+      /** A tap decided here, or null for the general path. The flood guard counts it only if it is decided here. */
+      function decide(ctx: TapContext, decider: NonNullable<ReturnType<typeof deciders.get>>, action: TapAction): TapOutcome | null {
         const floodKey = actorKey(ctx.command);
-        const floodState = flood.check(floodKey, at.getTime());
-        if (floodState !== 'ok') {
-          if (floodState === 'warn') pushRefusal(ctx, 'rate_limited', { seconds: flood.retryAfterSeconds(floodKey, at.getTime()) });
-          return true;
+        if (!flood.allows(floodKey, now.getTime())) {
+          if (flood.check(floodKey, now.getTime()) === 'warn')
+            pushRefusal(ctx, 'rate_limited', { seconds: flood.retryAfterSeconds(floodKey, now.getTime()) });
+          return { status: 'refused', error: 'rate_limited', notices: ctx.notices };
         }
         try {
-          return decider.apply(ctx, action);
+          if (!decider.apply(ctx, action)) return null;
+          flood.check(floodKey, now.getTime());
+          return { status: 'done', notices: ctx.notices };
         } catch (error) {
           if (!isDomainError(error)) throw error;
+          flood.check(floodKey, now.getTime());
           pushRefusal(ctx, error.code, error.params);
-          return true;
+          return { status: 'refused', error: error.code, notices: ctx.notices };
         }
       }
 
@@ -145,13 +157,14 @@ export async function dispatchTaps(
  * nearly always there already, so the payloads are sent only for the missing ones.
  */
 async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<string, string>> {
-  const claim = (batch: EngineCommand[]) => tx.$queryRaw<Array<{ eventId: string; state: string }>>`
+  const claim = (batch: EngineCommand[]) => tx.$queryRaw<Array<{ platform: string; eventId: string; state: string }>>`
     UPDATE "InboxEvent" SET "attempts" = "attempts" + 1
     WHERE ("platform", "eventId") IN (
       SELECT p::"Platform", e FROM unnest(${batch.map((c) => c.actor.platform)}::text[], ${batch.map((c) => c.eventId)}::text[]) AS k(p, e))
-    RETURNING "eventId", "state"::text AS "state"`;
+    RETURNING "platform"::text AS "platform", "eventId", "state"::text AS "state"`;
   const rows = await claim(commands);
-  const missing = commands.filter((command) => !rows.some((row) => row.eventId === command.eventId));
+  const found = new Set(rows.map(eventKey));
+  const missing = commands.filter((command) => !found.has(eventKey(command)));
   if (missing.length > 0) {
     await tx.$executeRaw`
       INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
@@ -160,7 +173,7 @@ async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<strin
       ON CONFLICT ("platform", "eventId") DO NOTHING`;
     rows.push(...(await claim(missing)));
   }
-  return new Map(rows.map((row) => [row.eventId, row.state]));
+  return new Map(rows.map((row) => [eventKey(row), row.state]));
 }
 
 /**

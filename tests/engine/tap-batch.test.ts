@@ -1,0 +1,725 @@
+// The fast path for bursts of support and vote taps (engine.dispatchAll) against the general path (engine.dispatch,
+// one command per transaction): two databases set up identically, the same seeded sequence of taps sent to one
+// command by command and to the other in batches, and every effect compared. Rare outcomes (escalations, turnout
+// milestones, closed polls, strangers, renamed members) are handed to the general path; the sequence makes sure
+// they happen, and a pass-through spy on the fast path makes sure it really decided a good share of the taps.
+
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DatabaseKind } from '../../src/db/database.js';
+import type { AuditEntry } from '../../src/db/generated/client.js';
+import { verifyChain } from '../../src/engine/audit-chain.js';
+import type { Action, EngineCommand } from '../../src/engine/commands.js';
+import type { DispatchResult } from '../../src/engine/index.js';
+import { secretVoterKey } from '../../src/engine/modules/polls/poll-queries.js';
+import type { EngineSettings } from '../../src/engine/settings.js';
+import { describeEachDatabase, openTestDatabase } from '../helpers/database.js';
+import { buildCommunity, createHarness, type Harness, type Person } from '../helpers/engine.js';
+
+/** What the fast path did, counted by a spy that passes every call through unchanged. */
+const fastPath = vi.hoisted(() => ({ batches: 0, failed: 0, decided: 0, handedOver: 0 }));
+
+vi.mock('../../src/engine/tap-batch.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/engine/tap-batch.js')>();
+  return {
+    ...actual,
+    dispatchTaps: async (...args: Parameters<typeof actual.dispatchTaps>) => {
+      fastPath.batches += 1;
+      try {
+        const result = await actual.dispatchTaps(...args);
+        fastPath.decided += [...result.outcomes.values()].filter((outcome) => outcome.status !== 'duplicate').length;
+        fastPath.handedOver += result.rest.length;
+        return result;
+      } catch (error) {
+        fastPath.failed += 1;
+        throw error;
+      }
+    },
+  };
+});
+
+function resetFastPath() {
+  Object.assign(fastPath, { batches: 0, failed: 0, decided: 0, handedOver: 0 });
+}
+
+const slug = 'taps';
+const ballotSecret = 'same-secret';
+
+/** The polls `openWorld` opens: their numbers and how many options each has. */
+const polls = {
+  ordinary: { number: 1, options: 3 },
+  multi: { number: 2, options: 4 },
+  secret: { number: 3, options: 2 },
+  owners: { number: 4, options: 3 },
+  closed: { number: 5, options: 2 },
+} as const;
+
+type ChatKey = 'b1' | 'b2' | 'community';
+type ActorKey = 'r1' | 'r1b' | 'r2' | 'r3' | 'r4' | 'r5' | 'r6' | 's1' | 'outsider' | 'newcomer';
+const residentKeys: ActorKey[] = ['r1', 'r1b', 'r2', 'r3', 'r4', 'r5', 'r6', 's1'];
+
+/** One tap, independent of the database it is sent to (chat ids differ between the two). */
+type Spec = { eventId: string; messageId: string; actor: ActorKey; renamed?: boolean; chat: ChatKey; action: Action };
+
+type World = Awaited<ReturnType<typeof openWorld>>;
+
+/**
+ * A fresh database with the `taps` community, two issues (#1 in 1栋's chat by r1, #2 in the community chat by r2),
+ * a support threshold of 4 households, and five polls opened by the committee in the community chat: #1 ordinary
+ * (3 options), #2 multi-choice (4), #3 secret (2), #4 an owners' vote, #5 closed at once.
+ */
+async function openWorld(kind: DatabaseKind, settings: Partial<EngineSettings> = {}) {
+  const db = await openTestDatabase(kind);
+  try {
+    const h = createHarness(db, { ballotSecret, ...settings });
+    const c = await buildCommunity(h, { slug });
+    const must = async (result: Promise<DispatchResult>, what: string) => {
+      const done = await result;
+      if (done.status !== 'done') throw new Error(`${what}: ${JSON.stringify(done)}`);
+    };
+    const { committee } = c.staff;
+    await must(h.say(c.residents.r1, c.chats.b1, '/issue 1栋电梯经常停在三楼不动'), 'issue 1');
+    await must(h.say(c.residents.r2, c.chats.community, '/issue 小区南门的路灯坏了一个月'), 'issue 2');
+    await db.prisma.community.update({ where: { id: c.community.id }, data: { supportThresholdKind: 'count', supportThresholdValue: 4 } });
+    await must(h.say(committee, c.chats.community, '/poll 春节装饰选哪种？| 红灯笼 | 彩灯 | 不装饰'), 'poll 1');
+    await must(h.say(committee, c.chats.community, '/poll 希望增加哪些设施？| 健身器材 | 儿童滑梯 | 长椅 | 凉亭 --multi'), 'poll 2');
+    await must(h.say(committee, c.chats.community, '/poll 是否更换物业公司？| 更换 | 不更换 --secret'), 'poll 3');
+    await must(h.say(committee, c.chats.community, '/ownersvote ordinary 续聘现物业公司三年'), 'poll 4');
+    await must(h.say(committee, c.chats.community, '/poll 已经结束的投票 | 甲 | 乙'), 'poll 5');
+    await must(h.say(committee, c.chats.community, '/close 5'), 'close 5');
+    const numbers = await db.prisma.poll.findMany({
+      where: { communityId: c.community.id },
+      orderBy: { id: 'asc' },
+      select: { number: true },
+    });
+    if (numbers.map((p) => p.number).join() !== '1,2,3,4,5') throw new Error('unexpected poll numbers');
+
+    const people: Record<ActorKey, Person> = {
+      ...c.residents,
+      outsider: c.staff.outsider,
+      /** Never seen by the engine before their first tap. */
+      newcomer: { id: `${slug}-newcomer`, name: '新搬来的邻居' },
+    };
+    const chatNames = new Map(Object.entries(c.chats).map(([name, chat]) => [chat.platformChatId, name]));
+    const baseline = {
+      outbox: (await db.prisma.outboxNotice.aggregate({ _max: { id: true } }))._max.id ?? 0,
+      audit: (await db.prisma.auditEntry.aggregate({ _max: { id: true } }))._max.id ?? 0,
+    };
+    return { db, h, c, people, chatNames, baseline };
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+}
+
+function toCommand(world: World, spec: Spec): EngineCommand {
+  const person = world.people[spec.actor];
+  return {
+    eventId: spec.eventId,
+    actor: { platform: 'telegram', platformUserId: person.id, displayName: spec.renamed ? `${person.name}（改名）` : person.name },
+    chat: world.c.chats[spec.chat],
+    messageId: spec.messageId,
+    action: structuredClone(spec.action),
+  };
+}
+
+async function oneByOne(world: World, specs: Spec[]): Promise<DispatchResult[]> {
+  const results: DispatchResult[] = [];
+  for (const spec of specs) results.push(await world.h.engine.dispatch(toCommand(world, spec)));
+  return results;
+}
+
+async function inBatches(world: World, specs: Spec[], size: number): Promise<DispatchResult[]> {
+  const results: DispatchResult[] = [];
+  for (let start = 0; start < specs.length; start += size) {
+    const batch = await world.h.engine.dispatchAll(specs.slice(start, start + size).map((spec) => toCommand(world, spec)));
+    expect(batch).toHaveLength(Math.min(size, specs.length - start));
+    results.push(...batch);
+  }
+  return results;
+}
+
+/** mulberry32: a tiny seeded PRNG, so a failing sequence can be replayed. */
+function prng(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+/** A tap on one of the polls (or #99, which does not exist); now and then on position 7, which no poll has. */
+function voteAction(random: () => number, number: number, options: number): Action {
+  return { type: 'poll.vote', number, position: random() < 0.08 ? 7 : Math.floor(random() * options) };
+}
+
+/**
+ * The one-chat sequence: supports of #1, #2 and #99, votes on every poll, by residents, an outsider and a stranger,
+ * now and then under a changed name, and redeliveries of events of earlier batches.
+ */
+function oneChatSequence(seed: number, length: number, batch: number): Spec[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const specs: Spec[] = [];
+  while (specs.length < length) {
+    const index = specs.length;
+    const earlier = specs.slice(0, Math.floor(index / batch) * batch);
+    if (earlier.length > 0 && random() < 0.06) {
+      specs.push(pick(earlier));
+      continue;
+    }
+    const who = random();
+    const actor: ActorKey = who < 0.08 ? 'outsider' : who < 0.12 ? 'newcomer' : pick(residentKeys);
+    const renamed = actor !== 'newcomer' && actor !== 'outsider' && random() < 0.015;
+    const r = random();
+    const action: Action =
+      r < 0.13
+        ? { type: 'issue.support', number: 1 }
+        : r < 0.26
+          ? { type: 'issue.support', number: 2 }
+          : r < 0.3
+            ? { type: 'issue.support', number: 99 }
+            : r < 0.46
+              ? voteAction(random, polls.ordinary.number, polls.ordinary.options)
+              : r < 0.62
+                ? voteAction(random, polls.multi.number, polls.multi.options)
+                : r < 0.76
+                  ? voteAction(random, polls.secret.number, polls.secret.options)
+                  : r < 0.93
+                    ? voteAction(random, polls.owners.number, polls.owners.options)
+                    : r < 0.96
+                      ? voteAction(random, polls.closed.number, polls.closed.options)
+                      : voteAction(random, 99, 2);
+    specs.push({ eventId: `taps-${seed}-${index}`, messageId: `tm-${seed}-${index}`, actor, renamed, chat: 'community', action });
+  }
+  return specs;
+}
+
+/** Where a member taps the single-choice polls in the several-chats test: always the same chat, so their last tap is well defined. */
+const homeChat: Record<ActorKey, ChatKey> = {
+  r1: 'b1',
+  r1b: 'b1',
+  r5: 'b1',
+  r2: 'community',
+  r3: 'community',
+  r6: 'community',
+  r4: 'b2',
+  s1: 'b2',
+  outsider: 'b2',
+  newcomer: 'community',
+};
+
+/** The several-chats sequence: supports and multi-choice votes anywhere, single-choice votes in the voter's home chat. */
+function severalChatsSequence(seed: number, length: number): Spec[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const chats: ChatKey[] = ['b1', 'b2', 'community'];
+  const specs: Spec[] = [];
+  for (let index = 0; index < length; index += 1) {
+    const actor: ActorKey = random() < 0.08 ? 'outsider' : pick(residentKeys);
+    const r = random();
+    let action: Action;
+    let chat = pick(chats);
+    if (r < 0.18) action = { type: 'issue.support', number: 1 };
+    else if (r < 0.36) action = { type: 'issue.support', number: 2 };
+    else if (r < 0.56) action = voteAction(random, polls.multi.number, polls.multi.options);
+    else {
+      const poll = r < 0.7 ? polls.ordinary : r < 0.82 ? polls.secret : polls.owners;
+      action = voteAction(random, poll.number, poll.options);
+      chat = homeChat[actor];
+    }
+    specs.push({ eventId: `chats-${seed}-${index}`, messageId: `cm-${seed}-${index}`, actor, chat, action });
+  }
+  return specs;
+}
+
+const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0);
+
+/**
+ * Everything the taps may have changed, in terms that do not depend on the order rows were written: members by
+ * platform id (a secret ballot's voter key is matched back to its member by recomputing the keyed hash), issues
+ * and polls by number, chats by row id (identical setups give identical chat ids).
+ */
+async function effects(world: World, eventIds: string[]) {
+  const p = world.db.prisma;
+  const communityId = world.c.community.id;
+  const members = await p.member.findMany({ orderBy: { id: 'asc' } });
+  const memberKey = new Map(members.map((member) => [member.id, member.platformUserId]));
+  const who = (id: number | null) => (id === null ? null : (memberKey.get(id) ?? `member #${id} (gone)`));
+  const pollRows = await p.poll.findMany({ where: { communityId }, orderBy: { number: 'asc' }, include: { options: true } });
+  const secretKeys = new Map<string, string>();
+  for (const poll of pollRows.filter((candidate) => candidate.secret))
+    for (const member of members) secretKeys.set(secretVoterKey(ballotSecret, poll.id, member.id), `secret of ${member.platformUserId}`);
+  const voter = (key: string) =>
+    key.startsWith('secret:')
+      ? (secretKeys.get(key) ?? `unmatched ${key}`)
+      : key.startsWith('member:')
+        ? `member ${who(Number(key.slice('member:'.length)))}`
+        : key;
+  const optionOf = new Map(
+    pollRows.flatMap((poll) => poll.options.map((option) => [option.id, `${poll.number}/${option.position}`] as const)),
+  );
+
+  const supports = (await p.support.findMany({ include: { issue: true } }))
+    .map((support) => ({ issue: support.issue.number, member: who(support.memberId), householdId: support.householdId }))
+    .sort(byJson);
+  const escalations = (await p.escalation.findMany({ include: { issue: true }, orderBy: { id: 'asc' } })).map((escalation) => ({
+    issue: escalation.issue.number,
+    fromLevel: escalation.fromLevel,
+    toLevel: escalation.toLevel,
+    cause: escalation.cause,
+    by: who(escalation.byId),
+    reason: escalation.reason,
+  }));
+  const issues = (await p.issue.findMany({ where: { communityId }, orderBy: { number: 'asc' } })).map((issue) => ({
+    number: issue.number,
+    level: issue.level,
+    status: issue.status,
+  }));
+  const ballots = (await p.ballot.findMany({ include: { poll: true, choices: true } }))
+    .map((ballot) => ({
+      poll: ballot.poll.number,
+      voter: voter(ballot.voterKey),
+      householdId: ballot.householdId,
+      member: who(ballot.memberId),
+      castBy: who(ballot.castById),
+      source: ballot.source,
+      note: ballot.note,
+      choices: ballot.choices.map((choice) => optionOf.get(choice.optionId)).sort(),
+    }))
+    .sort(byJson);
+  const pollStates = pollRows.map((poll) => ({ number: poll.number, status: poll.status, turnoutMilestone: poll.turnoutMilestone }));
+  const people = members.map((member) => ({
+    platformUserId: member.platformUserId,
+    displayName: member.displayName,
+    locale: member.locale,
+  }));
+
+  const outbox = await p.outboxNotice.findMany({ orderBy: { id: 'asc' } });
+  const notices = outbox
+    .filter((notice) => notice.dedupeKey === null && notice.id > world.baseline.outbox)
+    .map((notice) => ({
+      chatId: notice.chatId,
+      type: notice.type,
+      locale: notice.locale,
+      params: notice.params,
+      replyToMessageId: notice.replyToMessageId,
+      editOfKey: notice.editOfKey,
+    }));
+  const keyed = Object.fromEntries(
+    outbox
+      .filter((notice) => notice.dedupeKey !== null)
+      .map((notice) => [
+        notice.dedupeKey!,
+        { chatId: notice.chatId, type: notice.type, locale: notice.locale, params: notice.params, state: notice.state },
+      ]),
+  );
+
+  const chain: AuditEntry[] = await p.auditEntry.findMany({ where: { communityId }, orderBy: { id: 'asc' } });
+  const audit = (await p.auditEntry.findMany({ where: { id: { gt: world.baseline.audit } }, orderBy: { id: 'asc' } })).map((entry) => ({
+    communityId: entry.communityId,
+    actor: who(entry.actorMemberId),
+    actorLabel: entry.actorLabel,
+    action: entry.action,
+    subjectType: entry.subjectType,
+    subjectId: entry.subjectId,
+    data: entry.data,
+  }));
+
+  // A payload names its chat by platform id, which differs between the two databases: named by its role instead.
+  const inbox = (await p.inboxEvent.findMany({ where: { eventId: { in: eventIds } }, orderBy: { eventId: 'asc' } })).map((row) => {
+    const payload = row.payload as { chat?: { platformChatId: string } };
+    return {
+      eventId: row.eventId,
+      state: row.state,
+      payload: payload.chat
+        ? { ...payload, chat: { ...payload.chat, platformChatId: world.chatNames.get(payload.chat.platformChatId) ?? 'unknown chat' } }
+        : payload,
+    };
+  });
+
+  return { supports, escalations, issues, ballots, pollStates, people, notices, keyed, audit, chain, inbox };
+}
+
+type Effects = Awaited<ReturnType<typeof effects>>;
+
+const refusalCode = (notice: { type: string; params: unknown }) =>
+  notice.type === 'command.refused' ? (notice.params as { code: string }).code : null;
+
+/** What a result says about its command: status, and the notices other than the coalesced live counts. */
+const resultView = (result: DispatchResult) => ({
+  status: result.status,
+  notices: result.notices
+    .filter((notice) => !notice.dedupeKey)
+    .map((notice) => ({
+      chatId: notice.chatId,
+      type: notice.type,
+      locale: notice.locale,
+      params: notice.params,
+      replyToMessageId: notice.replyToMessageId,
+    })),
+});
+
+describeEachDatabase('tap batches (dispatchAll) decide as one command at a time (dispatch) does', (kind) => {
+  describe('a burst of ~150 taps in the community chat, sent in batches of 37', () => {
+    const seed = 20_261_130;
+    const batch = 37;
+    let a: World;
+    let b: World;
+    let specs: Spec[];
+    let resultsA: DispatchResult[];
+    let resultsB: DispatchResult[];
+    let effectsA: Effects;
+    let effectsB: Effects;
+    let fast: typeof fastPath;
+
+    beforeAll(async () => {
+      a = await openWorld(kind);
+      b = await openWorld(kind);
+      specs = oneChatSequence(seed, 150, batch);
+      resultsA = await oneByOne(a, specs);
+      resetFastPath();
+      resultsB = await inBatches(b, specs, batch);
+      fast = { ...fastPath };
+      const eventIds = [...new Set(specs.map((spec) => spec.eventId))];
+      effectsA = await effects(a, eventIds);
+      effectsB = await effects(b, eventIds);
+    });
+    afterAll(async () => {
+      await a?.db.close();
+      await b?.db.close();
+    });
+
+    it('starts both databases from the same state', () => {
+      expect(b.baseline).toEqual(a.baseline);
+      expect(b.c.community.id).toBe(a.c.community.id);
+      expect([...b.chatNames.values()]).toEqual([...a.chatNames.values()]);
+    });
+
+    it('exercises the interesting cases, in both paths', () => {
+      const codes = new Set(effectsA.notices.map(refusalCode));
+      for (const code of [
+        'issue_not_found',
+        'not_a_member',
+        'already_supported',
+        'poll_option_invalid',
+        'not_a_voter',
+        'poll_not_found',
+        'poll_closed',
+      ])
+        expect(codes, code).toContain(code);
+      // Both issues crossed the threshold of 4 households and moved up once, by support.
+      expect(effectsA.escalations.map((e) => [e.issue, e.cause])).toEqual(
+        expect.arrayContaining([
+          [1, 'support'],
+          [2, 'support'],
+        ]),
+      );
+      expect(effectsA.ballots.filter((ballot) => ballot.poll === polls.secret.number).length).toBeGreaterThan(0);
+      expect(effectsA.ballots.every((ballot) => !ballot.voter.startsWith('unmatched'))).toBe(true);
+      expect(
+        effectsA.ballots.filter((ballot) => ballot.poll === polls.owners.number && ballot.householdId !== null).length,
+      ).toBeGreaterThan(2);
+      expect(effectsA.ballots.some((ballot) => ballot.poll === polls.multi.number && ballot.choices.length > 1)).toBe(true);
+      expect(effectsA.pollStates.find((poll) => poll.number === polls.owners.number)?.turnoutMilestone).toBeGreaterThanOrEqual(50);
+      expect(
+        effectsA.inbox.filter((row) => JSON.stringify(row.payload) === JSON.stringify({ redacted: 'secret ballot' })).length,
+      ).toBeGreaterThan(0);
+      expect(resultsA.filter((result) => result.status === 'duplicate').length).toBeGreaterThanOrEqual(3);
+      expect(new Set(effectsA.notices.map((notice) => notice.type))).toEqual(
+        new Set(['issue.supported', 'issue.escalated', 'command.refused', 'poll.vote_recorded', 'poll.turnout_progress', 'poll.results']),
+      );
+      expect(specs.some((spec) => spec.renamed)).toBe(true);
+      expect(specs.some((spec) => spec.actor === 'newcomer')).toBe(true);
+      // The fast path ran on every batch, decided a good share of the taps itself and handed some over.
+      expect(fast.failed).toBe(0);
+      expect(fast.batches).toBe(Math.ceil(specs.length / batch));
+      expect(fast.decided).toBeGreaterThanOrEqual(30);
+      expect(fast.handedOver).toBeGreaterThan(0);
+    });
+
+    it('leaves the same supports, escalations, issues, ballots with their choices, polls and members', () => {
+      expect(effectsB.supports).toEqual(effectsA.supports);
+      expect(effectsB.escalations).toEqual(effectsA.escalations);
+      expect(effectsB.issues).toEqual(effectsA.issues);
+      expect(effectsB.ballots).toEqual(effectsA.ballots);
+      expect(effectsB.pollStates).toEqual(effectsA.pollStates);
+      expect(effectsB.people).toEqual(effectsA.people);
+    });
+
+    it('queues the same notices in the same order, and the same final live counts', () => {
+      expect(effectsA.notices.length).toBeGreaterThan(50);
+      expect(effectsB.notices).toEqual(effectsA.notices);
+      expect(Object.keys(effectsA.keyed).filter((key) => key.startsWith('poll.live:')).length).toBeGreaterThanOrEqual(4);
+      expect(effectsB.keyed).toEqual(effectsA.keyed);
+    });
+
+    it('writes the same audit entries in the same order, on an unbroken chain', () => {
+      expect(effectsA.audit.length).toBeGreaterThan(40);
+      expect(effectsB.audit).toEqual(effectsA.audit);
+      expect(verifyChain(effectsB.chain).broken).toBeNull();
+      expect(verifyChain(effectsA.chain).broken).toBeNull();
+      expect(effectsB.chain.length).toBe(effectsA.chain.length);
+    });
+
+    it('leaves the same inbox rows: every event done, secret votes redacted', () => {
+      expect(effectsA.inbox).toHaveLength(new Set(specs.map((spec) => spec.eventId)).size);
+      expect(effectsA.inbox.every((row) => row.state === 'done')).toBe(true);
+      expect(effectsB.inbox).toEqual(effectsA.inbox);
+    });
+
+    it('returns the same results, in input order', () => {
+      expect(resultsB).toHaveLength(specs.length);
+      expect(resultsB.map(resultView)).toEqual(resultsA.map(resultView));
+    });
+
+    it('names the refusal in DispatchResult.error as dispatch does', () => {
+      expect(resultsB.map((result) => result.error ?? null)).toEqual(resultsA.map((result) => result.error ?? null));
+    });
+  });
+
+  describe('taps spread over three chats, in one batch', () => {
+    const seed = 7_702;
+    let a: World;
+    let b: World;
+    let specs: Spec[];
+    let effectsA: Effects;
+    let effectsB: Effects;
+    let fast: typeof fastPath;
+
+    beforeAll(async () => {
+      a = await openWorld(kind);
+      b = await openWorld(kind);
+      specs = severalChatsSequence(seed, 120);
+      await oneByOne(a, specs);
+      resetFastPath();
+      const results = await b.h.engine.dispatchAll(specs.map((spec) => toCommand(b, spec)));
+      expect(results).toHaveLength(specs.length);
+      expect(results.filter((result) => result.status === 'failed')).toEqual([]);
+      fast = { ...fastPath };
+      const eventIds = specs.map((spec) => spec.eventId);
+      effectsA = await effects(a, eventIds);
+      effectsB = await effects(b, eventIds);
+    });
+    afterAll(async () => {
+      await a?.db.close();
+      await b?.db.close();
+    });
+
+    it('leaves the same supports, ballots with their choices and escalations', () => {
+      expect(fast.failed).toBe(0);
+      expect(fast.decided).toBeGreaterThan(10);
+      expect(effectsA.supports.length).toBeGreaterThan(8);
+      expect(effectsB.supports).toEqual(effectsA.supports);
+      expect(effectsA.ballots.length).toBeGreaterThan(10);
+      expect(effectsB.ballots).toEqual(effectsA.ballots);
+      expect(effectsA.escalations.length).toBeGreaterThan(0);
+      expect(effectsB.escalations.length).toBe(effectsA.escalations.length);
+      expect(effectsB.pollStates).toEqual(effectsA.pollStates);
+    });
+
+    it('answers in each chat in the order the commands came', async () => {
+      const order = new Map(specs.map((spec, index) => [spec.messageId, index]));
+      for (const [label, replies] of [
+        ['one by one', effectsA.notices],
+        ['batched', effectsB.notices],
+      ] as const) {
+        for (const chat of ['b1', 'b2', 'community'] as const) {
+          const chatId = (await a.c.chatRow(a.c.chats[chat])).id;
+          const indices = replies
+            .filter((notice) => notice.chatId === chatId && notice.replyToMessageId !== null)
+            .map((notice) => order.get(notice.replyToMessageId!)!);
+          expect(indices.length, `${label}: replies in ${chat}`).toBeGreaterThan(3);
+          expect(indices.every((index) => specs[index]!.chat === chat)).toBe(true);
+          expect(indices, `${label}: replies in ${chat}`).toEqual([...indices].sort((x, y) => x - y));
+        }
+      }
+      // The same commands were answered, in the same chats.
+      const answered = (of: Effects) =>
+        of.notices
+          .filter((notice) => notice.replyToMessageId !== null)
+          .map((notice) => `${notice.chatId}:${notice.replyToMessageId}`)
+          .sort();
+      expect(answered(effectsB)).toEqual(answered(effectsA));
+    });
+  });
+
+  describe('a redelivered tap, within one batch and in a later one', () => {
+    // Each event is sent twice in the first call (as an inbox could hand over two copies of one update) and again
+    // in later calls; the second and later copies must change nothing.
+    const support: Spec = {
+      eventId: 'dup-support',
+      messageId: 'dm1',
+      actor: 'r3',
+      chat: 'community',
+      action: { type: 'issue.support', number: 2 },
+    };
+    const secretVote: Spec = {
+      eventId: 'dup-secret',
+      messageId: 'dm2',
+      actor: 'r4',
+      chat: 'community',
+      action: { type: 'poll.vote', number: 3, position: 1 },
+    };
+    const multiVote: Spec = {
+      eventId: 'dup-multi',
+      messageId: 'dm3',
+      actor: 'r6',
+      chat: 'community',
+      action: { type: 'poll.vote', number: 2, position: 0 },
+    };
+    const vote: Spec = {
+      eventId: 'dup-vote',
+      messageId: 'dm4',
+      actor: 'r5',
+      chat: 'b1',
+      action: { type: 'poll.vote', number: 1, position: 2 },
+    };
+    let world: World;
+    let statuses: string[][];
+    let fast: typeof fastPath;
+    beforeAll(async () => {
+      world = await openWorld(kind);
+      const send = async (list: Spec[]) =>
+        (await world.h.engine.dispatchAll(list.map((spec) => toCommand(world, spec)))).map((result) => result.status);
+      resetFastPath();
+      statuses = [
+        await send([support, support, secretVote, secretVote, multiVote, multiVote]),
+        await send([vote, support, secretVote, multiVote]),
+        await send([vote, vote, support, multiVote]),
+        [(await world.h.engine.dispatch(toCommand(world, vote))).status],
+      ];
+      fast = { ...fastPath };
+    });
+    afterAll(() => world?.db.close());
+
+    const p = () => world.db.prisma;
+    const member = (key: ActorKey) =>
+      p().member.findUniqueOrThrow({ where: { platform_platformUserId: { platform: 'telegram', platformUserId: world.people[key].id } } });
+    const pollId = async (number: number) =>
+      (await p().poll.findUniqueOrThrow({ where: { communityId_number: { communityId: world.c.community.id, number } } })).id;
+    const choicesOf = async (number: number) =>
+      (await p().ballot.findMany({ where: { pollId: await pollId(number) }, include: { choices: { include: { option: true } } } })).map(
+        (ballot) => ({ voterKey: ballot.voterKey, positions: ballot.choices.map((choice) => choice.option.position) }),
+      );
+
+    it('answers every copy after the first as a duplicate', () => {
+      expect(fast.batches).toBe(3);
+      expect(statuses).toEqual([
+        ['done', 'duplicate', 'done', 'duplicate', 'done', 'duplicate'],
+        ['done', 'duplicate', 'duplicate', 'duplicate'],
+        ['duplicate', 'duplicate', 'duplicate', 'duplicate'],
+        ['duplicate'],
+      ]);
+    });
+
+    it('writes one support and one ballot per event, with the tapped choice', async () => {
+      const issue = await p().issue.findUniqueOrThrow({ where: { communityId_number: { communityId: world.c.community.id, number: 2 } } });
+      expect(await p().support.count({ where: { issueId: issue.id, memberId: (await member('r3')).id } })).toBe(1);
+      expect(await choicesOf(3)).toEqual([
+        { voterKey: secretVoterKey(ballotSecret, await pollId(3), (await member('r4')).id), positions: [1] },
+      ]);
+      expect(await choicesOf(1)).toEqual([{ voterKey: `member:${(await member('r5')).id}`, positions: [2] }]);
+      // A multi-choice tap toggles its option: handled twice, the vote would vanish.
+      expect(await choicesOf(2)).toEqual([{ voterKey: `member:${(await member('r6')).id}`, positions: [0] }]);
+    });
+
+    it('writes one audit entry and one answer per event', async () => {
+      const audit = await p().auditEntry.findMany({ where: { id: { gt: world.baseline.audit } }, orderBy: { id: 'asc' } });
+      expect(audit.map((entry) => [entry.action, entry.subjectType, entry.subjectId])).toEqual([
+        ['issue.supported', 'issue', (await p().issue.findFirstOrThrow({ where: { number: 2 } })).id],
+        ['ballot.cast', 'poll', await pollId(3)],
+        ['ballot.cast', 'poll', await pollId(2)],
+        ['ballot.cast', 'poll', await pollId(1)],
+      ]);
+      const outbox = await p().outboxNotice.findMany({
+        where: { id: { gt: world.baseline.outbox }, dedupeKey: null },
+        orderBy: { id: 'asc' },
+      });
+      expect(outbox.filter((notice) => notice.replyToMessageId !== null).map((notice) => [notice.type, notice.replyToMessageId])).toEqual([
+        ['issue.supported', 'dm1'],
+      ]);
+      // One private confirmation per vote.
+      expect(outbox.filter((notice) => notice.type === 'poll.vote_recorded')).toHaveLength(3);
+    });
+
+    it('marks each inbox row done, and keeps no copy of the secret vote', async () => {
+      const inbox = await p().inboxEvent.findMany({ where: { eventId: { startsWith: 'dup-' } }, orderBy: { eventId: 'asc' } });
+      expect(inbox.map((row) => [row.eventId, row.state])).toEqual([
+        ['dup-multi', 'done'],
+        ['dup-secret', 'done'],
+        ['dup-support', 'done'],
+        ['dup-vote', 'done'],
+      ]);
+      expect(inbox[1]!.payload).toEqual({ redacted: 'secret ballot' });
+      expect(inbox[2]!.payload).toMatchObject({ eventId: 'dup-support', action: { type: 'issue.support', number: 2 } });
+    });
+  });
+
+  describe('the flood limit, in batches as one by one', () => {
+    // A limit of 4 taps per member and window: the 5th is answered once with rate_limited, later ones quietly.
+    let a: World;
+    let b: World;
+    let specs: Spec[];
+    let resultsA: DispatchResult[];
+    let resultsB: DispatchResult[];
+    let effectsA: Effects;
+    let effectsB: Effects;
+    const limited = (world: World): Harness => createHarness(world.db, { ballotSecret, floodLimit: 4 });
+
+    beforeAll(async () => {
+      a = await openWorld(kind);
+      b = await openWorld(kind);
+      const tap = (actor: ActorKey, chat: ChatKey, number: number, position: number, index: number): Spec => ({
+        eventId: `flood-${actor}-${index}`,
+        messageId: `fm-${actor}-${index}`,
+        actor,
+        chat,
+        action: { type: 'poll.vote', number, position },
+      });
+      specs = [
+        // r4 taps six times in 1栋's chat: four count, the fifth is refused with a notice, the sixth quietly.
+        ...[0, 1, 2, 0, 1, 2].map((position, index) => tap('r4', 'b1', 1, position, index)),
+        // r3 taps the closed poll third (the fast path hands that tap over): it must count once, not twice.
+        ...[
+          [1, 0],
+          [1, 1],
+          [5, 0],
+          [1, 2],
+          [1, 0],
+        ].map(([number, position], index) => tap('r3', 'community', number!, position!, index)),
+      ];
+      // Engines with the low limit, on the databases set up with the usual one (the setup sends more than 4 commands).
+      const ha = limited(a);
+      const hb = limited(b);
+      resultsA = [];
+      for (const spec of specs) resultsA.push(await ha.engine.dispatch(toCommand(a, spec)));
+      resultsB = await hb.engine.dispatchAll(specs.map((spec) => toCommand(b, spec)));
+      const eventIds = specs.map((spec) => spec.eventId);
+      effectsA = await effects(a, eventIds);
+      effectsB = await effects(b, eventIds);
+    });
+    afterAll(async () => {
+      await a?.db.close();
+      await b?.db.close();
+    });
+
+    it('refuses the same taps, with the same status', () => {
+      const view = (results: DispatchResult[]) =>
+        results.map((result) => [result.status, ...result.notices.map(refusalCode).filter(Boolean)]);
+      expect(view(resultsA).slice(0, 6)).toEqual([['done'], ['done'], ['done'], ['done'], ['refused', 'rate_limited'], ['refused']]);
+      expect(view(resultsB).slice(0, 6)).toEqual(view(resultsA).slice(0, 6));
+    });
+
+    it('counts a tap the fast path hands over once against the limit', () => {
+      const view = (results: DispatchResult[]) =>
+        results.map((result) => [result.status, ...result.notices.map(refusalCode).filter(Boolean)]);
+      expect(view(resultsA).slice(6)).toEqual([['done'], ['done'], ['done', 'poll_closed'], ['done'], ['refused', 'rate_limited']]);
+      expect(view(resultsB).slice(6)).toEqual(view(resultsA).slice(6));
+      expect(effectsB.ballots).toEqual(effectsA.ballots);
+      expect(effectsB.notices).toEqual(effectsA.notices);
+    });
+  });
+});
