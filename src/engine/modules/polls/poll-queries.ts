@@ -23,8 +23,9 @@ export function voteButtons(poll: { number: number; kind: Poll['kind']; options:
 }
 
 /**
- * Poll #number of the command's community with its options. `lock` takes a share lock (votes: many at once) or an
- * update lock (closing: waits for votes in flight, and votes after it see the poll closed). Throws poll_not_found.
+ * Poll #number of the command's community with its options. `lock` takes a key-share lock (votes: many at once;
+ * it lets a vote update the poll's turnout milestone without two votes deadlocking on the upgrade) or an update
+ * lock (closing: waits for votes in flight, and votes after it see the poll closed). Throws poll_not_found.
  */
 export async function findPoll(ctx: CommandContext, number: number, lock: 'share' | 'update'): Promise<PollWithOptions> {
   const community = requireCommunity(ctx);
@@ -32,7 +33,7 @@ export async function findPoll(ctx: CommandContext, number: number, lock: 'share
     lock === 'share'
       ? await ctx.tx.$queryRaw<
           Array<{ id: number }>
-        >`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR SHARE`
+        >`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR KEY SHARE`
       : await ctx.tx.$queryRaw<
           Array<{ id: number }>
         >`SELECT "id" FROM "Poll" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;

@@ -30,7 +30,7 @@ export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position:
   const rows = await tx.$queryRaw<Poll[]>`
     SELECT * FROM "Poll"
     WHERE ("communityId", "number") IN (SELECT * FROM unnest(${wanted.map(([, key]) => key[0]!)}::int[], ${wanted.map(([, key]) => key[1]!)}::int[]))
-    ORDER BY "id" FOR SHARE`;
+    ORDER BY "id" FOR KEY SHARE`;
   const options = await tx.$queryRaw<PollOption[]>`
     SELECT * FROM "PollOption" WHERE "pollId" = ANY(${rows.map((poll) => poll.id)}::int[]) ORDER BY "position"`;
   const pollList: PollWithOptions[] = rows.map((poll) => ({ ...poll, options: options.filter((option) => option.pollId === poll.id) }));
