@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { z } from 'zod';
 import { OperatorError } from './core/errors.js';
+import { redactUrl } from './core/redact-url.js';
 import type { DatabaseConfig } from './db/database.js';
 
 /** Validated once at start. Every variable here is documented in the README's configuration table. */
@@ -13,6 +14,8 @@ export type Config = {
   /** Key for secret ballots' voter keys; unset, the installation's own key in the database. */
   ballotSecret?: string;
   telegram?: { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
+  /** Redis for BullMQ (REDIS_URL); unset, the in-process scheduler. */
+  redisUrl?: string;
 };
 
 const numberFrom = (fallback: number, min: number, max: number) =>
@@ -48,6 +51,11 @@ const envSchema = z
       .string()
       .regex(/^[\w-]{1,256}$/, 'must be 1-256 letters, digits, _ or -')
       .optional(),
+    REDIS_URL: z
+      .string()
+      .trim()
+      .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
+      .optional(),
   })
   .refine((vars) => !vars.TELEGRAM_WEBHOOK_URL || vars.TELEGRAM_WEBHOOK_SECRET, {
     path: ['TELEGRAM_WEBHOOK_SECRET'],
@@ -74,6 +82,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT ?? (canPrettyPrint ? 'pretty' : 'json') },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...(vars.BALLOT_SECRET ? { ballotSecret: vars.BALLOT_SECRET } : {}),
+    ...(vars.REDIS_URL ? { redisUrl: vars.REDIS_URL } : {}),
     ...(vars.TELEGRAM_BOT_TOKEN
       ? {
           telegram: {
@@ -99,17 +108,6 @@ function checkDatabaseUrl(raw: string): string {
   return raw;
 }
 
-/** The URL without its password, for messages and logs. */
-export function redactUrl(raw: string): string {
-  try {
-    const url = new URL(raw);
-    if (url.password) url.password = '***';
-    return url.toString();
-  } catch {
-    return raw.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-  }
-}
-
 function defaultCanPrettyPrint(): boolean {
   if (!process.stdout.isTTY) return false;
   try {
@@ -119,3 +117,5 @@ function defaultCanPrettyPrint(): boolean {
     return false;
   }
 }
+
+export { redactUrl };

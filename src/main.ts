@@ -1,4 +1,4 @@
-// Composition root: config -> database -> migrations -> http. The only file that wires everything together.
+// Composition root: config -> database -> migrations -> engine -> scheduler -> adapters -> http. The only file that wires everything together.
 import { pathToFileURL } from 'node:url';
 import type { i18n } from 'i18next';
 import { createTelegramAdapter } from './adapters/telegram/bot.js';
@@ -13,8 +13,9 @@ import { createEngine } from './engine/index.js';
 import type { HealthReport } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createI18n, operatorLocale } from './i18n/index.js';
-import { describeFailure } from './i18n/operator.js';
+import { describeFailure, schedulerMessages } from './i18n/operator.js';
 import { createInbox } from './inbox/inbox.js';
+import { createScheduler } from './scheduler/index.js';
 
 export type Service = { stop(): Promise<void>; address: { host: string; port: number } };
 
@@ -72,10 +73,20 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
     await stop().catch((closeError: unknown) => logger.error({ err: closeError }, 'cleanup after a failed start failed'));
     throw error;
   }
-  if (config.telegram && database) {
-    const db = database.prisma;
+  const db = database.prisma;
+  const engine = createEngine({ db, logger, settings: { ballotSecret: config.ballotSecret } });
+  try {
+    const scheduler = await createScheduler({ db, engine, logger, redisUrl: config.redisUrl, messages: schedulerMessages(t) });
+    await scheduler.start();
+    stoppers.push(() => scheduler.stop());
+    logger.info(t('operator:start.scheduler_ready', { kind: scheduler.kind }));
+  } catch (error) {
+    health.status = 'error';
+    await stop().catch(() => {});
+    throw error;
+  }
+  if (config.telegram) {
     try {
-      const engine = createEngine({ db, logger, settings: { ballotSecret: config.ballotSecret } });
       const inbox = createInbox({ db, engine, translators: { telegram: translateUpdate }, logger });
       const telegram = await createTelegramAdapter({
         config: config.telegram,

@@ -7,6 +7,7 @@ import { createI18n, operatorLocale } from '../i18n/index.js';
 import { describeFailure } from '../i18n/operator.js';
 import { migrate } from './migrate.js';
 import { registerSetupCommands } from './setup.js';
+import { runWorker } from './worker.js';
 
 const t = createI18n().getFixedT(operatorLocale());
 const program = new Command('yishi').description(t('operator:cli.description')).showHelpAfterError();
@@ -17,6 +18,11 @@ program
   .action(async () => {
     process.stdout.write(`${await migrate(loadConfig().database, t)}\n`);
   });
+
+program
+  .command('worker')
+  .description(t('operator:cli.worker'))
+  .action(() => runWorker(t));
 
 registerSetupCommands(program, t);
 

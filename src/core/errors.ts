@@ -43,7 +43,9 @@ export type OperatorErrorCode =
   | 'role_scope_invalid'
   | 'category_not_found'
   | 'option_invalid'
-  | 'telegram_unreachable';
+  | 'telegram_unreachable'
+  | 'worker_needs_redis'
+  | 'redis_unreachable';
 
 export function isOperatorError(error: unknown): error is OperatorError {
   return error instanceof OperatorError;
@@ -118,6 +120,7 @@ export const domainErrorCodes = [
   'household_not_found',
   'household_ambiguous',
   'voted_in_chat',
+  'committee_chat_only',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

@@ -44,6 +44,7 @@ export const commandNames = [
   'remind',
   'turnout',
   'paperballot',
+  'digest',
 ] as const;
 export type CommandName = (typeof commandNames)[number];
 
@@ -75,6 +76,7 @@ export type Action =
   | { type: 'poll.remind'; number: number }
   | { type: 'poll.turnout'; number: number }
   | { type: 'poll.paper_ballot'; number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string }
+  | { type: 'digest.show' }
   | { type: 'member.export_data' }
   | { type: 'member.forget'; confirmed: boolean }
   /** The bot was removed from the chat (kept bound: a re-add resumes it), added back, or the group became a supergroup. */
@@ -97,6 +99,3 @@ export type EngineCommand = {
   messageId?: string;
   action: Action;
 };
-
-/** Wake-ups from the scheduler (no member behind them). */
-export type SystemCommand = { type: 'issue.close_rating'; issueId: number; round: number } | { type: 'poll.close_due'; pollId: number };

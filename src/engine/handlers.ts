@@ -1,6 +1,7 @@
 import { DomainError } from '../core/errors.js';
 import type { Action, ActionType } from './commands.js';
 import type { CommandContext } from './context.js';
+import { showDigest } from './modules/digests/show-digest.js';
 import { assignIssue } from './modules/followups/assign-issue.js';
 import { rateIssue } from './modules/followups/rate-issue.js';
 import { resolveIssue } from './modules/followups/resolve-issue.js';
@@ -56,6 +57,7 @@ export const handlers: { [T in ActionType]: Handler<T> } = {
   'poll.remind': remindVoters,
   'poll.turnout': listTurnout,
   'poll.paper_ballot': recordPaperBallot,
+  'digest.show': showDigest,
   'chat.left': markChatLeft,
   'chat.joined': markChatJoined,
   'chat.migrated': migrateChat,

@@ -2,15 +2,14 @@ import { type Clock, systemClock } from '../core/clock.js';
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { PrismaClient } from '../db/generated/client.js';
-import type { Action, EngineCommand, SystemCommand } from './commands.js';
-import { appendAudit, type CommandContext, type EffectContext, pushRefusal, type Tx, toJson, writeNotices } from './context.js';
+import type { Action, EngineCommand } from './commands.js';
+import { appendAudit, type CommandContext, pushRefusal, type Tx, toJson, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { handlers } from './handlers.js';
-import { decideOutcome } from './modules/followups/rate-issue.js';
 import { communitiesOf } from './modules/membership/permissions.js';
 import { resolveLocale } from './modules/membership/set-language.js';
-import { closeDuePoll } from './modules/polls/poll-commands.js';
 import type { Notice } from './notices.js';
+import { type FireResult, fireReminder, scheduleRecurring } from './reminders.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import { dispatchTaps } from './tap-batch.js';
 
@@ -127,25 +126,9 @@ export function createEngine(deps: EngineDeps) {
     return commands.map((command) => results.get(command)!);
   }
 
-  /** Scheduler wake-ups. Idempotent: a second wake-up for the same thing does nothing. */
-  async function runSystem(command: SystemCommand): Promise<Notice[]> {
-    const now = clock.now();
-    return deps.db.$transaction(async (tx) => {
-      const ctx: EffectContext = { tx, now, settings, community: null, notices: [] };
-      if (command.type === 'poll.close_due') {
-        const poll = await tx.poll.findUnique({ where: { id: command.pollId }, include: { community: true } });
-        if (!poll) return [];
-        ctx.community = poll.community;
-        await closeDuePoll(ctx, poll.id);
-      } else {
-        const issue = await tx.issue.findUnique({ where: { id: command.issueId }, include: { community: true } });
-        if (!issue || issue.round !== command.round) return [];
-        ctx.community = issue.community;
-        await decideOutcome(ctx, issue);
-      }
-      await writeNotices(tx, ctx.notices);
-      return ctx.notices;
-    }, transactionOptions);
+  /** The scheduler's wake-up for a reminder row, by key; fires it once (see reminders.ts). */
+  function fireReminderNow(key: string): Promise<FireResult> {
+    return fireReminder({ db: deps.db, clock, settings, logger: deps.logger }, key);
   }
 
   /** Runs an operator's setup or export step in one transaction, with the engine's clock. */
@@ -153,7 +136,12 @@ export function createEngine(deps: EngineDeps) {
     return deps.db.$transaction((tx) => work(tx, clock.now()), { maxWait: 10_000, timeout: 120_000 });
   }
 
-  return { dispatch, dispatchAll, runSystem, operate, settings };
+  /** Gives every community its next daily digest and every subdistrict its weekly roll-up, as reminder rows. */
+  function scheduleRecurringNow(): Promise<number> {
+    return scheduleRecurring({ db: deps.db, clock });
+  }
+
+  return { dispatch, dispatchAll, fireReminder: fireReminderNow, scheduleRecurring: scheduleRecurringNow, operate, settings };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -53,9 +53,22 @@ export type NoticeBody =
       type: 'poll.reminder';
       params: { number: number; question: string; closesAt: string; notVoted: string[] | null; notVotedCount: number };
     }
+  /** The scheduler's private reminder to a member whose household has not voted in an owners' vote. */
+  | {
+      type: 'poll.vote_reminder';
+      params: { number: number; question: string; closesAt: string; hoursLeft: number; households: string[] };
+    }
+  /** The scheduler's reminders of a follow-up: before its deadline, and when it passed unanswered. */
+  | { type: 'followup.due_soon'; params: { number: number; text: string; party: string; deadline: string } }
+  | { type: 'followup.overdue'; params: { number: number; text: string; party: string; deadline: string } }
   | { type: 'poll.turnout_listed'; params: { number: number; buildings: Array<{ building: string; units: string[] }> } }
   | { type: 'poll.turnout_progress'; params: { number: number; percentOfQuorum: number; gap: { households: number; area: string } } }
   | { type: 'poll.paper_recorded'; params: { number: number; building: string; unit: string; choice: string; replaced: boolean } }
+  /** The committee's daily digest (DOMAIN rule 7); a day with nothing to report is `digest.daily_empty` instead. */
+  | { type: 'digest.daily'; params: DailyDigest }
+  | { type: 'digest.daily_empty'; params: { community: string; period: string } }
+  /** The subdistrict's weekly roll-up of its communities. */
+  | { type: 'digest.weekly'; params: WeeklyRollup }
   | { type: 'command.failed'; params: Record<string, never> };
 
 export type NoticeType = NoticeBody['type'];
@@ -134,3 +147,60 @@ export type OrdinaryResults = {
 };
 
 export type PollResults = PollHeader & { closed: boolean; ordinary: OrdinaryResults | null; owners: OwnersResults | null };
+
+/** The three rates of supervised follow-up (README, "The three rates"), as exact fractions. */
+export type DigestRates = { response: Rate; resolution: Rate; satisfaction: Rate };
+
+/** A poll closing soon: turnout of an ordinary poll, or an owners' vote's progress towards its 2/3 quorum. */
+export type DigestPoll =
+  | { kind: 'ordinary'; number: number; question: string; closesAt: string; voters: number; eligible: number }
+  | {
+      kind: 'owners_vote';
+      number: number;
+      question: string;
+      closesAt: string;
+      /** `needed` is 2/3 of the total, rounded up: the participation the quorum asks for. Areas in m² ("123.45"). */
+      households: { participating: number; total: number; needed: number };
+      area: { participating: string; total: string; needed: string };
+      quorumMet: boolean;
+    };
+
+/**
+ * The committee's daily digest of one community: what happened in the 24 hours before it was made, what is due
+ * soon, and the three rates over the last 30 days. Instants are ISO strings, rendered in the chat's time zone.
+ */
+export type DailyDigest = {
+  community: string;
+  /** The local date the digest is for, "YYYY-MM-DD". */
+  period: string;
+  /** Raised in the last 24 hours. */
+  newIssues: Array<{ number: number; text: string }>;
+  /** Backed by more households than 24 hours ago (the raiser's own household is not news): now and added. */
+  supportGains: Array<{ number: number; text: string; households: number; added: number }>;
+  /** Moved up a level in the last 24 hours. */
+  escalations: Array<{ number: number; from: Level; to: Level; cause: string }>;
+  /** Open polls closing within 48 hours. */
+  pollsClosing: DigestPoll[];
+  /** Unanswered follow-ups past their deadline, on issues still being handled. */
+  overdueFollowUps: Array<{ number: number; party: string; deadline: string; daysOverdue: number }>;
+  /** Scheduled meetings in the next 7 days. */
+  meetings: Array<{ title: string; startsAt: string; location: string | null }>;
+  /** Over the last 30 days. */
+  rates: DigestRates;
+};
+
+/** The subdistrict's weekly roll-up: per community, counts for the 7 days before it was made and the 30-day rates. */
+export type WeeklyRollup = {
+  subdistrict: string;
+  /** The ISO week reported on, "YYYY-Www". */
+  period: string;
+  communities: Array<{
+    name: string;
+    newIssues: number;
+    escalations: number;
+    resolved: number;
+    /** Unanswered follow-ups past their deadline at the time of the roll-up. */
+    overdueFollowUps: number;
+    rates: DigestRates;
+  }>;
+};

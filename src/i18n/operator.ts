@@ -42,4 +42,21 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   category_not_found: 'operator:errors.category_not_found',
   option_invalid: 'operator:errors.option_invalid',
   telegram_unreachable: 'operator:errors.telegram_unreachable',
+  worker_needs_redis: 'operator:errors.worker_needs_redis',
+  redis_unreachable: 'operator:errors.redis_unreachable',
 };
+
+/** The scheduler's warnings and notes for the operator's log, in the operator's language. */
+export function schedulerMessages(t: TFunction): {
+  redisEvicts(policy: string): string;
+  redisNotPersistent(): string;
+  redisUnchecked(reason: string): string;
+  overdueFired(count: number): string;
+} {
+  return {
+    redisEvicts: (policy) => t('operator:scheduler.redis_evicts', { policy }),
+    redisNotPersistent: () => t('operator:scheduler.redis_not_persistent'),
+    redisUnchecked: (reason) => t('operator:scheduler.redis_unchecked', { reason }),
+    overdueFired: (count) => t('operator:scheduler.overdue_fired', { count }),
+  };
+}

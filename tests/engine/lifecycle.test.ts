@@ -204,9 +204,11 @@ describeEachDatabase('the life of an issue', (kind) => {
       await h.say(r5, c.chats.b1, `/rate ${issue.number} 5`);
       expect(await issueRow(issue.number)).toMatchObject({ status: 'resolved' });
       h.clock.advance(7 * 86_400_000);
-      const first = await h.engine.runSystem({ type: 'issue.close_rating', issueId: issue.id, round: 1 });
-      expect(first.map((n) => [n.type, n.params])).toEqual([['issue.closed', { number: issue.number, satisfied: 1, raters: 1 }]]);
-      expect(await h.engine.runSystem({ type: 'issue.close_rating', issueId: issue.id, round: 1 })).toEqual([]);
+      const first = await h.engine.fireReminder(`issue.close_rating:${issue.id}:1`);
+      expect(first.status === 'fired' && first.notices.map((n) => [n.type, n.params])).toEqual([
+        ['issue.closed', { number: issue.number, satisfied: 1, raters: 1 }],
+      ]);
+      expect(await h.engine.fireReminder(`issue.close_rating:${issue.id}:1`)).toEqual({ status: 'gone' });
       expect(await issueRow(issue.number)).toMatchObject({ status: 'closed' });
     });
   });

@@ -68,6 +68,8 @@ export function parseCommand(text: string, botUsername?: string): Action | null 
       return { type: 'member.help' };
     case 'issues':
       return { type: 'issue.list' };
+    case 'digest':
+      return { type: 'digest.show' };
     case 'mydata':
       return { type: 'member.export_data' };
     case 'forgetme':

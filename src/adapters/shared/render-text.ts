@@ -1,6 +1,16 @@
 import type { DomainErrorCode } from '../../core/errors.js';
 import type { CommandName } from '../../engine/commands.js';
-import type { Button, IssueSummary, Level, NoticeBody, PollResults } from '../../engine/notices.js';
+import type {
+  Button,
+  DailyDigest,
+  DigestRates,
+  IssueSummary,
+  Level,
+  NoticeBody,
+  PollResults,
+  Rate,
+  WeeklyRollup,
+} from '../../engine/notices.js';
 import type { TFunction } from '../../i18n/index.js';
 import { encodeButton } from './parse-command.js';
 
@@ -61,6 +71,7 @@ export const errorKeys: Record<DomainErrorCode, string> = {
   household_not_found: 'errors:household_not_found',
   household_ambiguous: 'errors:household_ambiguous',
   voted_in_chat: 'errors:voted_in_chat',
+  committee_chat_only: 'errors:committee_chat_only',
 };
 
 export const usageKeys: Record<CommandName, string> = {
@@ -90,6 +101,7 @@ export const usageKeys: Record<CommandName, string> = {
   remind: 'commands:remind.usage',
   turnout: 'commands:turnout.usage',
   paperballot: 'commands:paperballot.usage',
+  digest: 'commands:digest.usage',
 };
 
 export const summaryKeys: Record<CommandName, string> = {
@@ -119,6 +131,7 @@ export const summaryKeys: Record<CommandName, string> = {
   remind: 'commands:remind.summary',
   turnout: 'commands:turnout.summary',
   paperballot: 'commands:paperballot.summary',
+  digest: 'commands:digest.summary',
 };
 
 const labelKeys: Record<string, string> = {
@@ -527,6 +540,27 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
           : []),
       ].join('\n');
     }
+    case 'poll.vote_reminder':
+      return t('notices:poll.vote_reminder', {
+        number: notice.params.number,
+        question: notice.params.question,
+        closesAt: date(t, notice.params.closesAt, timeZone),
+        households: notice.params.households.join(t('labels:list_separator')),
+      });
+    case 'followup.due_soon':
+      return t('notices:followup.due_soon', {
+        number: notice.params.number,
+        text: truncate(notice.params.text, 120),
+        party: notice.params.party,
+        deadline: date(t, notice.params.deadline, timeZone),
+      });
+    case 'followup.overdue':
+      return t('notices:followup.overdue', {
+        number: notice.params.number,
+        text: truncate(notice.params.text, 120),
+        party: notice.params.party,
+        deadline: date(t, notice.params.deadline, timeZone),
+      });
     case 'poll.turnout_listed':
       return notice.params.buildings.length === 0
         ? t('notices:poll.turnout_all_voted', { number: notice.params.number })
@@ -554,7 +588,96 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
         ...notice.params,
         choice: label(t, notice.params.choice),
       });
+    case 'digest.daily':
+      return renderDailyDigest(t, notice.params, timeZone);
+    case 'digest.daily_empty':
+      return t('notices:digest.daily_empty', notice.params);
+    case 'digest.weekly':
+      return renderWeeklyRollup(t, notice.params);
     case 'command.failed':
       return t('notices:command.failed');
   }
+}
+
+/** An exact rate as "1/3 (33.3%)", or "no data" when nothing counted. */
+function rateText(t: TFunction, rate: Rate): string {
+  if (rate.denominator === 0) return t('notices:digest.rate_none');
+  return t('notices:digest.rate_value', { numerator: rate.numerator, denominator: rate.denominator, percent: percent(rate) });
+}
+
+function ratesParams(t: TFunction, rates: DigestRates) {
+  return {
+    response: rateText(t, rates.response),
+    resolution: rateText(t, rates.resolution),
+    satisfaction: rateText(t, rates.satisfaction),
+  };
+}
+
+/** The digest's sections in a fixed order, each only when it has entries; the three rates always close it. */
+function renderDailyDigest(t: TFunction, d: DailyDigest, timeZone: string): string {
+  const lines = [t('notices:digest.daily_heading', { community: d.community, period: d.period })];
+  const section = <T>(heading: string, items: T[], line: (item: T) => string) => {
+    if (items.length === 0) return;
+    lines.push(t(heading, { n: items.length }), ...items.map(line));
+  };
+  section('notices:digest.new_issues', d.newIssues, (i) =>
+    t('notices:digest.new_issue_line', { number: i.number, text: truncate(i.text, 60) }),
+  );
+  section('notices:digest.support_gains', d.supportGains, (i) =>
+    t('notices:digest.support_gain_line', { number: i.number, text: truncate(i.text, 40), households: i.households, added: i.added }),
+  );
+  section('notices:digest.escalations', d.escalations, (e) =>
+    t('notices:digest.escalation_line', { number: e.number, from: label(t, e.from), to: label(t, e.to), cause: label(t, e.cause) }),
+  );
+  section('notices:digest.polls_closing', d.pollsClosing, (p) =>
+    p.kind === 'ordinary'
+      ? t('notices:digest.poll_line', {
+          number: p.number,
+          question: truncate(p.question, 40),
+          voters: p.voters,
+          eligible: p.eligible,
+          share: percent({ numerator: p.voters, denominator: p.eligible }),
+          closesAt: date(t, p.closesAt, timeZone),
+        })
+      : t('notices:digest.owners_line', {
+          number: p.number,
+          question: truncate(p.question, 40),
+          households: p.households.participating,
+          totalHouseholds: p.households.total,
+          neededHouseholds: p.households.needed,
+          area: p.area.participating,
+          totalArea: p.area.total,
+          neededArea: p.area.needed,
+          met: yesNo(t, p.quorumMet),
+          closesAt: date(t, p.closesAt, timeZone),
+        }),
+  );
+  section('notices:digest.overdue', d.overdueFollowUps, (f) =>
+    t('notices:digest.overdue_line', { number: f.number, party: f.party, deadline: date(t, f.deadline, timeZone), days: f.daysOverdue }),
+  );
+  section('notices:digest.meetings', d.meetings, (m) =>
+    m.location
+      ? t('notices:digest.meeting_line', { title: m.title, startsAt: date(t, m.startsAt, timeZone), location: m.location })
+      : t('notices:digest.meeting_line_no_location', { title: m.title, startsAt: date(t, m.startsAt, timeZone) }),
+  );
+  lines.push(t('notices:digest.rates', ratesParams(t, d.rates)));
+  return lines.join('\n');
+}
+
+function renderWeeklyRollup(t: TFunction, w: WeeklyRollup): string {
+  return [
+    t('notices:digest.weekly_heading', { subdistrict: w.subdistrict, period: w.period }),
+    ...(w.communities.length === 0
+      ? [t('notices:digest.weekly_none')]
+      : w.communities.map((c) =>
+          t('notices:digest.weekly_line', {
+            community: c.name,
+            newIssues: c.newIssues,
+            escalations: c.escalations,
+            resolved: c.resolved,
+            overdue: c.overdueFollowUps,
+            ...ratesParams(t, c.rates),
+          }),
+        )),
+  ].join('\n');
 }

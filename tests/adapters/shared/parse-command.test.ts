@@ -117,6 +117,8 @@ describe('parseCommand', () => {
         { type: 'poll.paper_ballot', number: 2, unit: '1-104', choice: 'no', note: 'proxy for my mother' },
       ],
       ['/paperballot 2 1-105 abstain', { type: 'poll.paper_ballot', number: 2, unit: '1-105', choice: 'abstain' }],
+      ['/digest', { type: 'digest.show' }],
+      ['/DIGEST', { type: 'digest.show' }],
     ];
 
     it.each(valid)('parses %j', (text, action) => {

@@ -44,9 +44,15 @@ const noticeTypes: Record<NoticeType, true> = {
   'poll.results': true,
   'poll.closed': true,
   'poll.reminder': true,
+  'poll.vote_reminder': true,
+  'followup.due_soon': true,
+  'followup.overdue': true,
   'poll.turnout_listed': true,
   'poll.turnout_progress': true,
   'poll.paper_recorded': true,
+  'digest.daily': true,
+  'digest.daily_empty': true,
+  'digest.weekly': true,
   'command.failed': true,
 };
 
@@ -104,6 +110,7 @@ const refusalParams: Record<DomainErrorCode, Record<string, string | number>> = 
   household_not_found: { unit: '9-909' },
   household_ambiguous: { unit: '1-101', buildings: '1栋, 3栋' },
   voted_in_chat: { unit: '3栋 1-101' },
+  committee_chat_only: {},
 };
 
 const createdAt = '2026-03-01T02:30:00.000Z';
@@ -284,6 +291,24 @@ const pollSamples: Sample[] = [
     name: 'poll.closed (owners, ordinary matter, rejected)',
     notice: { type: 'poll.closed', params: ownersOrdinaryRejected },
     numbers: [5],
+  },
+  {
+    name: 'poll.vote_reminder',
+    notice: {
+      type: 'poll.vote_reminder',
+      params: { number: 7, question: '续聘物业公司', closesAt: deadline, hoursLeft: 24, households: ['1栋 101', '2栋 301'] },
+    },
+    numbers: [7],
+  },
+  {
+    name: 'followup.due_soon',
+    notice: { type: 'followup.due_soon', params: { number: 3, text: '地下车库渗水', party: '物业', deadline } },
+    numbers: [3],
+  },
+  {
+    name: 'followup.overdue',
+    notice: { type: 'followup.overdue', params: { number: 3, text: '地下车库渗水', party: '物业', deadline } },
+    numbers: [3],
   },
   {
     name: 'poll.reminder (names)',
@@ -584,8 +609,86 @@ const samples: Sample[] = [
     }),
   ),
   ...pollSamples,
+  ...digestSamples(),
   { name: 'command.failed', notice: { type: 'command.failed', params: {} }, numbers: [] },
 ];
+
+/** A digest with every section, one with some empty, the quiet day, and the weekly roll-up. */
+function digestSamples(): Sample[] {
+  const rates = {
+    response: { numerator: 1, denominator: 3 },
+    resolution: { numerator: 2, denominator: 5 },
+    satisfaction: { numerator: 0, denominator: 0 },
+  };
+  const full: Renderable = {
+    type: 'digest.daily',
+    params: {
+      community: '幸福社区',
+      period: '2026-03-01',
+      newIssues: [{ number: 12, text: '电梯坏了' }],
+      supportGains: [{ number: 13, text: '楼道堆放杂物', households: 4, added: 3 }],
+      escalations: [{ number: 14, from: 'building', to: 'resident_group', cause: 'support' }],
+      pollsClosing: [
+        { kind: 'ordinary', number: 15, question: '楼道要不要粉刷？', closesAt: deadline, voters: 2, eligible: 7 },
+        {
+          kind: 'owners_vote',
+          number: 16,
+          question: '使用维修资金更换电梯',
+          closesAt: deadline,
+          households: { participating: 2, total: 9, needed: 6 },
+          area: { participating: '177.00', total: '891.00', needed: '594.00' },
+          quorumMet: false,
+        },
+      ],
+      overdueFollowUps: [{ number: 17, party: '街道城管科', deadline: createdAt, daysOverdue: 2 }],
+      meetings: [
+        { title: '四方联席会议', startsAt: deadline, location: '社区会议室' },
+        { title: '居民代表会', startsAt: deadline, location: null },
+      ],
+      rates,
+    },
+  };
+  const partial: Renderable = {
+    type: 'digest.daily',
+    params: {
+      community: '幸福社区',
+      period: '2026-03-01',
+      newIssues: [],
+      supportGains: [],
+      escalations: [],
+      pollsClosing: [],
+      overdueFollowUps: [{ number: 17, party: '物业', deadline: createdAt, daysOverdue: 1 }],
+      meetings: [],
+      rates,
+    },
+  };
+  return [
+    { name: 'digest.daily (every section)', notice: full, numbers: [12, 13, 14, 15, 16, 17] },
+    { name: 'digest.daily (one section)', notice: partial, numbers: [17] },
+    {
+      name: 'digest.daily_empty',
+      notice: { type: 'digest.daily_empty', params: { community: '幸福社区', period: '2026-03-01' } },
+      numbers: [],
+    },
+    {
+      name: 'digest.weekly',
+      notice: {
+        type: 'digest.weekly',
+        params: {
+          subdistrict: '幸福街道',
+          period: '2026-W09',
+          communities: [{ name: '幸福社区', newIssues: 3, escalations: 1, resolved: 2, overdueFollowUps: 1, rates }],
+        },
+      },
+      numbers: [],
+    },
+    {
+      name: 'digest.weekly (no communities)',
+      notice: { type: 'digest.weekly', params: { subdistrict: '幸福街道', period: '2026-W09', communities: [] } },
+      numbers: [],
+    },
+  ];
+}
 
 const cases = supportedLocales.flatMap((locale) => samples.map((sample) => [locale, sample.name, sample] as const));
 

@@ -141,9 +141,10 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
 
     it('closes once at its deadline, posts the verdict, and refuses later votes with the result', async () => {
       const poll = await pollRow(number);
-      expect(await h.engine.runSystem({ type: 'poll.close_due', pollId: poll.id })).toEqual([]);
+      expect(await h.engine.fireReminder(`poll.close:${poll.id}`)).toEqual({ status: 'early', dueAt: poll.closesAt });
       h.clock.set(new Date(poll.closesAt.getTime() + 1));
-      const closed = await h.engine.runSystem({ type: 'poll.close_due', pollId: poll.id });
+      const fired = await h.engine.fireReminder(`poll.close:${poll.id}`);
+      const closed = fired.status === 'fired' ? fired.notices : [];
       const community = await c.chatRow(c.chats.community);
       expect(closed.filter((n) => n.type === 'poll.closed')).toEqual([
         expect.objectContaining({ chatId: community.id, params: expect.objectContaining({ closed: true }) }),
@@ -152,7 +153,7 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       const final = closed.find((n) => n.type === 'poll.results');
       expect(final).toMatchObject({ editOfKey: `poll.opened:${poll.id}`, params: { closed: true } });
       expect(final?.buttons).toBeUndefined();
-      expect(await h.engine.runSystem({ type: 'poll.close_due', pollId: poll.id })).toEqual([]);
+      expect(await h.engine.fireReminder(`poll.close:${poll.id}`)).toEqual({ status: 'gone' });
       const late = await h.tap(c.residents.r6, c.chats.community, `v:${number}:0`);
       expect(late.notices.map((n) => n.type)).toEqual(['command.refused', 'poll.results']);
       expect(late.notices[0]?.params).toMatchObject({ code: 'poll_closed' });

@@ -1,11 +1,11 @@
 import type { EscalationCause, EscalationLevel, Issue } from '../../../db/generated/client.js';
-import type { CommandContext } from '../../context.js';
+import type { EffectContext } from '../../context.js';
 import { announce, audit } from '../../context.js';
 import { chatsAtLevel } from './issue-queries.js';
 
 /** Moves an issue one level up, records who and why, and tells the chats of both levels. */
 export async function moveUp(
-  ctx: CommandContext,
+  ctx: EffectContext,
   issue: Issue,
   to: EscalationLevel,
   cause: EscalationCause,

@@ -25,6 +25,7 @@ export async function showHelp(ctx: CommandContext): Promise<void> {
   const commands = [...everyone, ctx.chat.kind === 'group' ? 'link' : 'claim'] as CommandName[];
   if (kinds.has('committee'))
     commands.push('triage', 'assign', 'escalate', 'resolve', 'hide', 'poll', 'ownersvote', 'close', 'remind', 'turnout', 'paperballot');
+  if (kinds.has('committee')) commands.push('digest');
   if (kinds.has('building_head')) commands.push('poll', 'close', 'remind', 'turnout', 'paperballot');
   if (kinds.has('building_head') || kinds.has('group_head') || kinds.has('representative')) commands.push('escalate');
   if (kinds.has('responder') || kinds.has('party_member')) commands.push('respond', 'resolve');

@@ -2,9 +2,12 @@ import { DomainError } from '../../../core/errors.js';
 import type { PollKind } from '../../../db/generated/client.js';
 import { audit, type CommandContext, requireCommunity } from '../../context.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
+import { outsideQuietHours } from '../reminders/quiet-hours.js';
+import { type Reminder, scheduleReminders } from '../reminders/schedule.js';
 import { openedKey, pollHeader, voteButtons } from './poll-queries.js';
 
 const hour = 3_600_000;
+const reminderHours = [24, 2];
 
 export const ownersOptions = ['yes', 'no', 'abstain'];
 
@@ -60,9 +63,20 @@ async function openPoll(
     },
     include: { options: { orderBy: { position: 'asc' } } },
   });
-  await ctx.tx.scheduledReminder.create({
-    data: { key: `poll.close:${poll.id}`, kind: 'poll.close', dueAt: closesAt, params: { pollId: poll.id } },
-  });
+  const reminders: Reminder[] = [{ key: `poll.close:${poll.id}`, kind: 'poll.close', dueAt: closesAt, params: { pollId: poll.id } }];
+  // Households that have not voted are reminded a day and two hours before an owners' vote closes (not at night).
+  if (input.kind === 'owners_vote')
+    for (const hoursLeft of reminderHours) {
+      const due = new Date(closesAt.getTime() - hoursLeft * hour);
+      if (due > ctx.now)
+        reminders.push({
+          key: `poll.remind:${poll.id}:${hoursLeft}`,
+          kind: 'poll.remind',
+          dueAt: outsideQuietHours(due, community, closesAt),
+          params: { pollId: poll.id, hoursLeft },
+        });
+    }
+  await scheduleReminders(ctx.tx, reminders);
   await audit(ctx, {
     communityId: community.id,
     actorMemberId: ctx.member.id,
