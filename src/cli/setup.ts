@@ -99,13 +99,24 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .option('--support-threshold <n|p%>', '5 (households) or 10% (of the households in scope)')
     .option('--locale <locale>', 'zh-CN | en')
     .option('--timezone <zone>', 'Asia/Shanghai')
+    .option('--digest-time <HH:MM>', '08:00')
+    .option('--quiet-hours <HH:MM-HH:MM>', '22:00-08:00')
     .action(async (slug: string, options: CommunitySettings) => {
       const updated = await withEngine((engine) => engine.operate((tx, now) => configureCommunity(tx, slug, options, now)));
       const threshold =
         updated.supportThresholdKind === 'count'
           ? updated.supportThresholdValue.toFixed(0)
           : `${updated.supportThresholdValue.mul(100).toString()}%`;
-      print(t('operator:setup.community_configured', { slug, threshold, locale: updated.locale, timezone: updated.timezone }));
+      print(
+        t('operator:setup.community_configured', {
+          slug,
+          threshold,
+          locale: updated.locale,
+          timezone: updated.timezone,
+          digestTime: updated.digestTime,
+          quietHours: `${updated.quietHoursStart}-${updated.quietHoursEnd}`,
+        }),
+      );
     });
   community
     .command('list')

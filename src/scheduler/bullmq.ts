@@ -85,6 +85,8 @@ export function createBullScheduler(deps: SchedulerDeps & { logger: Logger } & B
           data: { key: row.key },
           opts: {
             jobId: `reminder-${row.id}`,
+            // Due at exactly dueAt: BullMQ counts the delay from the job's timestamp, not from when Redis gets it.
+            timestamp: now,
             delay: Math.max(0, row.dueAt.getTime() - now),
             removeOnComplete: { age: 3_600 },
             removeOnFail: { age: 86_400 },

@@ -1,6 +1,7 @@
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { outsideQuietHours } from '../../src/engine/modules/reminders/quiet-hours.js';
+import { configureCommunity } from '../../src/engine/modules/setup/configure-community.js';
 import { createInProcessScheduler } from '../../src/scheduler/in-process.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
 import { type CommunitySetup, type Harness, useCommunity } from '../helpers/engine.js';
@@ -174,6 +175,33 @@ describeEachDatabase('reminders fired by the in-process scheduler', (kind) => {
         where: { kind: 'digest.daily', state: 'pending', params: { path: ['communityId'], equals: c.community.id } },
       });
       expect(next.dueAt.getTime() - row.dueAt.getTime()).toBe(day);
+    });
+  });
+  describe('configured times', () => {
+    it('moves the next digest to a new digest time, and checks what it is given', async () => {
+      await h.engine.scheduleRecurring();
+      await h.engine.operate((tx, now) => configureCommunity(tx, c.slug, { digestTime: '07:30', quietHours: '23:00-07:00' }, now));
+      await expect(h.engine.operate((tx, now) => configureCommunity(tx, c.slug, { quietHours: '23:00' }, now))).rejects.toMatchObject({
+        code: 'option_invalid',
+        params: { option: '--quiet-hours' },
+      });
+      await expect(h.engine.operate((tx, now) => configureCommunity(tx, c.slug, { digestTime: '25:00' }, now))).rejects.toMatchObject({
+        code: 'option_invalid',
+        params: { option: '--digest-time' },
+      });
+      await h.engine.scheduleRecurring();
+      const pending = await db.prisma.scheduledReminder.findMany({
+        where: { kind: 'digest.daily', state: 'pending', params: { path: ['communityId'], equals: c.community.id } },
+      });
+      expect(pending).toHaveLength(1);
+      const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: '2-digit', minute: '2-digit' }).format(
+        pending[0]!.dueAt,
+      );
+      expect(local).toBe('07:30');
+      expect(await db.prisma.community.findUniqueOrThrow({ where: { id: c.community.id } })).toMatchObject({
+        quietHoursStart: '23:00',
+        quietHoursEnd: '07:00',
+      });
     });
   });
 });

@@ -4,7 +4,9 @@ import { audit, type Tx } from '../../context.js';
 import { supportedLocales } from '../membership/set-language.js';
 import { findCommunity, isTimeZone } from './find-community.js';
 
-export type CommunitySettings = { supportThreshold?: string; locale?: string; timezone?: string };
+export type CommunitySettings = { supportThreshold?: string; locale?: string; timezone?: string; digestTime?: string; quietHours?: string };
+
+const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
 
 /** "5" is five households; "10%" is a tenth of the households in the issue's scope. Null when neither. */
 export function parseSupportThreshold(typed: string): { kind: 'count' | 'share'; value: Prisma.Decimal } | null {
@@ -16,7 +18,10 @@ export function parseSupportThreshold(typed: string): { kind: 'count' | 'share';
   return value.gt(0) && value.lte(1) ? { kind: 'share', value } : null;
 }
 
-/** `yishi community configure`: support threshold, default language, time zone. Throws community_not_found, option_invalid. */
+/**
+ * `yishi community configure`: support threshold, default language, time zone, digest time ("08:00") and quiet hours
+ * ("22:00-08:00"). A new time zone or digest time moves the next digest. Throws community_not_found, option_invalid.
+ */
 export async function configureCommunity(tx: Tx, slug: string, settings: CommunitySettings, now: Date): Promise<Community> {
   const community = await findCommunity(tx, slug);
   const data: Prisma.CommunityUpdateInput = {};
@@ -35,7 +40,25 @@ export async function configureCommunity(tx: Tx, slug: string, settings: Communi
     if (!isTimeZone(settings.timezone)) throw new OperatorError('option_invalid', { option: '--timezone', value: settings.timezone });
     data.timezone = settings.timezone;
   }
+  if (settings.digestTime !== undefined) {
+    if (!timeOfDay.test(settings.digestTime))
+      throw new OperatorError('option_invalid', { option: '--digest-time', value: settings.digestTime });
+    data.digestTime = settings.digestTime;
+  }
+  if (settings.quietHours !== undefined) {
+    const [start, end] = settings.quietHours.split('-');
+    if (!start || !end || !timeOfDay.test(start) || !timeOfDay.test(end))
+      throw new OperatorError('option_invalid', { option: '--quiet-hours', value: settings.quietHours });
+    data.quietHoursStart = start;
+    data.quietHoursEnd = end;
+  }
   const updated = await tx.community.update({ where: { id: community.id }, data });
+  if (settings.timezone !== undefined || settings.digestTime !== undefined) {
+    // The next digest is not due yet: it is dropped, and the scheduler makes a new one at the new time.
+    await tx.$executeRaw`
+      DELETE FROM "ScheduledReminder"
+      WHERE "kind" = 'digest.daily' AND "state" = 'pending' AND ("params"->>'communityId')::int = ${community.id}`;
+  }
   await audit(
     { tx, now },
     {
