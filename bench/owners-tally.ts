@@ -4,11 +4,11 @@
 //   npm run bench            (PGlite only)
 //   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/test npm run bench
 import { PGlite } from '@electric-sql/pglite';
-import pg from 'pg';
-import { type Database, fromPglite, openPostgres } from '../src/db/database.js';
+import { type Database, fromPglite } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrations.js';
 import { ownersTurnout } from '../src/engine/modules/polls/poll-queries.js';
 import { tallyOwners } from '../src/engine/modules/polls/tally.js';
+import { benchDatabaseUrl, withBenchDatabase } from './bench-database.js';
 
 const households = Number(process.env.BENCH_HOUSEHOLDS ?? 10_000);
 const runs = Number(process.env.BENCH_RUNS ?? 7);
@@ -94,25 +94,12 @@ async function main(): Promise<void> {
   } finally {
     await pglite.close();
   }
-  const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const adminUrl = benchDatabaseUrl;
   if (!adminUrl) {
     console.log('PostgreSQL skipped: set BENCH_DATABASE_URL (a server where the user may create databases).');
     return;
   }
-  const name = `yishi_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const postgres = await openPostgres({ url: url.toString(), poolSize: 4, acquireTimeoutMs: 10_000 });
-  try {
-    await measure('postgresql', postgres);
-  } finally {
-    await postgres.close();
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  await withBenchDatabase(adminUrl, 4, (postgres) => measure('postgresql', postgres));
 }
 
 await main();

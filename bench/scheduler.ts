@@ -7,17 +7,16 @@
 // Median of BENCH_RUNS (default 3) runs each.
 //   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/test BENCH_REDIS_URL=redis://127.0.0.1:6379 npm run bench:scheduler
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { pino } from 'pino';
-import { type Database, openPostgres } from '../src/db/database.js';
-import { applyMigrations } from '../src/db/migrations.js';
+import type { Database } from '../src/db/database.js';
 import { createEngine, type Engine } from '../src/engine/index.js';
 import { createI18n } from '../src/i18n/index.js';
 import { schedulerMessages } from '../src/i18n/operator.js';
 import { createBullScheduler } from '../src/scheduler/bullmq.js';
 import { createInProcessScheduler } from '../src/scheduler/in-process.js';
+import { benchDatabaseUrl, withBenchDatabase } from './bench-database.js';
 
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
+const adminUrl = benchDatabaseUrl;
 const redisUrl = process.env.BENCH_REDIS_URL ?? process.env.TEST_REDIS_URL;
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const communities = Number(process.env.BENCH_COMMUNITIES ?? 1_500);
@@ -27,24 +26,6 @@ if (!adminUrl) {
   process.exit(0);
 }
 const logger = pino({ level: 'warn' });
-
-async function withDatabase<T>(work: (database: Database) => Promise<T>): Promise<T> {
-  const name = `yishi_bench_sched_${process.pid}_${randomUUID().slice(0, 8)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgres({ url: url.toString(), poolSize: 16, acquireTimeoutMs: 30_000 });
-  try {
-    await applyMigrations(database.adapterFactory);
-    return await work(database);
-  } finally {
-    await database.close();
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
-}
 
 /** 1,500 communities with a committee chat, a building, five issues (one escalated) and an overdue follow-up each. */
 async function seedCommunities(database: Database): Promise<void> {
@@ -72,7 +53,7 @@ const quantile = (values: number[], q: number) => {
 };
 
 async function digestRun(): Promise<{ seconds: number; notices: number }> {
-  return withDatabase(async (database) => {
+  return withBenchDatabase(adminUrl, 16, async (database) => {
     await seedCommunities(database);
     const engine = createEngine({ db: database.prisma, logger });
     const scheduler = createInProcessScheduler({ db: database.prisma, engine, logger });
@@ -87,7 +68,7 @@ async function digestRun(): Promise<{ seconds: number; notices: number }> {
 }
 
 async function latencyRun(kind: 'in-process' | 'bullmq'): Promise<{ p50: number; p99: number }> {
-  return withDatabase(async (database) => {
+  return withBenchDatabase(adminUrl, 16, async (database) => {
     const engine: Engine = createEngine({ db: database.prisma, logger });
     await engine.scheduleRecurring();
     const start = Date.now() + 2_000;

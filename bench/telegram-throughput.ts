@@ -5,20 +5,18 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { pino } from 'pino';
 import { createTelegramAdapter } from '../src/adapters/telegram/bot.js';
 import { translateUpdate } from '../src/adapters/telegram/translate.js';
-import { openPostgres } from '../src/db/database.js';
-import { applyMigrations } from '../src/db/migrations.js';
 import { createEngine } from '../src/engine/index.js';
 import { createCommunity } from '../src/engine/modules/setup/create-community.js';
 import { createI18n } from '../src/i18n/index.js';
 import { createInbox } from '../src/inbox/inbox.js';
+import { benchDatabaseUrl, withBenchDatabase } from './bench-database.js';
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
 const buildings = 50;
-const adminUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
+const adminUrl = benchDatabaseUrl;
 if (!adminUrl) {
   console.log('Set BENCH_DATABASE_URL to a PostgreSQL server where the user may create databases.');
   process.exit(0);
@@ -41,129 +39,122 @@ function startApi(): Promise<{ token: string; apiRoot: string }> {
 type Run = { seconds: number; updatesPerSecond: number; p50Ms: number; p99Ms: number; supports: number; ballots: number };
 
 /** One burst on a fresh database. */
-async function runOnce(run: number): Promise<Run> {
-  const name = `yishi_bench_tg_${process.pid}_${run}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openPostgres({ url: url.toString(), poolSize: 16, acquireTimeoutMs: 30_000 });
-  try {
-    await applyMigrations(database.adapterFactory);
-    const p = database.prisma;
-    const logger = pino({ level: 'warn' });
-    const engine = createEngine({ db: p, logger, settings: { floodLimit: 1_000_000 } });
+async function runOnce(): Promise<Run> {
+  return withBenchDatabase(adminUrl, 16, async (database) => {
+    try {
+      const p = database.prisma;
+      const logger = pino({ level: 'warn' });
+      const engine = createEngine({ db: p, logger, settings: { floodLimit: 1_000_000 } });
 
-    // Seed: one community, 50 buildings, a household and a verified resident each, a linked chat, an issue and a poll per building.
-    const community = await engine.operate((tx, now) => createCommunity(tx, { slug: 'bench', name: 'bench' }, now));
-    await p.building.createMany({ data: Array.from({ length: buildings }, (_, i) => ({ communityId: community.id, name: `${i + 1}栋` })) });
-    const buildingRows = await p.building.findMany({ where: { communityId: community.id }, orderBy: { id: 'asc' } });
-    await p.household.createMany({
-      data: Array.from({ length: residents }, (_, i) => ({
-        buildingId: buildingRows[i % buildings]!.id,
-        unit: String(i),
-        areaM2: '80.00',
-        ownerName: `o${i}`,
-      })),
-    });
-    await p.member.createMany({
-      data: Array.from({ length: residents }, (_, i) => ({
-        platform: 'telegram' as const,
-        platformUserId: String(10_000 + i),
-        displayName: `居民${i}`,
-      })),
-    });
-    const households = await p.household.findMany({ where: { building: { communityId: community.id } }, orderBy: { id: 'asc' } });
-    const members = await p.member.findMany({ orderBy: { id: 'asc' } });
-    await p.householdClaim.createMany({ data: households.map((h, i) => ({ householdId: h.id, memberId: members[i]!.id })) });
-    await p.chat.createMany({
-      data: buildingRows.map((b, i) => ({
-        platform: 'telegram' as const,
-        platformChatId: String(-2000 - i),
-        kind: 'group' as const,
-        binding: 'building' as const,
-        communityId: community.id,
-        buildingId: b.id,
-      })),
-    });
-    const chats = await p.chat.findMany({ orderBy: { id: 'asc' } });
-    for (const [i, b] of buildingRows.entries()) {
-      await p.issue.create({
-        data: { communityId: community.id, number: i + 1, text: `issue ${i}`, buildingId: b.id, originChatId: chats[i]!.id },
+      // Seed: one community, 50 buildings, a household and a verified resident each, a linked chat, an issue and a poll per building.
+      const community = await engine.operate((tx, now) => createCommunity(tx, { slug: 'bench', name: 'bench' }, now));
+      await p.building.createMany({
+        data: Array.from({ length: buildings }, (_, i) => ({ communityId: community.id, name: `${i + 1}栋` })),
       });
-      await p.poll.create({
-        data: {
+      const buildingRows = await p.building.findMany({ where: { communityId: community.id }, orderBy: { id: 'asc' } });
+      await p.household.createMany({
+        data: Array.from({ length: residents }, (_, i) => ({
+          buildingId: buildingRows[i % buildings]!.id,
+          unit: String(i),
+          areaM2: '80.00',
+          ownerName: `o${i}`,
+        })),
+      });
+      await p.member.createMany({
+        data: Array.from({ length: residents }, (_, i) => ({
+          platform: 'telegram' as const,
+          platformUserId: String(10_000 + i),
+          displayName: `居民${i}`,
+        })),
+      });
+      const households = await p.household.findMany({ where: { building: { communityId: community.id } }, orderBy: { id: 'asc' } });
+      const members = await p.member.findMany({ orderBy: { id: 'asc' } });
+      await p.householdClaim.createMany({ data: households.map((h, i) => ({ householdId: h.id, memberId: members[i]!.id })) });
+      await p.chat.createMany({
+        data: buildingRows.map((b, i) => ({
+          platform: 'telegram' as const,
+          platformChatId: String(-2000 - i),
+          kind: 'group' as const,
+          binding: 'building' as const,
           communityId: community.id,
-          number: i + 1,
-          kind: 'ordinary',
-          question: 'q',
           buildingId: b.id,
-          chatId: chats[i]!.id,
-          closesAt: new Date(Date.now() + 86_400_000),
-          options: {
-            create: [
-              { position: 0, label: 'a' },
-              { position: 1, label: 'b' },
-            ],
-          },
-        },
+        })),
       });
+      const chats = await p.chat.findMany({ orderBy: { id: 'asc' } });
+      for (const [i, b] of buildingRows.entries()) {
+        await p.issue.create({
+          data: { communityId: community.id, number: i + 1, text: `issue ${i}`, buildingId: b.id, originChatId: chats[i]!.id },
+        });
+        await p.poll.create({
+          data: {
+            communityId: community.id,
+            number: i + 1,
+            kind: 'ordinary',
+            question: 'q',
+            buildingId: b.id,
+            chatId: chats[i]!.id,
+            closesAt: new Date(Date.now() + 86_400_000),
+            options: {
+              create: [
+                { position: 0, label: 'a' },
+                { position: 1, label: 'b' },
+              ],
+            },
+          },
+        });
+      }
+      await p.community.update({
+        where: { id: community.id },
+        data: { lastIssueNumber: buildings, lastPollNumber: buildings, supportThresholdValue: 99_999 },
+      });
+
+      const { token, apiRoot } = await startApi();
+      const total = residents * 2;
+
+      const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger, concurrency: 16 });
+      const telegram = await createTelegramAdapter({
+        config: { token, apiRoot },
+        i18n: createI18n(),
+        logger,
+        record: (events) => inbox.record('telegram', events),
+      });
+      const started = performance.now();
+      inbox.start();
+      await telegram.start();
+      for (;;) {
+        const done = await p.inboxEvent.count({ where: { state: 'done' } });
+        if (done >= total) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      await telegram.stop();
+      await inbox.stop();
+
+      const latencies = (
+        await p.$queryRawUnsafe<Array<{ ms: number }>>(
+          `SELECT EXTRACT(EPOCH FROM ("processedAt" - "receivedAt")) * 1000 AS ms FROM "InboxEvent" ORDER BY 1`,
+        )
+      ).map((row) => Number(row.ms));
+      const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+      const supports = await p.support.count();
+      const ballots = await p.ballot.count();
+      return {
+        seconds: Number(seconds.toFixed(2)),
+        updatesPerSecond: Math.round(total / seconds),
+        p50Ms: Math.round(at(0.5)),
+        p99Ms: Math.round(at(0.99)),
+        supports,
+        ballots,
+      };
+    } finally {
+      api.process?.stdin?.end();
     }
-    await p.community.update({
-      where: { id: community.id },
-      data: { lastIssueNumber: buildings, lastPollNumber: buildings, supportThresholdValue: 99_999 },
-    });
-
-    const { token, apiRoot } = await startApi();
-    const total = residents * 2;
-
-    const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger, concurrency: 16 });
-    const telegram = await createTelegramAdapter({
-      config: { token, apiRoot },
-      i18n: createI18n(),
-      logger,
-      record: (events) => inbox.record('telegram', events),
-    });
-    const started = performance.now();
-    inbox.start();
-    await telegram.start();
-    for (;;) {
-      const done = await p.inboxEvent.count({ where: { state: 'done' } });
-      if (done >= total) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const seconds = (performance.now() - started) / 1000;
-    await telegram.stop();
-    await inbox.stop();
-
-    const latencies = (
-      await p.$queryRawUnsafe<Array<{ ms: number }>>(
-        `SELECT EXTRACT(EPOCH FROM ("processedAt" - "receivedAt")) * 1000 AS ms FROM "InboxEvent" ORDER BY 1`,
-      )
-    ).map((row) => Number(row.ms));
-    const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    const supports = await p.support.count();
-    const ballots = await p.ballot.count();
-    return {
-      seconds: Number(seconds.toFixed(2)),
-      updatesPerSecond: Math.round(total / seconds),
-      p50Ms: Math.round(at(0.5)),
-      p99Ms: Math.round(at(0.99)),
-      supports,
-      ballots,
-    };
-  } finally {
-    api.process?.stdin?.end();
-    await database.close();
-    await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 }
 
 const runs: Run[] = [];
 for (let run = 1; run <= Number(process.env.BENCH_RUNS ?? 3); run++) {
-  runs.push(await runOnce(run));
+  runs.push(await runOnce());
   console.log(JSON.stringify({ run, updates: residents * 2, ...runs.at(-1) }));
 }
 const median = (pick: (run: Run) => number) => runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
