@@ -56,7 +56,7 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     health.status = 'stopping';
-    for (const stopOne of stoppers.reverse())
+    for (const stopOne of stoppers.splice(0).reverse())
       await stopOne().catch((error: unknown) => logger.error({ err: error }, 'stopping a part failed'));
     await http.close();
     await database?.close();

@@ -138,7 +138,7 @@ export function createEngine(deps: EngineDeps) {
 
   /** Gives every community its next daily digest and every subdistrict its weekly roll-up, as reminder rows. */
   function scheduleRecurringNow(): Promise<number> {
-    return scheduleRecurring({ db: deps.db, clock });
+    return scheduleRecurring({ db: deps.db, clock, logger: deps.logger });
   }
 
   return { dispatch, dispatchAll, fireReminder: fireReminderNow, scheduleRecurring: scheduleRecurringNow, operate, settings };

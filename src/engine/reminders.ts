@@ -1,7 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { Community, PrismaClient, ScheduledReminder } from '../db/generated/client.js';
-import { type EffectContext, writeNotices } from './context.js';
+import { type AuditInput, appendAudit, type EffectContext, writeNotices } from './context.js';
 import { sendDailyDigest } from './modules/digests/daily-digest.js';
 import { nextDigestAt, nextWeeklyAt, weeklyRollupSchedule } from './modules/digests/digest-time.js';
 import { sendWeeklyRollup } from './modules/digests/weekly-rollup.js';
@@ -55,7 +55,7 @@ function weeklyRollup(subdistrictId: number, after: Date): Reminder<'digest.week
  * Makes sure every community has its next daily digest, and every subdistrict its next weekly roll-up, as a
  * reminder row (a new community, or one whose digest time changed, gets one here). Each digest schedules the next.
  */
-export async function scheduleRecurring(deps: { db: PrismaClient; clock: Clock }): Promise<number> {
+export async function scheduleRecurring(deps: { db: PrismaClient; clock: Clock; logger?: Logger }): Promise<number> {
   const now = deps.clock.now();
   return deps.db.$transaction(async (tx) => {
     const communities = await tx.$queryRaw<Community[]>`
@@ -66,20 +66,35 @@ export async function scheduleRecurring(deps: { db: PrismaClient; clock: Clock }
       SELECT s."id" FROM "Subdistrict" s WHERE NOT EXISTS (
         SELECT 1 FROM "ScheduledReminder" r
         WHERE r."kind" = 'digest.weekly' AND r."state" = 'pending' AND (r."params"->>'subdistrictId')::int = s."id")`;
-    const reminders = [...communities.map((c) => dailyDigest(c, now)), ...subdistricts.map((s) => weeklyRollup(s.id, now))];
+    const reminders: Reminder[] = subdistricts.map((s) => weeklyRollup(s.id, now));
+    for (const community of communities) {
+      try {
+        reminders.push(dailyDigest(community, now));
+      } catch (error) {
+        // A time zone or digest time set by hand in the database: that community waits, the others do not.
+        deps.logger?.error({ err: error, community: community.slug }, 'cannot schedule the daily digest');
+      }
+    }
     await scheduleReminders(tx, reminders);
     return reminders.length;
   });
 }
 
-export type FireResult = { status: 'fired'; notices: Notice[] } | { status: 'gone' | 'failed' } | { status: 'early'; dueAt: Date };
+export type FireResult =
+  | { status: 'fired'; notices: Notice[] }
+  /** Already fired, cancelled or gone, or being fired right now by another process. */
+  | { status: 'gone' }
+  | { status: 'early'; dueAt: Date }
+  /** Failed this time; `retryAt` when it will be tried again (null: given up, marked failed). */
+  | { status: 'failed'; retryAt: Date | null };
 
-const maxAttempts = 8;
+const maxAttempts = 12;
 
 /**
- * Fires one reminder, exactly once: its row is locked, its effects, notices and "fired" mark commit together, and
- * a row already fired (a second queue, a redelivered job, a sweep after a Redis flush) is left alone. A reminder not
- * yet due says when it is. A failing one is retried with backoff, up to eight attempts, then marked failed.
+ * Fires one reminder, exactly once: its row is locked (a row another process is firing right now is skipped, not
+ * waited for), its effects, notices, audit entries and "fired" mark commit together, and a row already fired (a
+ * second queue, a redelivered job, a sweep after a Redis flush) is left alone. A reminder not yet due says when it
+ * is. A failing one is retried with backoff (2 s doubling, at most an hour apart, 12 attempts), then marked failed.
  */
 export async function fireReminder(
   deps: { db: PrismaClient; clock: Clock; settings: EngineSettings; logger?: Logger },
@@ -89,14 +104,24 @@ export async function fireReminder(
   try {
     return await deps.db.$transaction(
       async (tx): Promise<FireResult> => {
-        const [row] = await tx.$queryRaw<ScheduledReminder[]>`SELECT * FROM "ScheduledReminder" WHERE "key" = ${key} FOR UPDATE`;
+        const [row] = await tx.$queryRaw<ScheduledReminder[]>`
+          SELECT * FROM "ScheduledReminder" WHERE "key" = ${key} FOR UPDATE SKIP LOCKED`;
         if (row?.state !== 'pending') return { status: 'gone' };
         if (row.dueAt > now) return { status: 'early', dueAt: row.dueAt };
         const action = actions[row.kind as ReminderKind] as ((ctx: EffectContext, params: unknown) => Promise<void>) | undefined;
         if (!action) throw new Error(`unknown reminder kind ${row.kind}`);
-        const ctx: EffectContext = { tx, now, settings: deps.settings, community: null, notices: [] };
+        // Audit entries wait for the end, as in member commands, so the audit chain's lock is taken last.
+        const ctx: EffectContext & { pendingAudit: AuditInput[] } = {
+          tx,
+          now,
+          settings: deps.settings,
+          community: null,
+          notices: [],
+          pendingAudit: [],
+        };
         await action(ctx, row.params);
         await writeNotices(tx, ctx.notices);
+        if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
         await tx.scheduledReminder.update({
           where: { id: row.id },
           data: { state: 'fired', firedAt: now, attempts: { increment: 1 }, lastError: null },
@@ -108,18 +133,14 @@ export async function fireReminder(
   } catch (error) {
     deps.logger?.error({ err: error, key }, 'reminder failed');
     const row = await deps.db.scheduledReminder.findUnique({ where: { key } });
-    if (row?.state !== 'pending') return { status: 'failed' };
+    if (row?.state !== 'pending') return { status: 'gone' };
     const attempts = row.attempts + 1;
-    await deps.db.scheduledReminder.update({
-      where: { id: row.id },
-      data: {
-        attempts,
-        lastError: String(error).slice(0, 500),
-        ...(attempts >= maxAttempts
-          ? { state: 'failed' }
-          : { dueAt: new Date(now.getTime() + Math.min(3_600_000, 1_000 * 2 ** attempts)) }),
-      },
+    const retryAt = attempts >= maxAttempts ? null : new Date(deps.clock.now().getTime() + Math.min(3_600_000, 1_000 * 2 ** attempts));
+    // Guarded: a row fired meanwhile by another process keeps its state.
+    await deps.db.scheduledReminder.updateMany({
+      where: { id: row.id, state: 'pending', attempts: row.attempts },
+      data: { attempts, lastError: String(error).slice(0, 500), ...(retryAt ? { dueAt: retryAt } : { state: 'failed' }) },
     });
-    return { status: 'failed' };
+    return { status: 'failed', retryAt };
   }
 }

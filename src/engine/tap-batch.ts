@@ -157,11 +157,12 @@ export async function dispatchTaps(
  * nearly always there already, so the payloads are sent only for the missing ones.
  */
 async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<string, string>> {
+  // A lock, not an attempt: attempts count failures, which the general path records if the batch falls back to it.
   const claim = (batch: EngineCommand[]) => tx.$queryRaw<Array<{ platform: string; eventId: string; state: string }>>`
-    UPDATE "InboxEvent" SET "attempts" = "attempts" + 1
+    SELECT "platform"::text AS "platform", "eventId", "state"::text AS "state" FROM "InboxEvent"
     WHERE ("platform", "eventId") IN (
       SELECT p::"Platform", e FROM unnest(${batch.map((c) => c.actor.platform)}::text[], ${batch.map((c) => c.eventId)}::text[]) AS k(p, e))
-    RETURNING "platform"::text AS "platform", "eventId", "state"::text AS "state"`;
+    ORDER BY "id" FOR UPDATE`;
   const rows = await claim(commands);
   const found = new Set(rows.map(eventKey));
   const missing = commands.filter((command) => !found.has(eventKey(command)));

@@ -50,8 +50,10 @@ export function createBullScheduler(deps: SchedulerDeps & { logger: Logger } & B
     name,
     async (job, token) => {
       const result = await deps.engine.fireReminder(String(job.data.key));
-      if (result.status === 'early') {
-        await job.moveToDelayed(result.dueAt.getTime(), token);
+      // Not due yet, or failed and due again later: the same job waits for that time.
+      const later = result.status === 'early' ? result.dueAt : result.status === 'failed' ? result.retryAt : null;
+      if (later) {
+        await job.moveToDelayed(later.getTime(), token);
         throw new DelayedError();
       }
       return result.status;
@@ -105,6 +107,7 @@ export function createBullScheduler(deps: SchedulerDeps & { logger: Logger } & B
     }
   }
 
+  /** A feeding pass a second after the last one ends (the first runs in start()). */
   function schedule(): void {
     if (!running) return;
     timer = setTimeout(() => {
@@ -118,10 +121,17 @@ export function createBullScheduler(deps: SchedulerDeps & { logger: Logger } & B
     kind: 'bullmq',
     queue,
     async start() {
-      await reachable(connection, deps.redisUrl);
-      await checkRedis(connection, log, deps.messages);
+      try {
+        await reachable(connection, deps.redisUrl);
+        await checkRedis(connection, log, deps.messages);
+        await feed();
+      } catch (error) {
+        await worker.close().catch(() => {});
+        await queue.close().catch(() => {});
+        connection.disconnect();
+        throw error;
+      }
       running = true;
-      await feed();
       void worker.run();
       schedule();
       log.info({ horizonMs, lockDuration }, 'scheduler started');

@@ -1,5 +1,6 @@
 import { pino } from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { reopen } from '../../src/engine/modules/followups/reopen.js';
 import { outsideQuietHours } from '../../src/engine/modules/reminders/quiet-hours.js';
 import { configureCommunity } from '../../src/engine/modules/setup/configure-community.js';
 import { createInProcessScheduler } from '../../src/scheduler/in-process.js';
@@ -25,7 +26,15 @@ describe('quiet hours (22:00-08:00 Asia/Shanghai)', () => {
   });
   it('sends it the evening before when the morning would be after the deadline', () => {
     // Due 01:00 for a vote closing at 03:00: 08:00 is too late, so 21:59 the evening before.
-    expect(outsideQuietHours(at('2026-12-01T17:00:00Z'), community, at('2026-12-01T19:00:00Z'))).toEqual(at('2026-12-01T13:59:00Z'));
+    const created = at('2026-12-01T10:00:00Z');
+    expect(outsideQuietHours(at('2026-12-01T17:00:00Z'), community, at('2026-12-01T19:00:00Z'), created)).toEqual(
+      at('2026-12-01T13:59:00Z'),
+    );
+  });
+  it('drops it when that evening has passed already: no reminder rather than one in the night', () => {
+    // Opened at 23:00 for a vote closing at 07:30: the 2-hour reminder (05:30) has no good time left.
+    const opened = at('2026-12-01T15:00:00Z');
+    expect(outsideQuietHours(at('2026-12-01T21:30:00Z'), community, at('2026-12-01T23:30:00Z'), opened)).toBeNull();
   });
   it('follows the local clock of a zone with daylight saving time', () => {
     const berlin = { timezone: 'Europe/Berlin', quietHoursStart: '22:00', quietHoursEnd: '08:00' };
@@ -202,6 +211,37 @@ describeEachDatabase('reminders fired by the in-process scheduler', (kind) => {
         quietHoursStart: '23:00',
         quietHoursEnd: '07:00',
       });
+    });
+  });
+  describe('racing the scheduler', () => {
+    it('a /close and the deadline at the same moment close the poll once, neither failing', async () => {
+      for (let round = 0; round < 5; round++) {
+        await h.say(c.staff.head1, c.chats.b1, `/poll 第${round}轮：周末大扫除？ | 好 | 不好 --hours 1`);
+        const poll = await db.prisma.poll.findFirstOrThrow({ where: { communityId: c.community.id }, orderBy: { id: 'desc' } });
+        h.clock.set(poll.closesAt);
+        const [closed, fired] = await Promise.all([
+          h.say(c.staff.head1, c.chats.b1, `/close ${poll.number}`),
+          h.engine.fireReminder(`poll.close:${poll.id}`),
+        ]);
+        expect(closed.status).not.toBe('failed');
+        expect(fired.status).not.toBe('failed');
+        expect(await db.prisma.auditEntry.count({ where: { action: 'poll.closed', subjectId: poll.id } })).toBe(1);
+      }
+    });
+
+    it('gives a follow-up sent back for another round its reminders again', async () => {
+      await h.say(c.residents.r6, c.chats.b1, '/issue 消防通道被占用');
+      const issue = await db.prisma.issue.findFirstOrThrow({ where: { communityId: c.community.id }, orderBy: { id: 'desc' } });
+      await h.say(c.staff.committee, c.chats.committee, `/assign ${issue.number} 物业 2`);
+      await h.engine.operate((tx, now) => reopen({ tx, now, settings: h.engine.settings, community: null, notices: [] }, issue, 'ratings'));
+      const followUps = await db.prisma.followUp.findMany({ where: { issueId: issue.id }, orderBy: { id: 'asc' } });
+      expect(followUps).toHaveLength(2);
+      const keys = (
+        await db.prisma.scheduledReminder.findMany({ where: { key: { endsWith: `:${followUps[1]!.id}`, startsWith: 'followup.' } } })
+      )
+        .map((row) => row.key)
+        .sort();
+      expect(keys).toEqual([`followup.overdue:${followUps[1]!.id}`, `followup.remind:${followUps[1]!.id}`]);
     });
   });
 });

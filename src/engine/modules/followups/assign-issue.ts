@@ -4,8 +4,7 @@ import { announce, audit, reply, requireCommunity } from '../../context.js';
 import { findIssue, originChat } from '../issues/issue-queries.js';
 import { openStatuses } from '../issues/raise-issue.js';
 import { requireCommittee } from '../membership/permissions.js';
-import { outsideQuietHours } from '../reminders/quiet-hours.js';
-import { scheduleReminders } from '../reminders/schedule.js';
+import { scheduleFollowUpReminders } from './follow-up-reminders.js';
 
 const day = 86_400_000;
 
@@ -33,22 +32,7 @@ export async function assignIssue(ctx: CommandContext, action: { number: number;
   const followUp = await ctx.tx.followUp.create({
     data: { issueId: issue.id, partyId: party.id, assignedById: ctx.member.id, deadline, createdAt: ctx.now },
   });
-  // A reminder a day before the deadline (halfway for shorter ones), and at the deadline the overdue escalation.
-  const remindAt = new Date(deadline.getTime() - Math.min(day, (deadline.getTime() - ctx.now.getTime()) / 2));
-  await scheduleReminders(ctx.tx, [
-    {
-      key: `followup.remind:${followUp.id}`,
-      kind: 'followup.remind',
-      dueAt: outsideQuietHours(remindAt, community, deadline),
-      params: { followUpId: followUp.id },
-    },
-    {
-      key: `followup.overdue:${followUp.id}`,
-      kind: 'followup.overdue',
-      dueAt: outsideQuietHours(deadline, community),
-      params: { followUpId: followUp.id },
-    },
-  ]);
+  await scheduleFollowUpReminders(ctx.tx, followUp, community, ctx.now);
   await ctx.tx.issue.update({
     where: { id: issue.id },
     data: {

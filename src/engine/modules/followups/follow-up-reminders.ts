@@ -1,7 +1,35 @@
-import { announce, audit, type EffectContext } from '../../context.js';
+import type { FollowUp } from '../../../db/generated/client.js';
+import { announce, audit, type EffectContext, type Tx } from '../../context.js';
 import { moveUp } from '../issues/escalate.js';
 import { nextLevel } from '../issues/levels.js';
 import { openStatuses } from '../issues/raise-issue.js';
+import { outsideQuietHours, type QuietHours } from '../reminders/quiet-hours.js';
+import { scheduleReminders } from '../reminders/schedule.js';
+
+const day = 86_400_000;
+
+/**
+ * A follow-up's reminders, in the transaction that creates it: one a day before the deadline (halfway for shorter
+ * ones), out of quiet hours, and at the deadline the overdue escalation.
+ */
+export async function scheduleFollowUpReminders(
+  tx: Tx,
+  followUp: Pick<FollowUp, 'id' | 'deadline'>,
+  community: QuietHours,
+  now: Date,
+): Promise<void> {
+  const { id, deadline } = followUp;
+  const remindAt = outsideQuietHours(
+    new Date(deadline.getTime() - Math.min(day, (deadline.getTime() - now.getTime()) / 2)),
+    community,
+    deadline,
+    now,
+  );
+  await scheduleReminders(tx, [
+    ...(remindAt ? [{ key: `followup.remind:${id}`, kind: 'followup.remind' as const, dueAt: remindAt, params: { followUpId: id } }] : []),
+    { key: `followup.overdue:${id}`, kind: 'followup.overdue', dueAt: outsideQuietHours(deadline, community), params: { followUpId: id } },
+  ]);
+}
 
 /** The follow-up and its issue, if it still waits for an answer. */
 async function unanswered(ctx: EffectContext, followUpId: number) {

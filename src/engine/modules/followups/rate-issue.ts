@@ -4,7 +4,6 @@ import type { CommandContext, EffectContext } from '../../context.js';
 import { announce, audit, reply } from '../../context.js';
 import { findIssue, originChat } from '../issues/issue-queries.js';
 import { reopen } from './reopen.js';
-import { ratingReminderKey } from './resolve-issue.js';
 
 /**
  * `/rate <n> <1-5>` or a rating button: the raiser or a supporter rates a resolved issue (and may change their
@@ -43,15 +42,12 @@ export async function rateIssue(ctx: CommandContext, action: { number: number; s
  * case is sent back (退回重办); otherwise it is closed. Does nothing if the issue has moved on (a second wake-up).
  */
 export async function decideOutcome(ctx: EffectContext, issue: Issue): Promise<void> {
-  const current = await ctx.tx.issue.findUniqueOrThrow({ where: { id: issue.id } });
-  if (current.status !== 'resolved' || current.round !== issue.round) return;
+  // Locked: the last rating and the end of the rating window may arrive together; one decides, the other sees it.
+  const [current] = await ctx.tx.$queryRaw<Issue[]>`SELECT * FROM "Issue" WHERE "id" = ${issue.id} FOR UPDATE`;
+  if (current?.status !== 'resolved' || current.round !== issue.round) return;
   const ratings = await ctx.tx.rating.findMany({ where: { issueId: issue.id, round: current.round }, select: { score: true } });
   const low = ratings.filter((rating) => rating.score <= 2).length;
   const satisfied = ratings.filter((rating) => rating.score >= 4).length;
-  await ctx.tx.scheduledReminder.updateMany({
-    where: { key: ratingReminderKey(issue.id, current.round), state: 'pending' },
-    data: { state: 'fired', firedAt: ctx.now },
-  });
   await audit(ctx, {
     communityId: issue.communityId,
     actorLabel: 'system',

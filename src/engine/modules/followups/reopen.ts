@@ -2,6 +2,7 @@ import type { Issue } from '../../../db/generated/client.js';
 import type { EffectContext } from '../../context.js';
 import { announce } from '../../context.js';
 import { originChat } from '../issues/issue-queries.js';
+import { scheduleFollowUpReminders } from './follow-up-reminders.js';
 
 const day = 86_400_000;
 
@@ -20,7 +21,7 @@ export async function reopen(ctx: EffectContext, issue: Issue, cause: 'ratings' 
   if (origin) announce(ctx, origin, body);
   if (!last) return;
   const days = Math.max(1, Math.round((last.deadline.getTime() - last.createdAt.getTime()) / day));
-  await ctx.tx.followUp.create({
+  const followUp = await ctx.tx.followUp.create({
     data: {
       issueId: issue.id,
       partyId: last.partyId,
@@ -29,6 +30,8 @@ export async function reopen(ctx: EffectContext, issue: Issue, cause: 'ratings' 
       createdAt: ctx.now,
     },
   });
+  const community = await ctx.tx.community.findUniqueOrThrow({ where: { id: issue.communityId } });
+  await scheduleFollowUpReminders(ctx.tx, followUp, community, ctx.now);
   for (const chat of await ctx.tx.chat.findMany({ where: { binding: 'party', partyId: last.partyId, leftAt: null } }))
     announce(ctx, chat, body);
 }

@@ -67,14 +67,9 @@ async function openPoll(
   // Households that have not voted are reminded a day and two hours before an owners' vote closes (not at night).
   if (input.kind === 'owners_vote')
     for (const hoursLeft of reminderHours) {
-      const due = new Date(closesAt.getTime() - hoursLeft * hour);
-      if (due > ctx.now)
-        reminders.push({
-          key: `poll.remind:${poll.id}:${hoursLeft}`,
-          kind: 'poll.remind',
-          dueAt: outsideQuietHours(due, community, closesAt),
-          params: { pollId: poll.id, hoursLeft },
-        });
+      const dueAt = outsideQuietHours(new Date(closesAt.getTime() - hoursLeft * hour), community, closesAt, ctx.now);
+      if (dueAt && dueAt > ctx.now)
+        reminders.push({ key: `poll.remind:${poll.id}:${hoursLeft}`, kind: 'poll.remind', dueAt, params: { pollId: poll.id, hoursLeft } });
     }
   await scheduleReminders(ctx.tx, reminders);
   await audit(ctx, {

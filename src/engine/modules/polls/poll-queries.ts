@@ -201,10 +201,8 @@ export async function closePollNow(ctx: EffectContext, poll: PollWithOptions, by
     where: { id: poll.id },
     data: { status: 'closed', closedAt: ctx.now, result: JSON.parse(JSON.stringify(results)) },
   });
-  await ctx.tx.scheduledReminder.updateMany({
-    where: { key: `poll.close:${poll.id}`, state: 'pending' },
-    data: { state: 'fired', firedAt: ctx.now },
-  });
+  // Its poll.close reminder is left alone (it finds the poll closed): touching it here would take locks in the
+  // opposite order to the scheduler firing it.
   await audit(ctx, {
     communityId: poll.communityId,
     actorMemberId: by,
