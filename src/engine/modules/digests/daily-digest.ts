@@ -43,7 +43,9 @@ export async function composeDailyDigest(tx: Tx, community: DigestCommunity, now
       JOIN "Building" b ON b."id" = h."buildingId"
       WHERE i."communityId" = ${communityId} AND i."status" <> 'hidden'
         AND (b."id" = i."buildingId" OR (i."buildingId" IS NULL AND b."communityId" = i."communityId"))
-        AND s."issueId" IN (SELECT "issueId" FROM "Support" WHERE "createdAt" > ${since} AND "createdAt" <= ${now})
+        AND EXISTS (
+          SELECT 1 FROM "Support" recent
+          WHERE recent."issueId" = i."id" AND recent."createdAt" > ${since} AND recent."createdAt" <= ${now})
       GROUP BY s."issueId", s."householdId"
     )
     SELECT i."number", i."text", count(*)::int AS "households",
