@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger.js';
 import type { Community, PrismaClient, ScheduledReminder } from '../db/generated/client.js';
 import { type AuditInput, appendAudit, type EffectContext, writeNotices } from './context.js';
 import { sendDailyDigest } from './modules/digests/daily-digest.js';
-import { nextDigestAt, nextWeeklyAt, weeklyRollupSchedule } from './modules/digests/digest-time.js';
+import { localDate, nextDigestAt, nextWeeklyAt, weeklyRollupSchedule } from './modules/digests/digest-time.js';
 import { sendWeeklyRollup } from './modules/digests/weekly-rollup.js';
 import { escalateOverdue, remindFollowUp } from './modules/followups/follow-up-reminders.js';
 import { decideOutcome } from './modules/followups/rate-issue.js';
@@ -14,7 +14,7 @@ import type { Notice } from './notices.js';
 import type { EngineSettings } from './settings.js';
 
 /** What each kind of reminder does when it falls due, in the transaction that marks it fired. */
-const actions: { [K in ReminderKind]: (ctx: EffectContext, params: ReminderParams[K]) => Promise<void> } = {
+const actions: { [K in ReminderKind]: (ctx: EffectContext, params: ReminderParams[K], dueAt: Date) => Promise<void> } = {
   'poll.close': async (ctx, { pollId }) => {
     ctx.community = (await ctx.tx.poll.findUnique({ where: { id: pollId }, select: { community: true } }))?.community ?? null;
     await closeDuePoll(ctx, pollId);
@@ -28,11 +28,13 @@ const actions: { [K in ReminderKind]: (ctx: EffectContext, params: ReminderParam
   },
   'followup.remind': remindFollowUp,
   'followup.overdue': escalateOverdue,
-  'digest.daily': async (ctx, { communityId, period }) => {
+  'digest.daily': async (ctx, { communityId, period }, dueAt) => {
     const community = await ctx.tx.community.findUnique({ where: { id: communityId } });
     if (!community) return;
     ctx.community = community;
-    await sendDailyDigest(ctx, community, period);
+    // A digest caught up after a long outage reports on today, under today's date, not on the day it was due.
+    const stale = ctx.now.getTime() - dueAt.getTime() > staleDigestMs;
+    await sendDailyDigest(ctx, community, stale ? localDate(community.timezone, ctx.now) : period);
     await scheduleReminders(ctx.tx, [dailyDigest(community, ctx.now)]);
   },
   'digest.weekly': async (ctx, { subdistrictId, period }) => {
@@ -40,6 +42,8 @@ const actions: { [K in ReminderKind]: (ctx: EffectContext, params: ReminderParam
     await scheduleReminders(ctx.tx, [weeklyRollup(subdistrictId, ctx.now)]);
   },
 };
+
+const staleDigestMs = 12 * 3_600_000;
 
 function dailyDigest(community: Community, after: Date): Reminder<'digest.daily'> {
   const { dueAt, period } = nextDigestAt(community, after);
@@ -108,7 +112,9 @@ export async function fireReminder(
           SELECT * FROM "ScheduledReminder" WHERE "key" = ${key} FOR UPDATE SKIP LOCKED`;
         if (row?.state !== 'pending') return { status: 'gone' };
         if (row.dueAt > now) return { status: 'early', dueAt: row.dueAt };
-        const action = actions[row.kind as ReminderKind] as ((ctx: EffectContext, params: unknown) => Promise<void>) | undefined;
+        const action = actions[row.kind as ReminderKind] as
+          | ((ctx: EffectContext, params: unknown, dueAt: Date) => Promise<void>)
+          | undefined;
         if (!action) throw new Error(`unknown reminder kind ${row.kind}`);
         // Audit entries wait for the end, as in member commands, so the audit chain's lock is taken last.
         const ctx: EffectContext & { pendingAudit: AuditInput[] } = {
@@ -119,7 +125,7 @@ export async function fireReminder(
           notices: [],
           pendingAudit: [],
         };
-        await action(ctx, row.params);
+        await action(ctx, row.params, row.dueAt);
         await writeNotices(tx, ctx.notices);
         if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
         await tx.scheduledReminder.update({

@@ -186,6 +186,30 @@ describeEachDatabase('reminders fired by the in-process scheduler', (kind) => {
       expect(next.dueAt.getTime() - row.dueAt.getTime()).toBe(day);
     });
   });
+  describe('a digest caught up after an outage', () => {
+    it('goes out once, dated today, and the next is due tomorrow', async () => {
+      await h.engine.scheduleRecurring();
+      const row = await db.prisma.scheduledReminder.findFirstOrThrow({
+        where: { kind: 'digest.daily', state: 'pending', params: { path: ['communityId'], equals: c.community.id } },
+      });
+      const committee = await c.chatRow(c.chats.committee);
+      h.clock.set(new Date(row.dueAt.getTime() + 3 * day + 2 * hour));
+      await scheduler.runDue();
+      await scheduler.runDue();
+      const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(h.clock.now());
+      expect(
+        await db.prisma.sentDigest.findMany({
+          where: { chatId: committee.id, period: { in: [today, (row.params as { period: string }).period] } },
+        }),
+      ).toEqual([expect.objectContaining({ period: today })]);
+      const next = await db.prisma.scheduledReminder.findFirstOrThrow({
+        where: { kind: 'digest.daily', state: 'pending', params: { path: ['communityId'], equals: c.community.id } },
+      });
+      expect(next.dueAt.getTime()).toBeGreaterThan(h.clock.now().getTime());
+      expect(next.dueAt.getTime() - h.clock.now().getTime()).toBeLessThanOrEqual(day);
+    });
+  });
+
   describe('configured times', () => {
     it('moves the next digest to a new digest time, and checks what it is given', async () => {
       await h.engine.scheduleRecurring();
