@@ -27,7 +27,7 @@ const partyKinds: PartyKind[] = [
   'other',
 ];
 const roleKinds: RoleKind[] = ['committee', 'building_head', 'group_head', 'representative', 'party_member', 'responder'];
-const linkTargets: ChatBinding[] = ['community', 'committee', 'building', 'party'];
+const linkTargets: ChatBinding[] = ['community', 'committee', 'building', 'party', 'subdistrict'];
 
 function oneOf<T extends string>(option: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new OperatorError('option_invalid', { option, value });

@@ -45,7 +45,8 @@ export type OperatorErrorCode =
   | 'option_invalid'
   | 'telegram_unreachable'
   | 'worker_needs_redis'
-  | 'redis_unreachable';
+  | 'redis_unreachable'
+  | 'community_without_subdistrict';
 
 export function isOperatorError(error: unknown): error is OperatorError {
   return error instanceof OperatorError;

@@ -44,6 +44,7 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   telegram_unreachable: 'operator:errors.telegram_unreachable',
   worker_needs_redis: 'operator:errors.worker_needs_redis',
   redis_unreachable: 'operator:errors.redis_unreachable',
+  community_without_subdistrict: 'operator:errors.community_without_subdistrict',
 };
 
 /** The scheduler's warnings and notes for the operator's log, in the operator's language. */

@@ -3,9 +3,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { reopen } from '../../src/engine/modules/followups/reopen.js';
 import { outsideQuietHours } from '../../src/engine/modules/reminders/quiet-hours.js';
 import { configureCommunity } from '../../src/engine/modules/setup/configure-community.js';
+import { issueLinkCode } from '../../src/engine/modules/setup/issue-codes.js';
 import { createInProcessScheduler } from '../../src/scheduler/in-process.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
-import { type CommunitySetup, type Harness, useCommunity } from '../helpers/engine.js';
+import { type CommunitySetup, group, type Harness, useCommunity } from '../helpers/engine.js';
 
 // The scheduler's reminders through the in-process scheduler with the harness's manual clock: each fires once, at
 // its time, and reaches only those who still have something to do.
@@ -207,6 +208,35 @@ describeEachDatabase('reminders fired by the in-process scheduler', (kind) => {
       });
       expect(next.dueAt.getTime()).toBeGreaterThan(h.clock.now().getTime());
       expect(next.dueAt.getTime() - h.clock.now().getTime()).toBeLessThanOrEqual(day);
+    });
+  });
+
+  describe('the weekly roll-up', () => {
+    it('reaches a subdistrict group linked with a code, once, on Monday morning', async () => {
+      await expect(
+        h.engine.operate((tx, now) => issueLinkCode(tx, c.slug, { binding: 'subdistrict', days: 7 }, now)),
+      ).rejects.toMatchObject({ code: 'community_without_subdistrict' });
+      const subdistrict = await db.prisma.subdistrict.create({ data: { name: `幸福街道-${kind}` } });
+      await db.prisma.community.update({ where: { id: c.community.id }, data: { subdistrictId: subdistrict.id } });
+      const { code } = await h.engine.operate((tx, now) => issueLinkCode(tx, c.slug, { binding: 'subdistrict', days: 7 }, now));
+      const streetGroup = group('幸福街道工作群');
+      expect((await h.say(c.staff.committee, streetGroup, `/link ${code}`)).status).toBe('done');
+      const chat = await c.chatRow(streetGroup);
+      expect(chat).toMatchObject({ binding: 'subdistrict', subdistrictId: subdistrict.id });
+
+      await h.engine.scheduleRecurring();
+      const row = await db.prisma.scheduledReminder.findFirstOrThrow({
+        where: { kind: 'digest.weekly', state: 'pending', params: { path: ['subdistrictId'], equals: subdistrict.id } },
+      });
+      expect(
+        new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', weekday: 'long', hour: '2-digit', minute: '2-digit' }).format(
+          row.dueAt,
+        ),
+      ).toBe('Monday 08:00');
+      h.clock.set(row.dueAt);
+      await scheduler.runDue();
+      await scheduler.runDue();
+      expect(await db.prisma.outboxNotice.count({ where: { chatId: chat.id, type: 'digest.weekly' } })).toBe(1);
     });
   });
 

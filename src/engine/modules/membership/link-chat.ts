@@ -4,12 +4,17 @@ import { redeemCode } from './redeem-code.js';
 
 /**
  * `/link <code>` in a group: binds the chat to what the code was made for (a building, the community, the
- * committee or a party). Re-linking a chat replaces its binding. Emits chat.linked; throws group_only and the
+ * committee, a party or the community's subdistrict). Re-linking a chat replaces its binding. Emits chat.linked; throws group_only and the
  * code errors.
  */
 export async function linkChat(ctx: CommandContext, action: { code: string }): Promise<void> {
   requireGroup(ctx);
   const code = await redeemCode(ctx, action.code, 'chat_link');
+  // A subdistrict's chat (the weekly roll-up) is linked through one of its communities.
+  const subdistrictId =
+    code.binding === 'subdistrict' && code.communityId !== null
+      ? ((await ctx.tx.community.findUnique({ where: { id: code.communityId } }))?.subdistrictId ?? null)
+      : null;
   const chat = await ctx.tx.chat.update({
     where: { id: ctx.chat.id },
     data: {
@@ -17,6 +22,7 @@ export async function linkChat(ctx: CommandContext, action: { code: string }): P
       communityId: code.communityId,
       buildingId: code.buildingId,
       partyId: code.partyId,
+      subdistrictId,
       boundAt: ctx.now,
       leftAt: null,
     },

@@ -87,6 +87,8 @@ export async function issueLinkCode(
     if (!party) throw new OperatorError('party_not_found', { party: target.name ?? '', community: slug });
     partyId = party.id;
   }
+  if (target.binding === 'subdistrict' && community.subdistrictId === null)
+    throw new OperatorError('community_without_subdistrict', { community: slug });
   const code = generateCode();
   const expiresAt = new Date(now.getTime() + target.days * day);
   await tx.oneTimeCode.create({
