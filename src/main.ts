@@ -15,7 +15,7 @@ import { createHttpServer, listen } from './http/server.js';
 import { createI18n, operatorLocale } from './i18n/index.js';
 import { describeFailure, schedulerMessages } from './i18n/operator.js';
 import { createInbox } from './inbox/inbox.js';
-import { createScheduler } from './scheduler/index.js';
+import { createScheduler, reminderCounts } from './scheduler/index.js';
 
 export type Service = { stop(): Promise<void>; address: { host: string; port: number } };
 
@@ -34,10 +34,15 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
   };
   // The webhook route must exist before the server listens; it forwards to the adapter once that is up.
   let telegramReceive: ((updates: Update[]) => Promise<void>) | null = null;
+  let schedulerHealth: (() => Promise<NonNullable<HealthReport['scheduler']>>) | null = null;
   const webhookPath = config.telegram?.webhookUrl ? new URL(config.telegram.webhookUrl).pathname : null;
   const http = createHttpServer({
     logger,
-    health: () => ({ ...health, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000) }),
+    health: async () => ({
+      ...health,
+      uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
+      ...(schedulerHealth ? { scheduler: await schedulerHealth().catch(() => null) } : {}),
+    }),
     ...(webhookPath && config.telegram?.webhookSecret
       ? {
           telegramWebhook: {
@@ -79,6 +84,7 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
     const scheduler = await createScheduler({ db, engine, logger, redisUrl: config.redisUrl, messages: schedulerMessages(t) });
     await scheduler.start();
     stoppers.push(() => scheduler.stop());
+    schedulerHealth = async () => ({ kind: scheduler.kind, ...(await reminderCounts(db)) });
     logger.info(t('operator:start.scheduler_ready', { kind: scheduler.kind }));
   } catch (error) {
     health.status = 'error';

@@ -9,7 +9,7 @@ import { handlers } from './handlers.js';
 import { communitiesOf } from './modules/membership/permissions.js';
 import { resolveLocale } from './modules/membership/set-language.js';
 import type { Notice } from './notices.js';
-import { type FireResult, fireReminder, scheduleRecurring } from './reminders.js';
+import { type FireResult, fireReminder, pruneReminders, scheduleRecurring } from './reminders.js';
 import { defaultSettings, type EngineSettings } from './settings.js';
 import { dispatchTaps } from './tap-batch.js';
 
@@ -141,7 +141,20 @@ export function createEngine(deps: EngineDeps) {
     return scheduleRecurring({ db: deps.db, clock, logger: deps.logger });
   }
 
-  return { dispatch, dispatchAll, fireReminder: fireReminderNow, scheduleRecurring: scheduleRecurringNow, operate, settings };
+  /** Deletes reminders fired or cancelled more than 90 days ago. */
+  function pruneRemindersNow(): Promise<number> {
+    return pruneReminders({ db: deps.db, clock });
+  }
+
+  return {
+    dispatch,
+    dispatchAll,
+    fireReminder: fireReminderNow,
+    scheduleRecurring: scheduleRecurringNow,
+    pruneReminders: pruneRemindersNow,
+    operate,
+    settings,
+  };
 }
 
 export type Engine = ReturnType<typeof createEngine>;

@@ -150,3 +150,14 @@ export async function fireReminder(
     return { status: 'failed', retryAt };
   }
 }
+
+const keptDays = 90;
+
+/**
+ * Fired and cancelled reminders are of no use after 90 days (the audit log keeps what they did); without pruning a
+ * community's digests alone leave 365 rows a year. Failed ones stay for the operator to look at (/healthz counts them).
+ */
+export async function pruneReminders(deps: { db: PrismaClient; clock: Clock }): Promise<number> {
+  const before = new Date(deps.clock.now().getTime() - keptDays * 86_400_000);
+  return deps.db.$executeRaw`DELETE FROM "ScheduledReminder" WHERE "state" IN ('fired', 'cancelled') AND "dueAt" < ${before}`;
+}

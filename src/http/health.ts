@@ -9,6 +9,8 @@ export type HealthReport = {
   database: { kind: DatabaseKind; connected: boolean };
   migrations: { state: MigrationState['state']; applied: number; latest: string | null };
   uptimeSeconds: number;
+  /** Reminders waiting, late by more than a minute, and given up after repeated failures (look at those). */
+  scheduler?: { kind: 'bullmq' | 'in-process'; pending: number; overdue: number; failed: number } | null;
 };
 
 export function isHealthy(report: HealthReport): boolean {

@@ -5,7 +5,7 @@ import { type HealthReport, isHealthy } from './health.js';
 
 export type HttpDeps = {
   logger: Logger;
-  health: () => HealthReport;
+  health: () => HealthReport | Promise<HealthReport>;
   /** Telegram's webhook: the path to serve, the secret Telegram echoes in a header, and where updates go. */
   telegramWebhook?: { path: string; secret: string; receive: (update: unknown) => Promise<void> };
 };
@@ -18,7 +18,7 @@ export function createHttpServer(deps: HttpDeps) {
     logController: new LogController({ disableRequestLogging: (request) => request.url === '/healthz' }),
   });
   app.get('/healthz', async (_request, reply) => {
-    const report = deps.health();
+    const report = await deps.health();
     return reply.code(isHealthy(report) ? 200 : 503).send(report);
   });
   const webhook = deps.telegramWebhook;

@@ -73,6 +73,7 @@ export function createBullScheduler(deps: SchedulerDeps & { logger: Logger } & B
     const now = Date.now();
     if (now - recurringAt >= 60_000) {
       await deps.engine.scheduleRecurring();
+      await deps.engine.pruneReminders();
       recurringAt = now;
     }
     if (now - refreshedAt >= refreshMs) {

@@ -23,6 +23,7 @@ export function createInProcessScheduler(deps: SchedulerDeps & { logger: Logger;
   async function runDue(): Promise<number> {
     if (clock.now().getTime() - recurringAt >= 60_000) {
       await deps.engine.scheduleRecurring();
+      await deps.engine.pruneReminders();
       recurringAt = clock.now().getTime();
     }
     const due = await pendingUntil(deps.db, clock.now(), batch);

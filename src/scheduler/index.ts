@@ -3,7 +3,7 @@ import type { SchedulerMessages } from './bullmq.js';
 import { createInProcessScheduler } from './in-process.js';
 import type { Scheduler, SchedulerDeps } from './scheduler.js';
 
-export type { Scheduler } from './scheduler.js';
+export { reminderCounts, type Scheduler } from './scheduler.js';
 
 /** BullMQ when Redis is configured, otherwise the in-process scheduler: the same reminders, fired the same way. */
 export async function createScheduler(

@@ -29,3 +29,13 @@ export async function fireAll(engine: Engine, keys: string[], concurrency = 8): 
     }),
   );
 }
+
+/** For /healthz: reminders waiting, late by more than a minute, and failed for good. */
+export async function reminderCounts(db: PrismaClient): Promise<{ pending: number; overdue: number; failed: number }> {
+  const [row] = await db.$queryRaw<Array<{ pending: number; overdue: number; failed: number }>>`
+    SELECT count(*) FILTER (WHERE "state" = 'pending')::int AS "pending",
+      count(*) FILTER (WHERE "state" = 'pending' AND "dueAt" < now() - interval '1 minute')::int AS "overdue",
+      count(*) FILTER (WHERE "state" = 'failed')::int AS "failed"
+    FROM "ScheduledReminder" WHERE "state" IN ('pending', 'failed')`;
+  return row ?? { pending: 0, overdue: 0, failed: 0 };
+}

@@ -240,6 +240,26 @@ describeEachDatabase('reminders fired by the in-process scheduler', (kind) => {
     });
   });
 
+  describe('housekeeping', () => {
+    it('forgets reminders fired more than 90 days ago, keeps recent and failed ones', async () => {
+      const old = new Date(h.clock.now().getTime() - 91 * day);
+      const recent = new Date(h.clock.now().getTime() - 10 * day);
+      const row = (key: string, state: 'fired' | 'failed', dueAt: Date) => ({
+        key,
+        kind: 'followup.remind',
+        state,
+        dueAt,
+        params: { followUpId: 0 },
+      });
+      await db.prisma.scheduledReminder.createMany({
+        data: [row('test.old-fired', 'fired', old), row('test.recent-fired', 'fired', recent), row('test.old-failed', 'failed', old)],
+      });
+      expect(await h.engine.pruneReminders()).toBeGreaterThanOrEqual(1);
+      const left = await db.prisma.scheduledReminder.findMany({ where: { key: { startsWith: 'test.' } }, orderBy: { key: 'asc' } });
+      expect(left.map((r) => r.key)).toEqual(['test.old-failed', 'test.recent-fired']);
+    });
+  });
+
   describe('configured times', () => {
     it('moves the next digest to a new digest time, and checks what it is given', async () => {
       await h.engine.scheduleRecurring();

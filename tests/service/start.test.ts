@@ -29,7 +29,12 @@ describe('npm start (embedded database)', () => {
     const dataDir = path.join(tmp, 'fresh');
     const service = await startService({ DATA_DIR: dataDir });
     const health = await service.waitUntilHealthy();
-    expect(health).toMatchObject({ status: 'ok', database: { kind: 'pglite', connected: true }, migrations: { state: 'applied' } });
+    expect(health).toMatchObject({
+      status: 'ok',
+      database: { kind: 'pglite', connected: true },
+      migrations: { state: 'applied' },
+      scheduler: { kind: 'in-process', failed: 0, overdue: 0 },
+    });
     expect((health.migrations as { applied: number }).applied).toBeGreaterThan(0);
     await service.waitForOutput('No chat platform is configured');
     const run = await service.stop('SIGTERM');
