@@ -89,8 +89,14 @@ export function createEngine(deps: EngineDeps) {
             state: 'failed',
             attempts: 1,
             lastError: String(error),
+            retryAt: retryAfterFailure(now, previous?.attempts ?? 0),
           },
-          update: { state: 'failed', lastError: String(error), attempts: { increment: 1 } },
+          update: {
+            state: 'failed',
+            lastError: String(error),
+            attempts: { increment: 1 },
+            retryAt: retryAfterFailure(now, previous?.attempts ?? 0),
+          },
         });
         return { status: 'failed' as const, notices: ctx.notices };
       }, transactionOptions);
@@ -158,6 +164,11 @@ export function createEngine(deps: EngineDeps) {
 }
 
 export type Engine = ReturnType<typeof createEngine>;
+
+/** A failed event's next try, after `attempts` earlier tries: 2 s after the first failure, doubling, at most a minute. */
+function retryAfterFailure(now: Date, attempts: number): Date {
+  return new Date(now.getTime() + Math.min(60_000, 2_000 * 2 ** attempts));
+}
 
 async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: DomainErrorCode): Promise<DispatchResult> {
   await writeNotices(ctx.tx, ctx.notices);

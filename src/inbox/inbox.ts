@@ -15,7 +15,8 @@ const maxAttempts = 5;
 /**
  * The inbox: adapters record each inbound event here before acknowledging it (a redelivered event is a no-op), and
  * the processor hands recorded events to the engine: events of one chat in order, different chats side by side.
- * A failed event is retried with backoff up to five attempts; the engine's idempotency makes a retry harmless.
+ * A failed event is retried with backoff (2 s, doubling) up to five attempts; the engine's idempotency makes a retry
+ * harmless.
  */
 export function createInbox(deps: {
   db: PrismaClient;
@@ -41,7 +42,7 @@ export function createInbox(deps: {
     const rows = await deps.db.$queryRaw<Array<{ id: number; platform: Platform; eventId: string; payload: unknown }>>`
       SELECT "id", "platform"::text AS "platform", "eventId", "payload" FROM "InboxEvent"
       WHERE "platform" = ANY(${Object.keys(deps.translators)}::text[]::"Platform"[])
-        AND ("state" = 'pending' OR ("state" = 'failed' AND "attempts" < ${maxAttempts} AND "receivedAt" < ${new Date(Date.now() - 2_000)}))
+        AND ("state" = 'pending' OR ("state" = 'failed' AND "attempts" < ${maxAttempts} AND "retryAt" <= ${new Date()}))
       ORDER BY "id"
       LIMIT ${batchSize}`;
     const ignored: number[] = [];
