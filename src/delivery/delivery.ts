@@ -60,7 +60,7 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       });
       if (original?.state === 'failed') {
         await deps.db.outboxNotice.updateMany({
-          where: { id: notice.id, createdAt: notice.createdAt },
+          where: { id: notice.id, revision: notice.revision },
           data: { state: 'failed', lastError: 'the message to edit was never sent' },
         });
         return;
@@ -68,7 +68,7 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       if (!original?.platformMessageId) {
         // The message to edit is not out yet: try again shortly, without spending an attempt.
         await deps.db.outboxNotice.updateMany({
-          where: { id: notice.id, createdAt: notice.createdAt },
+          where: { id: notice.id, revision: notice.revision },
           data: { nextAttemptAt: new Date(Date.now() + 1_000) },
         });
         return;
@@ -81,14 +81,14 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     try {
       const partSent = async (partsSent: number, messageId: string) => {
         await deps.db.outboxNotice.updateMany({
-          where: { id: notice.id, createdAt: notice.createdAt },
+          where: { id: notice.id, revision: notice.revision },
           data: { partsSent, platformMessageId: messageId },
         });
       };
       const { messageId } = await lane.schedule(() => port.send(notice, partSent));
-      // Guarded by createdAt: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
+      // Guarded by revision: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
       await deps.db.outboxNotice.updateMany({
-        where: { id: notice.id, createdAt: notice.createdAt },
+        where: { id: notice.id, revision: notice.revision },
         data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 }, lastError: null },
       });
     } catch (error) {
@@ -98,7 +98,7 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       const delay = known.retryAfterMs ?? Math.min(60_000, 500 * 2 ** attempts);
       deps.logger.warn({ noticeId: notice.id, attempts, failed, err: error }, 'delivery failed');
       await deps.db.outboxNotice.updateMany({
-        where: { id: notice.id, createdAt: notice.createdAt },
+        where: { id: notice.id, revision: notice.revision },
         data: {
           attempts,
           lastError: String(error).slice(0, 500),

@@ -170,7 +170,8 @@ export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
     ON CONFLICT ("dedupeKey") DO UPDATE SET
       "chatId" = EXCLUDED."chatId", "type" = EXCLUDED."type", "locale" = EXCLUDED."locale", "params" = EXCLUDED."params",
       "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0, "partsSent" = 0,
-      "nextAttemptAt" = EXCLUDED."nextAttemptAt", "createdAt" = EXCLUDED."createdAt", "lastError" = NULL`;
+      "nextAttemptAt" = EXCLUDED."nextAttemptAt", "createdAt" = EXCLUDED."createdAt", "lastError" = NULL,
+      "revision" = "OutboxNotice"."revision" + 1`;
 }
 
 export function toJson(value: unknown): Prisma.InputJsonValue {

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "OutboxNotice" ADD COLUMN     "revision" INTEGER NOT NULL DEFAULT 0;
