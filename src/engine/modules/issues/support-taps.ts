@@ -1,12 +1,10 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Issue } from '../../../db/generated/client.js';
 import { reply } from '../../context.js';
-import type { ActorHousehold, TapHandler } from '../../tap-batch.js';
+import type { TapHandler } from '../../tap-batch.js';
+import { householdInScope, numberedSubjects } from '../../tap-scope.js';
 import { escalationBySupport, supportable } from './support-issue.js';
 import { householdsNeeded } from './thresholds.js';
-
-const inScope = (issue: Pick<Issue, 'buildingId' | 'communityId'>, household: ActorHousehold) =>
-  issue.buildingId === null ? household.communityId === issue.communityId : household.buildingId === issue.buildingId;
 
 /**
  * A batch of supports (button or `/support <n>`), decided as `supportIssue` decides one: same refusals, same
@@ -14,10 +12,10 @@ const inScope = (issue: Pick<Issue, 'buildingId' | 'communityId'>, household: Ac
  * path, which escalates.
  */
 export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> = async (tx, now, _settings, taps) => {
-  const wanted = [...new Map(taps.map(({ ctx, action }) => [`${ctx.community.id}:${action.number}`, [ctx.community.id, action.number]]))];
+  const { communityIds, numbers } = numberedSubjects(taps);
   const issueList = await tx.$queryRaw<Issue[]>`
     SELECT * FROM "Issue"
-    WHERE ("communityId", "number") IN (SELECT * FROM unnest(${wanted.map(([, key]) => key[0]!)}::int[], ${wanted.map(([, key]) => key[1]!)}::int[]))
+    WHERE ("communityId", "number") IN (SELECT * FROM unnest(${communityIds}::int[], ${numbers}::int[]))
     ORDER BY "id" FOR UPDATE`;
   const issueIds = issueList.map((issue) => issue.id);
   const issues = new Map(issueList.map((issue) => [`${issue.communityId}:${issue.number}`, issue]));
@@ -62,7 +60,7 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       if (!supportable.has(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
       if (!ctx.isMember) throw new DomainError('not_a_member', { community: ctx.community.name });
       if (supported.has(`${issue.id}:${ctx.member.id}`)) throw new DomainError('already_supported', { number: issue.number });
-      const householdId = ctx.households.find((household) => inScope(issue, household))?.id ?? null;
+      const householdId = ctx.households.find((household) => householdInScope(issue, household))?.id ?? null;
       const adds = householdId !== null && !counted.has(`${issue.id}:${householdId}`);
       const households = (backing.get(issue.id) ?? 0) + (adds ? 1 : 0);
       const needed = householdsNeeded(

@@ -3,6 +3,7 @@ import type { Community, Poll, PollOption } from '../../../db/generated/client.j
 import { type AuditInput, announce } from '../../context.js';
 import type { Notice } from '../../notices.js';
 import type { ActorHousehold, TapContext, TapHandler } from '../../tap-batch.js';
+import { householdInScope, numberedSubjects } from '../../tap-scope.js';
 import { milestoneReached, nextChoices, voteConfirmation } from './cast-vote.js';
 import { ballotSecret, isOpen, openedKey, ownersTurnout, type PollWithOptions, refreshLiveCounts, secretVoterKey } from './poll-queries.js';
 import { type BuildingTurnout, centi, ownersChoices, tallyOwners } from './tally.js';
@@ -17,19 +18,16 @@ type BallotState = {
   choices: number[];
 };
 
-const inScope = (poll: Pick<Poll, 'buildingId' | 'communityId'>, household: ActorHousehold) =>
-  poll.buildingId === null ? household.communityId === poll.communityId : household.buildingId === poll.buildingId;
-
 /**
  * A batch of vote taps, decided as `castVote` decides one: same voters, voter keys, refusals, confirmations and
  * audit entries; the live counts of each poll are refreshed once for the batch. A tap on a closed poll (answered
  * with its result) and one that carries an owners' vote past a turnout milestone (announced) go to the general path.
  */
 export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position: number }> = async (tx, now, settings, taps) => {
-  const wanted = [...new Map(taps.map(({ ctx, action }) => [`${ctx.community.id}:${action.number}`, [ctx.community.id, action.number]]))];
+  const { communityIds, numbers } = numberedSubjects(taps);
   const rows = await tx.$queryRaw<Poll[]>`
     SELECT * FROM "Poll"
-    WHERE ("communityId", "number") IN (SELECT * FROM unnest(${wanted.map(([, key]) => key[0]!)}::int[], ${wanted.map(([, key]) => key[1]!)}::int[]))
+    WHERE ("communityId", "number") IN (SELECT * FROM unnest(${communityIds}::int[], ${numbers}::int[]))
     ORDER BY "id" FOR KEY SHARE`;
   const options = await tx.$queryRaw<PollOption[]>`
     SELECT * FROM "PollOption" WHERE "pollId" = ANY(${rows.map((poll) => poll.id)}::int[]) ORDER BY "position"`;
@@ -58,7 +56,7 @@ export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position:
       for (const cast of castsOf(
         ctx,
         poll,
-        ctx.households.filter((h) => inScope(poll, h)),
+        ctx.households.filter((h) => householdInScope(poll, h)),
       ))
         keys.add(cast.voterKey);
   }
@@ -114,7 +112,7 @@ export const voteTaps: TapHandler<{ type: 'poll.vote'; number: number; position:
       if (!isOpen(poll, now)) return false;
       const option = poll.options.find((candidate) => candidate.position === action.position);
       if (!option) throw new DomainError('poll_option_invalid', { number: poll.number });
-      const households = ctx.households.filter((household) => inScope(poll, household));
+      const households = ctx.households.filter((household) => householdInScope(poll, household));
       if (households.length === 0) throw new DomainError('not_a_voter', { number: poll.number });
 
       const casts = castsOf(ctx, poll, households).map((cast) => {
