@@ -28,6 +28,14 @@ const numberFrom = (fallback: number, min: number, max: number) =>
     .optional()
     .transform((value) => value ?? fallback);
 
+/** Where Telegram's own Bot API posts webhooks: only to these ports. A self-hosted Bot API server takes any port. */
+const TELEGRAM_WEBHOOK_PORTS = new Set(['443', '80', '88', '8443']);
+const OFFICIAL_API_HOST = 'api.telegram.org';
+
+const WEBHOOK_URL_PROBLEM =
+  'must be an https:// URL (Telegram posts updates only to https), e.g. https://bot.example.org/telegram/webhook behind a TLS reverse proxy';
+const WEBHOOK_SECRET_RULE = '16-256 characters of A-Z, a-z, 0-9, _ and - (make one with: openssl rand -hex 32)';
+
 const envSchema = z
   .object({
     DATABASE_URL: z.string().trim().optional(),
@@ -46,10 +54,12 @@ const envSchema = z
       .regex(/^\d+:[\w-]+$/, 'must look like 123456:ABC-def (from @BotFather)')
       .optional(),
     TELEGRAM_API_ROOT: z.url('must be a URL').optional(),
-    TELEGRAM_WEBHOOK_URL: z.url('must be an https URL').optional(),
+    TELEGRAM_WEBHOOK_URL: z.string().trim().refine(isHttpsUrl, WEBHOOK_URL_PROBLEM).optional(),
+    // Telegram's own rule for secret_token is 1-256 of these characters; fewer than 16 would be guessable.
     TELEGRAM_WEBHOOK_SECRET: z
       .string()
-      .regex(/^[\w-]{1,256}$/, 'must be 1-256 letters, digits, _ or -')
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{16,256}$/, `must be ${WEBHOOK_SECRET_RULE}`)
       .optional(),
     REDIS_URL: z
       .string()
@@ -57,13 +67,72 @@ const envSchema = z
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
       .optional(),
   })
-  .refine((vars) => !vars.TELEGRAM_WEBHOOK_URL || vars.TELEGRAM_WEBHOOK_SECRET, {
-    path: ['TELEGRAM_WEBHOOK_SECRET'],
-    message: 'is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back so only Telegram can post updates)',
+  .superRefine((vars, ctx) => {
+    // The two webhook variables come as a pair: one without the other is a half-done set-up, not long polling.
+    if (vars.TELEGRAM_WEBHOOK_URL && !vars.TELEGRAM_WEBHOOK_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message: `is required with TELEGRAM_WEBHOOK_URL (Telegram sends it back, so only Telegram can post updates): set ${WEBHOOK_SECRET_RULE}`,
+      });
+    }
+    if (vars.TELEGRAM_WEBHOOK_SECRET && !vars.TELEGRAM_WEBHOOK_URL) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_SECRET'],
+        message:
+          'is set but TELEGRAM_WEBHOOK_URL is not: set TELEGRAM_WEBHOOK_URL to receive updates by webhook, or unset TELEGRAM_WEBHOOK_SECRET for long polling',
+      });
+    }
+    const webhookPort = vars.TELEGRAM_WEBHOOK_URL ? webhookPortOf(vars.TELEGRAM_WEBHOOK_URL) : null;
+    if (webhookPort !== null && !TELEGRAM_WEBHOOK_PORTS.has(webhookPort) && isOfficialApi(vars.TELEGRAM_API_ROOT)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TELEGRAM_WEBHOOK_URL'],
+        message: `uses port ${webhookPort}, but Telegram posts webhooks only to ports 443, 80, 88 or 8443: use one of those (443 if unsure)`,
+      });
+    }
   });
 
+function isHttpsUrl(raw: string): boolean {
+  const url = parseUrl(raw);
+  return url?.protocol === 'https:' && url.hostname !== '';
+}
+
+/** The port an https URL names ('443' when it names none); null for no URL. */
+function webhookPortOf(raw: string): string | null {
+  const url = parseUrl(raw);
+  return url ? url.port || '443' : null;
+}
+
+function isOfficialApi(apiRoot: string | undefined): boolean {
+  return apiRoot === undefined || parseUrl(apiRoot)?.hostname === OFFICIAL_API_HOST;
+}
+
+// Refinements run even when another variable failed, so nothing here may throw on a value that failed its own check.
+function parseUrl(raw: string): URL | null {
+  try {
+    return new URL(raw);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A variable set to nothing (`REDIS_URL=`, or only spaces) counts as unset, for every variable: compose files and
+ * `.env` templates write empty values for "not used", and refusing them would stop yishi over a setting it does
+ * not need.
+ */
+function withoutBlankValues(env: NodeJS.ProcessEnv): Record<string, string> {
+  const present: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && value.trim() !== '') present[name] = value;
+  }
+  return present;
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint = defaultCanPrettyPrint()): Config {
-  const parsed = envSchema.safeParse(env);
+  const parsed = envSchema.safeParse(withoutBlankValues(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new OperatorError('config_invalid', { variable: String(issue?.path[0] ?? '?'), problem: issue?.message ?? '' });

@@ -14,6 +14,7 @@ import type { HealthReport } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
 import { createI18n, operatorLocale } from './i18n/index.js';
 import { describeFailure, schedulerMessages } from './i18n/operator.js';
+import { inboxCounts } from './inbox/dead-letters.js';
 import { createInbox } from './inbox/inbox.js';
 import { createScheduler, reminderCounts } from './scheduler/index.js';
 
@@ -35,6 +36,7 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
   // The webhook route must exist before the server listens; it forwards to the adapter once that is up.
   let telegramReceive: ((updates: Update[]) => Promise<void>) | null = null;
   let schedulerHealth: (() => Promise<NonNullable<HealthReport['scheduler']>>) | null = null;
+  let inboxHealth: (() => Promise<NonNullable<HealthReport['inbox']>>) | null = null;
   const webhookPath = config.telegram?.webhookUrl ? new URL(config.telegram.webhookUrl).pathname : null;
   const http = createHttpServer({
     logger,
@@ -42,6 +44,7 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
       ...health,
       uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000),
       ...(schedulerHealth ? { scheduler: await schedulerHealth().catch(() => null) } : {}),
+      ...(inboxHealth ? { inbox: await inboxHealth().catch(() => null) } : {}),
     }),
     ...(webhookPath && config.telegram?.webhookSecret
       ? {
@@ -79,6 +82,7 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
     throw error;
   }
   const db = database.prisma;
+  inboxHealth = () => inboxCounts(db);
   const engine = createEngine({ db, logger, settings: { ballotSecret: config.ballotSecret } });
   try {
     const scheduler = await createScheduler({ db, engine, logger, redisUrl: config.redisUrl, messages: schedulerMessages(t) });

@@ -43,6 +43,148 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: the Telegram webhook', () => {
+  const token = '123456:ABC-def';
+  const secret = 'a1B2c3D4e5F6g7H8';
+
+  it.each([
+    ['http://bot.example.org/hook', 'an http URL'],
+    ['ftp://bot.example.org/hook', 'an ftp URL'],
+    ['ws://bot.example.org/hook', 'a ws URL'],
+    ['bot.example.org/hook', 'no scheme'],
+    ['https://', 'no host'],
+    ['not a url', 'not a URL'],
+    ['https://bot.example.org:8080/hook', 'a port Telegram does not post to'],
+  ])('refuses TELEGRAM_WEBHOOK_URL=%s (%s), naming it and the fix', (url) => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: secret }, false)).toThrow(
+      expect.objectContaining({
+        code: 'config_invalid',
+        params: expect.objectContaining({ variable: 'TELEGRAM_WEBHOOK_URL', problem: expect.stringMatching(/https|443/) }),
+      }),
+    );
+  });
+
+  it.each([
+    ['x', 'one character'],
+    ['a'.repeat(15), '15 characters'],
+    ['a'.repeat(257), '257 characters'],
+    ['abcdefgh ijklmnop', 'a space'],
+    ['abcdefgh+ijklmnop', 'a plus'],
+    ['abcdefgh.ijklmnop', 'a dot'],
+    ['abcdefghijklmnopé', 'a non-ASCII letter'],
+  ])('refuses TELEGRAM_WEBHOOK_SECRET=%s (%s), naming it and the fix', (badSecret) => {
+    const thrown = (() => {
+      try {
+        loadConfig(
+          { TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hook', TELEGRAM_WEBHOOK_SECRET: badSecret },
+          false,
+        );
+      } catch (error) {
+        return error;
+      }
+      return undefined;
+    })();
+    expect(thrown).toMatchObject({
+      code: 'config_invalid',
+      params: { variable: 'TELEGRAM_WEBHOOK_SECRET', problem: expect.stringContaining('16-256 characters') },
+    });
+    // The line goes to the terminal and the log: it names the fix, never the secret.
+    if (badSecret.length > 1) expect((thrown as { params: { problem: string } }).params.problem).not.toContain(badSecret);
+  });
+
+  it('refuses a webhook URL without a secret', () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/hook' }, false)).toThrow(
+      expect.objectContaining({ code: 'config_invalid', params: expect.objectContaining({ variable: 'TELEGRAM_WEBHOOK_SECRET' }) }),
+    );
+  });
+
+  it('refuses a secret without a webhook URL: a half-done set-up, not long polling', () => {
+    expect(() => loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_SECRET: secret }, false)).toThrow(
+      expect.objectContaining({
+        code: 'config_invalid',
+        params: expect.objectContaining({ variable: 'TELEGRAM_WEBHOOK_SECRET', problem: expect.stringContaining('TELEGRAM_WEBHOOK_URL') }),
+      }),
+    );
+  });
+
+  it.each([
+    ['https://bot.example.org/telegram/hook', secret],
+    ['https://bot.example.org:8443/hook', 'A'.repeat(256)],
+    ['https://bot.example.org:88/hook', 'under_score-and-dash_0123'],
+    ['https://bot.example.org:443/hook', secret],
+    ['https://203.0.113.7/hook', secret],
+    ['  https://bot.example.org/hook  ', `  ${secret}  `],
+  ])('accepts TELEGRAM_WEBHOOK_URL=%s with TELEGRAM_WEBHOOK_SECRET=%s', (url, goodSecret) => {
+    expect(
+      loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: url, TELEGRAM_WEBHOOK_SECRET: goodSecret }, false).telegram,
+    ).toEqual({
+      token,
+      apiRoot: 'https://api.telegram.org',
+      webhookUrl: url.trim(),
+      webhookSecret: goodSecret.trim(),
+    });
+  });
+
+  it('accepts any port when a self-hosted Bot API server posts the webhooks', () => {
+    const config = loadConfig(
+      {
+        TELEGRAM_BOT_TOKEN: token,
+        TELEGRAM_API_ROOT: 'http://127.0.0.1:8081',
+        TELEGRAM_WEBHOOK_URL: 'https://yishi.internal:3443/hook',
+        TELEGRAM_WEBHOOK_SECRET: secret,
+      },
+      false,
+    );
+    expect(config.telegram?.webhookUrl).toBe('https://yishi.internal:3443/hook');
+  });
+
+  it('uses long polling when neither webhook variable is set', () => {
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token }, false).telegram).toEqual({ token, apiRoot: 'https://api.telegram.org' });
+  });
+});
+
+describe('loadConfig: a variable set to nothing', () => {
+  const optional = [
+    'DATABASE_URL',
+    'DATA_DIR',
+    'PORT',
+    'HOST',
+    'DATABASE_POOL_SIZE',
+    'DATABASE_ACQUIRE_TIMEOUT_MS',
+    'LOG_LEVEL',
+    'LOG_FORMAT',
+    'SHUTDOWN_TIMEOUT_MS',
+    'BALLOT_SECRET',
+    'TELEGRAM_BOT_TOKEN',
+    'TELEGRAM_API_ROOT',
+    'TELEGRAM_WEBHOOK_URL',
+    'TELEGRAM_WEBHOOK_SECRET',
+    'REDIS_URL',
+  ];
+
+  it.each(optional.flatMap((name) => [[name, ''] as const, [name, '   '] as const]))('counts %s=%j as unset', (name, value) => {
+    expect(loadConfig({ [name]: value }, false)).toEqual(loadConfig({}, false));
+  });
+
+  it('counts every variable empty at once as all unset', () => {
+    expect(loadConfig(Object.fromEntries(optional.map((name) => [name, ''])), false)).toEqual(loadConfig({}, false));
+  });
+
+  it('counts an empty webhook pair as long polling', () => {
+    const token = '123456:ABC-def';
+    expect(loadConfig({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_WEBHOOK_URL: '', TELEGRAM_WEBHOOK_SECRET: '' }, false).telegram).toEqual({
+      token,
+      apiRoot: 'https://api.telegram.org',
+    });
+  });
+
+  it('still refuses REDIS_URL set to something that is not Redis', () => {
+    expect(() => loadConfig({ REDIS_URL: 'localhost:6379' }, false)).toThrow(
+      expect.objectContaining({ code: 'config_invalid', params: expect.objectContaining({ variable: 'REDIS_URL' }) }),
+    );
+  });
+});
+
 describe('redactUrl', () => {
   it('hides the password and keeps the rest', () => {
     expect(redactUrl('postgres://yishi:s3cret@db:5432/yishi')).toBe('postgres://yishi:***@db:5432/yishi');

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createI18n, operatorLocale } from '../i18n/index.js';
 import { describeFailure } from '../i18n/operator.js';
+import { registerInboxCommands } from './inbox.js';
 import { migrate } from './migrate.js';
 import { registerSetupCommands } from './setup.js';
 import { runWorker } from './worker.js';
@@ -25,6 +26,7 @@ program
   .action(() => runWorker(t));
 
 registerSetupCommands(program, t);
+registerInboxCommands(program, t);
 
 try {
   await program.parseAsync();

@@ -43,6 +43,7 @@ export type OperatorErrorCode =
   | 'role_scope_invalid'
   | 'category_not_found'
   | 'option_invalid'
+  | 'dead_letter_unknown'
   | 'telegram_unreachable'
   | 'worker_needs_redis'
   | 'redis_unreachable'
@@ -82,6 +83,7 @@ export const domainErrorCodes = [
   'code_expired',
   'code_used',
   'code_wrong_purpose',
+  'code_exposed',
   'locale_unsupported',
   'text_empty',
   'text_too_long',

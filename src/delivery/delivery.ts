@@ -1,7 +1,7 @@
-import Bottleneck from 'bottleneck';
 import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
 import type { Chat, OutboxNotice, Platform, PrismaClient } from '../db/generated/client.js';
+import { type PlatformLimits, RateWindow, withinLimits } from './rate-window.js';
 
 /** A refusal from a platform: retry after `retryAfterMs` (a rate limit, a hiccup), or never (`permanent`). */
 export class DeliveryError extends Error {
@@ -17,40 +17,65 @@ export class DeliveryError extends Error {
 /** A notice to send; `editMessageId`, when set, is the platform id of the message to edit instead. */
 export type PendingNotice = OutboxNotice & { chat: Chat & { timezone: string } };
 
-/** What a platform adapter gives the delivery loop: how to send one notice, and the platform's published limits. */
+/** What the delivery loop lends an adapter while it sends one notice. */
+export type SendCalls = {
+  /** Runs one platform call that posts or edits a message once the chat's and the bot's limits allow it. */
+  paced<T>(call: () => Promise<T>): Promise<T>;
+  /** Records a part of a long notice that went out, so that a retry resumes after it. */
+  partSent(partsSent: number, messageId: string): Promise<void>;
+};
+
+/** What a platform adapter gives the delivery loop: how to send one notice, and the platform's limits (with margin). */
 export interface OutboundPort {
   readonly platform: Platform;
-  readonly limits: { globalMinTimeMs: number; privateChatMinTimeMs: number; groupChatMinTimeMs: number };
+  readonly limits: PlatformLimits;
   /**
-   * Sends the notice, or edits `editMessageId`. A notice too long for one message goes out in parts, resuming after
-   * `notice.partsSent`; `partSent` records each part but the last, so a retry never repeats a part that went out.
+   * Sends the notice, or edits `editMessageId`, each platform call through `calls.paced`. A notice too long for one
+   * message goes out in parts, resuming after `notice.partsSent`; `calls.partSent` records each part but the last.
    */
-  send(notice: PendingNotice, partSent: (partsSent: number, messageId: string) => Promise<void>): Promise<{ messageId: string }>;
+  send(notice: PendingNotice, calls: SendCalls): Promise<{ messageId: string }>;
 }
 
 const maxAttempts = 8;
 const batchSize = 100;
 
 /**
- * Sends what the engine left in the outbox, in order per chat, within each platform's limits (one limiter per chat,
- * chained to one per bot), and marks each notice sent with the platform's message id. A rate limit or a transient
+ * Sends what the engine left in the outbox, in order per chat (one notice at a time), every platform call within the
+ * chat's and the bot's rate windows, and marks each notice sent with the platform's message id. A rate limit or a transient
  * failure puts the notice back with a later `nextAttemptAt` (the platform's retry-after, or exponential backoff);
  * after eight attempts, or on a permanent refusal, it is marked failed with the reason. Nothing is dropped silently:
  * until sent or failed, a notice stays in the database and is picked up again after a crash.
  */
 export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; logger: Logger }) {
   const ports = new Map(deps.ports.map((port) => [port.platform, port]));
-  const limiters = new Map(
-    deps.ports.map((port) => {
-      const global = new Bottleneck({ minTime: port.limits.globalMinTimeMs });
-      const groups = new Bottleneck.Group({ maxConcurrent: 1, minTime: port.limits.groupChatMinTimeMs });
-      const privates = new Bottleneck.Group({ maxConcurrent: 1, minTime: port.limits.privateChatMinTimeMs });
-      groups.on('created', (limiter) => limiter.chain(global));
-      privates.on('created', (limiter) => limiter.chain(global));
-      return [port.platform, { global, groups, privates }];
-    }),
-  );
+  const botWindows = new Map(deps.ports.map((port) => [port.platform, new RateWindow(port.limits.bot)]));
+  const chatWindows = new Map<number, RateWindow>();
+  const chatQueues = new Map<number, Promise<unknown>>();
   const inFlight = new Map<number, Promise<void>>();
+  // Shutdown does not wait out a rate window: a notice still waiting for its turn stays pending for the next start.
+  const stopping = new AbortController();
+
+  function windowsOf(chat: PendingNotice['chat']): RateWindow[] {
+    let window = chatWindows.get(chat.id);
+    if (!window) {
+      const limits = ports.get(chat.platform)!.limits;
+      window = new RateWindow(chat.kind === 'private' ? limits.privateChat : limits.groupChat);
+      chatWindows.set(chat.id, window);
+    }
+    return [window, botWindows.get(chat.platform)!];
+  }
+
+  /** Runs `work` after everything queued before it for the same chat, so each chat hears its notices in order. */
+  function inChatOrder<T>(chatId: number, work: () => Promise<T>): Promise<T> {
+    const previous = chatQueues.get(chatId) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch(() => {});
+    chatQueues.set(chatId, settled);
+    void settled.then(() => {
+      if (chatQueues.get(chatId) === settled) chatQueues.delete(chatId);
+    });
+    return next;
+  }
 
   async function deliver(notice: PendingNotice): Promise<void> {
     if (notice.editOfKey && !notice.editMessageId) {
@@ -76,22 +101,26 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       notice = { ...notice, editMessageId: original.platformMessageId };
     }
     const port = ports.get(notice.chat.platform)!;
-    const limiter = limiters.get(notice.chat.platform)!;
-    const lane = (notice.chat.kind === 'private' ? limiter.privates : limiter.groups).key(String(notice.chatId));
+    const windows = windowsOf(notice.chat);
     try {
-      const partSent = async (partsSent: number, messageId: string) => {
-        await deps.db.outboxNotice.updateMany({
-          where: { id: notice.id, revision: notice.revision },
-          data: { partsSent, platformMessageId: messageId },
-        });
+      const calls: SendCalls = {
+        paced: (call) => withinLimits(windows, call, stopping.signal),
+        partSent: async (partsSent, messageId) => {
+          await deps.db.outboxNotice.updateMany({
+            where: { id: notice.id, revision: notice.revision },
+            data: { partsSent, platformMessageId: messageId },
+          });
+        },
       };
-      const { messageId } = await lane.schedule(() => port.send(notice, partSent));
+      const sending = notice;
+      const { messageId } = await inChatOrder(notice.chatId, () => port.send(sending, calls));
       // Guarded by revision: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
       await deps.db.outboxNotice.updateMany({
         where: { id: notice.id, revision: notice.revision },
         data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 }, lastError: null },
       });
     } catch (error) {
+      if (stopping.signal.aborted) return; // cut short by shutdown: not an attempt; the notice stays pending
       const attempts = notice.attempts + 1;
       const known = error instanceof DeliveryError ? error.options : {};
       const failed = known.permanent === true || attempts >= maxAttempts;
@@ -141,6 +170,7 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
   const loop = createPollingLoop({ name: 'delivery', idleMs: 500, logger: deps.logger, step: () => deliverDue({ wait: false }) });
 
   async function stop(): Promise<void> {
+    stopping.abort();
     await loop.stop();
     await Promise.allSettled(inFlight.values());
   }

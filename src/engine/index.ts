@@ -3,7 +3,7 @@ import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Logger } from '../core/logger.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand } from './commands.js';
-import { appendAudit, type CommandContext, pushRefusal, type Tx, toJson, writeNotices } from './context.js';
+import { appendAudit, type CommandContext, pushRefusal, redactedInboxPayload, type Tx, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { handlers } from './handlers.js';
 import { communitiesOf } from './modules/membership/permissions.js';
@@ -80,23 +80,16 @@ export function createEngine(deps: EngineDeps) {
             replyToMessageId: command.messageId,
           });
         await writeNotices(tx, ctx.notices);
+        const attempts = (previous?.attempts ?? 0) + 1;
+        const failure = {
+          state: attempts >= settings.maxInboxAttempts ? ('dead' as const) : ('failed' as const),
+          lastError: String(error).slice(0, 2_000),
+          retryAt: retryAfterFailure(now, attempts - 1),
+        };
         await tx.inboxEvent.upsert({
           where: { platform_eventId: { platform: command.actor.platform, eventId: command.eventId } },
-          create: {
-            platform: command.actor.platform,
-            eventId: command.eventId,
-            payload: toJson(command),
-            state: 'failed',
-            attempts: 1,
-            lastError: String(error),
-            retryAt: retryAfterFailure(now, previous?.attempts ?? 0),
-          },
-          update: {
-            state: 'failed',
-            lastError: String(error),
-            attempts: { increment: 1 },
-            retryAt: retryAfterFailure(now, previous?.attempts ?? 0),
-          },
+          create: { platform: command.actor.platform, eventId: command.eventId, payload: JSON.stringify(command), attempts: 1, ...failure },
+          update: { attempts: { increment: 1 }, ...failure },
         });
         return { status: 'failed' as const, notices: ctx.notices };
       }, transactionOptions);
@@ -175,7 +168,7 @@ async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: D
   if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
   await ctx.tx.inboxEvent.update({
     where: { platform_eventId: { platform: ctx.command.actor.platform, eventId: ctx.command.eventId } },
-    data: { state: 'done', processedAt: ctx.now, lastError: null, ...(ctx.redactInbox ? { payload: { redacted: 'secret ballot' } } : {}) },
+    data: { state: 'done', processedAt: ctx.now, lastError: null, ...(ctx.redactInbox ? { payload: redactedInboxPayload } : {}) },
   });
   return { status, notices: ctx.notices, ...(error ? { error } : {}) };
 }
@@ -187,7 +180,7 @@ async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: D
 async function claimEvent(tx: Tx, command: EngineCommand): Promise<boolean> {
   const rows = await tx.$queryRaw<Array<{ state: string }>>`
     INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
-    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}::jsonb, 'pending', 1)
+    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}, 'pending', 1)
     ON CONFLICT ("platform", "eventId") DO UPDATE SET "attempts" = "InboxEvent"."attempts" + 1
     RETURNING "state"::text AS "state"`;
   return rows[0]?.state !== 'done';

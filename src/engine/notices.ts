@@ -1,4 +1,5 @@
 import type { DomainErrorCode } from '../core/errors.js';
+import type { CodePurpose } from '../db/generated/enums.js';
 import type { CommandName } from './commands.js';
 
 /** A tap the member can make instead of typing; adapters turn it into a platform button and back. */
@@ -9,6 +10,11 @@ export type Button =
   | { kind: 'forget_confirm' }
   /** `label` is an option as typed, or in an owners' vote (`choice`) the code yes / no / abstain. */
   | { kind: 'vote'; number: number; position: number; label: string; choice?: boolean };
+
+/** What a burned code was for: a household (claim code), or what a chat would have been linked to (link code). */
+export type ExposedCode =
+  | { purpose: 'household_claim'; building: string; unit: string }
+  | { purpose: 'chat_link'; binding: string; building: string | null; party: string | null };
 
 export type Level = 'building' | 'resident_group' | 'representatives' | 'joint_meeting';
 export type Scope = { building: string | null };
@@ -28,6 +34,10 @@ export type NoticeBody =
   | { type: 'member.forgotten'; params: { ballotsKept: number } }
   | { type: 'chat.linked'; params: { binding: string; community: string; building: string | null; party: string | null } }
   | { type: 'household.claimed'; params: { community: string; building: string; unit: string } }
+  /** To the chat where a live code was shown: it is void. Names only the kind of code, never what it was for. */
+  | { type: 'code.exposed'; params: { purpose: CodePurpose } }
+  /** To the committee's chats: whose code was shown where (`chat`: the chat's title), and by whom; it is void. */
+  | { type: 'code.exposure_reported'; params: ExposedCode & { by: string; chat: string | null } }
   | { type: 'issue.raised'; params: { number: number; text: string; category: string | null; scope: Scope; level: Level } }
   | { type: 'issue.looks_duplicate'; params: { similar: Array<{ number: number; text: string }> } }
   | { type: 'issue.supported'; params: { number: number; households: number; threshold: number } }

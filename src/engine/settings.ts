@@ -11,6 +11,8 @@ export type EngineSettings = {
   duplicateSimilarity: number;
   /** Longest follow-up deadline /assign accepts. */
   maxFollowUpDays: number;
+  /** Tries of a failing inbound event before it is set aside as a dead letter. */
+  maxInboxAttempts: number;
   /** Key of secret ballots' voter keys (BALLOT_SECRET); unset, the installation's own key in the database is used. */
   ballotSecret?: string;
 };
@@ -22,4 +24,5 @@ export const defaultSettings: EngineSettings = {
   ratingWindowDays: 7,
   duplicateSimilarity: 0.5,
   maxFollowUpDays: 365,
+  maxInboxAttempts: 8,
 };

@@ -1,7 +1,7 @@
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Chat, Community, Member, PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand } from './commands.js';
-import { type AuditInput, appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
+import { type AuditInput, appendAudit, pushRefusal, redactedInboxPayload, type Tx, writeNotices } from './context.js';
 import type { FloodGuard } from './flood.js';
 import { supportTaps } from './modules/issues/support-taps.js';
 import { resolveLocale } from './modules/membership/set-language.js';
@@ -169,7 +169,7 @@ async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<strin
   if (missing.length > 0) {
     await tx.$executeRaw`
       INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
-      SELECT p::"Platform", e, j::jsonb, 'pending', 0
+      SELECT p::"Platform", e, j, 'pending', 0
       FROM unnest(${missing.map((c) => c.actor.platform)}::text[], ${missing.map((c) => c.eventId)}::text[], ${missing.map((c) => JSON.stringify(c))}::text[]) AS t(p, e, j)
       ON CONFLICT ("platform", "eventId") DO NOTHING`;
     rows.push(...(await claim(missing)));
@@ -228,8 +228,6 @@ async function loadActors(tx: Tx, commands: EngineCommand[]): Promise<(command: 
   };
 }
 
-const redactedPayload = { redacted: 'secret ballot' };
-
 /** Marks the handled events done; a secret vote's inbox copy is replaced, as the general path does. */
 async function markDone(tx: Tx, now: Date, handled: TapContext[]): Promise<void> {
   for (const redact of [false, true]) {
@@ -239,7 +237,7 @@ async function markDone(tx: Tx, now: Date, handled: TapContext[]): Promise<void>
     const eventIds = events.map((command) => command.eventId);
     if (redact)
       await tx.$executeRaw`
-        UPDATE "InboxEvent" SET "state" = 'done', "processedAt" = ${now}, "lastError" = NULL, "payload" = ${JSON.stringify(redactedPayload)}::jsonb
+        UPDATE "InboxEvent" SET "state" = 'done', "processedAt" = ${now}, "lastError" = NULL, "payload" = ${redactedInboxPayload}
         WHERE ("platform", "eventId") IN (SELECT p::"Platform", e FROM unnest(${platforms}::text[], ${eventIds}::text[]) AS k(p, e))`;
     else
       await tx.$executeRaw`

@@ -11,6 +11,8 @@ export type HealthReport = {
   uptimeSeconds: number;
   /** Reminders waiting, late by more than a minute, and given up after repeated failures (look at those). */
   scheduler?: { kind: 'bullmq' | 'in-process'; pending: number; overdue: number; failed: number } | null;
+  /** Inbound events waiting, failed and waiting for their next try, and set aside as dead letters (`yishi inbox dead`). */
+  inbox?: { pending: number; failed: number; dead: number } | null;
 };
 
 export function isHealthy(report: HealthReport): boolean {

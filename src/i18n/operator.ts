@@ -41,6 +41,7 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   role_scope_invalid: 'operator:errors.role_scope_invalid',
   category_not_found: 'operator:errors.category_not_found',
   option_invalid: 'operator:errors.option_invalid',
+  dead_letter_unknown: 'operator:errors.dead_letter_unknown',
   telegram_unreachable: 'operator:errors.telegram_unreachable',
   worker_needs_redis: 'operator:errors.worker_needs_redis',
   redis_unreachable: 'operator:errors.redis_unreachable',

@@ -62,16 +62,16 @@ describeEachDatabase('database-enforced rules', (kind) => {
   describe('inbox', () => {
     it('keeps one row per platform event, and the same id on another platform is another event', async () => {
       const eventId = unique('update');
-      await db.prisma.inboxEvent.create({ data: { platform: 'telegram', eventId, payload: { n: 1 } } });
-      await expect(db.prisma.inboxEvent.create({ data: { platform: 'telegram', eventId, payload: { n: 2 } } })).rejects.toMatchObject(
+      await db.prisma.inboxEvent.create({ data: { platform: 'telegram', eventId, payload: '{"n":1}' } });
+      await expect(db.prisma.inboxEvent.create({ data: { platform: 'telegram', eventId, payload: '{"n":2}' } })).rejects.toMatchObject(
         duplicate,
       );
-      await db.prisma.inboxEvent.create({ data: { platform: 'slack', eventId, payload: { n: 3 } } });
+      await db.prisma.inboxEvent.create({ data: { platform: 'slack', eventId, payload: '{"n":3}' } });
       expect(
         await db.prisma.inboxEvent.findMany({ where: { eventId }, select: { platform: true, payload: true }, orderBy: { id: 'asc' } }),
       ).toEqual([
-        { platform: 'telegram', payload: { n: 1 } },
-        { platform: 'slack', payload: { n: 3 } },
+        { platform: 'telegram', payload: '{"n":1}' },
+        { platform: 'slack', payload: '{"n":3}' },
       ]);
     });
 
@@ -79,7 +79,7 @@ describeEachDatabase('database-enforced rules', (kind) => {
       const eventId = unique('update');
       const inserted = await Promise.all(
         Array.from({ length: 8 }, () =>
-          db.prisma.inboxEvent.createMany({ data: [{ platform: 'telegram', eventId, payload: {} }], skipDuplicates: true }),
+          db.prisma.inboxEvent.createMany({ data: [{ platform: 'telegram', eventId, payload: '{}' }], skipDuplicates: true }),
         ),
       );
       expect(inserted.reduce((sum, result) => sum + result.count, 0)).toBe(1);

@@ -46,12 +46,12 @@ describeEachDatabase('a notice re-armed while it is being sent', (kind) => {
     // The real Telegram port; the first time it sends, the engine re-arms the row with newer counts meanwhile.
     const port: OutboundPort = {
       ...telegram.port,
-      async send(pending, partSent) {
+      async send(pending, calls) {
         if (!rearmed) {
           rearmed = true;
           await writeNotices(tx, [notice(2)]);
         }
-        return telegram.port.send(pending, partSent);
+        return telegram.port.send(pending, calls);
       },
     };
     const delivery = createDelivery({ db: db.prisma, ports: [port], logger });

@@ -330,7 +330,7 @@ async function effects(world: World, eventIds: string[]) {
 
   // A payload names its chat by platform id, which differs between the two databases: named by its role instead.
   const inbox = (await p.inboxEvent.findMany({ where: { eventId: { in: eventIds } }, orderBy: { eventId: 'asc' } })).map((row) => {
-    const payload = row.payload as { chat?: { platformChatId: string } };
+    const payload = JSON.parse(row.payload) as { chat?: { platformChatId: string } };
     return {
       eventId: row.eventId,
       state: row.state,
@@ -653,8 +653,8 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
         ['dup-support', 'done'],
         ['dup-vote', 'done'],
       ]);
-      expect(inbox[1]!.payload).toEqual({ redacted: 'secret ballot' });
-      expect(inbox[2]!.payload).toMatchObject({ eventId: 'dup-support', action: { type: 'issue.support', number: 2 } });
+      expect(JSON.parse(inbox[1]!.payload)).toEqual({ redacted: 'secret ballot' });
+      expect(JSON.parse(inbox[2]!.payload)).toMatchObject({ eventId: 'dup-support', action: { type: 'issue.support', number: 2 } });
     });
   });
 

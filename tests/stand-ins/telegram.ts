@@ -11,7 +11,8 @@ export class TelegramStandIn {
   readonly bot = { id: 123456, is_bot: true, first_name: 'yishi', username: 'yishi_test_bot' };
   readonly sent: SentMessage[] = [];
   readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
-  private readonly updates: Array<Record<string, unknown> & { update_id: number }> = [];
+  /** Queued updates; `raw`, when set, is the update's JSON text exactly as it goes out (for what JSON.stringify cannot make). */
+  private readonly updates: Array<Record<string, unknown> & { update_id: number; raw?: string }> = [];
   private confirmed = 0;
   private nextUpdateId = 1000;
   private nextMessageId = 1;
@@ -42,6 +43,14 @@ export class TelegramStandIn {
   /** Queues an update as Telegram would deliver it; returns its update_id. */
   push(update: Record<string, unknown>, updateId = this.nextUpdateId++): number {
     this.updates.push({ update_id: updateId, ...update });
+    for (const waiter of this.waiters.splice(0)) waiter.resolve();
+    return updateId;
+  }
+
+  /** Queues an update given as JSON text (say, nested deeper than JSON.stringify can go); returns its update_id. */
+  pushRaw(updateJson: string): number {
+    const updateId = this.nextUpdateId++;
+    this.updates.push({ update_id: updateId, raw: `{"update_id":${updateId},${updateJson.slice(1)}` });
     for (const waiter of this.waiters.splice(0)) waiter.resolve();
     return updateId;
   }
@@ -119,7 +128,10 @@ export class TelegramStandIn {
             });
           });
         }
-        return reply(200, { ok: true, result: ready().slice(0, 100) });
+        const batch = ready().slice(0, 100);
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(`{"ok":true,"result":[${batch.map(({ raw, ...update }) => raw ?? JSON.stringify(update)).join(',')}]}`);
+        return;
       }
       case 'sendMessage':
       case 'editMessageText': {

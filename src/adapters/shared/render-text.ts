@@ -32,6 +32,7 @@ export const errorKeys: Record<DomainErrorCode, string> = {
   code_expired: 'errors:code_expired',
   code_used: 'errors:code_used',
   code_wrong_purpose: 'errors:code_wrong_purpose',
+  code_exposed: 'errors:code_exposed',
   locale_unsupported: 'errors:locale_unsupported',
   text_empty: 'errors:text_empty',
   text_too_long: 'errors:text_too_long',
@@ -183,6 +184,11 @@ const labelKeys: Record<string, string> = {
 };
 /** `building` is both a level and a binding; the binding reads the same as the level in every locale. */
 const bindingKeys: Record<string, string> = { building: 'labels:binding.building', committee: 'labels:binding.committee' };
+
+/** What a chat speaks for, or would have: its building or party by name, else the binding's label. */
+function bindingTarget(t: TFunction, binding: string, building: string | null, party: string | null): string {
+  return building ?? party ?? (bindingKeys[binding] ? t(bindingKeys[binding]!) : label(t, binding));
+}
 
 function label(t: TFunction, value: string | null | undefined): string {
   if (!value) return '-';
@@ -382,11 +388,19 @@ function renderText(t: TFunction, notice: NoticeBody, timeZone: string): string 
       return t('notices:member.forgotten', { ballots: notice.params.ballotsKept });
     case 'chat.linked': {
       const { building, party, binding, community } = notice.params;
-      const what = building ?? party ?? (bindingKeys[binding] ? t(bindingKeys[binding]!) : label(t, binding));
-      return t('notices:chat.linked', { community, what });
+      return t('notices:chat.linked', { community, what: bindingTarget(t, binding, building, party) });
     }
     case 'household.claimed':
       return t('notices:household.claimed', notice.params);
+    case 'code.exposed':
+      return t(notice.params.purpose === 'household_claim' ? 'notices:code.exposed_claim' : 'notices:code.exposed_link');
+    case 'code.exposure_reported': {
+      const report = notice.params;
+      const where = { by: report.by, chat: report.chat ?? t('labels:untitled_chat') };
+      return report.purpose === 'household_claim'
+        ? t('notices:code.exposure_reported_claim', { ...where, building: report.building, unit: report.unit })
+        : t('notices:code.exposure_reported_link', { ...where, what: bindingTarget(t, report.binding, report.building, report.party) });
+    }
     case 'issue.raised':
       return t('notices:issue.raised', {
         number: notice.params.number,

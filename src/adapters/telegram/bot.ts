@@ -3,6 +3,7 @@ import { Telegram } from 'telegraf';
 import type { Logger } from '../../core/logger.js';
 import type { DeliveryError as DeliveryErrorType, OutboundPort } from '../../delivery/delivery.js';
 import { DeliveryError } from '../../delivery/delivery.js';
+import type { PlatformLimits } from '../../delivery/rate-window.js';
 import type { CommandName } from '../../engine/commands.js';
 import type { NoticeBody } from '../../engine/notices.js';
 import type { InboundEvent } from '../../inbox/inbox.js';
@@ -13,10 +14,18 @@ import { eventIdOf, type StoredUpdate, type Update } from './translate.js';
 export type TelegramConfig = { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
 
 /**
- * Telegram's published limits: about 30 messages a second per bot, one a second per chat, 20 a minute per group.
- * https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
+ * Telegram's published limits, each window a tenth longer than published (never run at the edge of a limit whose exact
+ * counting Telegram does not document): about 30 messages a second per bot, one a second per chat, and 20 a minute
+ * per group. https://core.telegram.org/bots/faq#my-bot-is-hitting-limits-how-do-i-avoid-this
  */
-const limits = { globalMinTimeMs: 34, privateChatMinTimeMs: 1_000, groupChatMinTimeMs: 3_000 };
+export const telegramLimits: PlatformLimits = {
+  bot: [{ max: 30, perMs: 1_100 }],
+  privateChat: [{ max: 1, perMs: 1_100 }],
+  groupChat: [
+    { max: 1, perMs: 1_100 },
+    { max: 20, perMs: 66_000 },
+  ],
+};
 
 const privateMenu: CommandName[] = ['start', 'help', 'lang', 'claim', 'issues', 'show', 'results', 'mydata', 'forgetme'];
 const groupMenu: CommandName[] = ['issue', 'support', 'issues', 'show', 'results', 'help', 'link'];
@@ -42,6 +51,8 @@ export async function createTelegramAdapter(deps: {
   i18n: i18n;
   logger: Logger;
   record: (events: InboundEvent[]) => Promise<number>;
+  /** Telegram's limits unless given (tests scale them down to see a minute's window in seconds). */
+  limits?: PlatformLimits;
 }) {
   const telegram = new Telegram(deps.config.token, { apiRoot: deps.config.apiRoot });
   const me = await telegram.getMe();
@@ -101,8 +112,8 @@ export async function createTelegramAdapter(deps: {
 
   const port: OutboundPort = {
     platform: 'telegram',
-    limits,
-    async send(notice, partSent) {
+    limits: deps.limits ?? telegramLimits,
+    async send(notice, calls) {
       const t = deps.i18n.getFixedT(notice.locale);
       const body = { type: notice.type, params: notice.params, buttons: (notice.params as { buttons?: unknown }).buttons } as NoticeBody & {
         buttons?: never;
@@ -112,10 +123,12 @@ export async function createTelegramAdapter(deps: {
         // A live update of an earlier message: one message, edited in place; "not modified" is fine.
         const replyMarkup = messages.at(-1)?.replyMarkup;
         try {
-          await telegram.editMessageText(notice.chat.platformChatId, Number(notice.editMessageId), undefined, messages[0]!.text, {
-            parse_mode: 'HTML',
-            ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
-          });
+          await calls.paced(() =>
+            telegram.editMessageText(notice.chat.platformChatId, Number(notice.editMessageId), undefined, messages[0]!.text, {
+              parse_mode: 'HTML',
+              ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
+            }),
+          );
         } catch (error) {
           if (!/message is not modified/.test(String((error as { description?: string }).description ?? error))) throw classify(error);
         }
@@ -125,19 +138,21 @@ export async function createTelegramAdapter(deps: {
       for (const [index, message] of messages.entries()) {
         if (index < notice.partsSent) continue;
         try {
-          const sent = await telegram.sendMessage(notice.chat.platformChatId, message.text, {
-            parse_mode: 'HTML',
-            link_preview_options: { is_disabled: true },
-            ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
-            ...(index === 0 && notice.replyToMessageId
-              ? { reply_parameters: { message_id: Number(notice.replyToMessageId), allow_sending_without_reply: true } }
-              : {}),
-          });
+          const sent = await calls.paced(() =>
+            telegram.sendMessage(notice.chat.platformChatId, message.text, {
+              parse_mode: 'HTML',
+              link_preview_options: { is_disabled: true },
+              ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
+              ...(index === 0 && notice.replyToMessageId
+                ? { reply_parameters: { message_id: Number(notice.replyToMessageId), allow_sending_without_reply: true } }
+                : {}),
+            }),
+          );
           messageId = String(sent.message_id);
         } catch (error) {
           throw classify(error);
         }
-        if (index < messages.length - 1) await partSent(index + 1, messageId);
+        if (index < messages.length - 1) await calls.partSent(index + 1, messageId);
       }
       return { messageId };
     },

@@ -23,6 +23,8 @@ const noticeTypes: Record<NoticeType, true> = {
   'member.forgotten': true,
   'chat.linked': true,
   'household.claimed': true,
+  'code.exposed': true,
+  'code.exposure_reported': true,
   'issue.raised': true,
   'issue.looks_duplicate': true,
   'issue.supported': true,
@@ -71,6 +73,7 @@ const refusalParams: Record<DomainErrorCode, Record<string, string | number>> = 
   code_expired: {},
   code_used: {},
   code_wrong_purpose: {},
+  code_exposed: {},
   locale_unsupported: { given: 'fr', supported: 'zh-CN, en' },
   text_empty: {},
   text_too_long: { length: 2100, max: 2000 },
@@ -441,6 +444,7 @@ const samples: Sample[] = [
     notice: { type: 'household.claimed', params: { community: '幸福社区', building: '3栋', unit: '1-101' } },
     numbers: [],
   },
+  ...exposedCodeSamples(),
   {
     name: 'issue.raised (building)',
     notice: {
@@ -613,6 +617,47 @@ const samples: Sample[] = [
   { name: 'command.failed', notice: { type: 'command.failed', params: {} }, numbers: [] },
 ];
 
+/** A burned code: what its chat is told, and what the committee is told for a claim code and each link binding. */
+function exposedCodeSamples(): Sample[] {
+  return [
+    { name: 'code.exposed (claim code)', notice: { type: 'code.exposed', params: { purpose: 'household_claim' } }, numbers: [] },
+    { name: 'code.exposed (link code)', notice: { type: 'code.exposed', params: { purpose: 'chat_link' } }, numbers: [] },
+    {
+      name: 'code.exposure_reported (claim code)',
+      notice: {
+        type: 'code.exposure_reported',
+        params: { purpose: 'household_claim', building: '3栋', unit: '1-101', by: '王五', chat: '3栋业主群' },
+      },
+      numbers: [],
+    },
+    {
+      name: 'code.exposure_reported (claim code, untitled chat)',
+      notice: {
+        type: 'code.exposure_reported',
+        params: { purpose: 'household_claim', building: '3栋', unit: '1-101', by: '王五', chat: null },
+      },
+      numbers: [],
+    },
+    ...(['community', 'building', 'committee', 'party', 'subdistrict'] as const).map(
+      (binding): Sample => ({
+        name: `code.exposure_reported (link code, ${binding})`,
+        notice: {
+          type: 'code.exposure_reported',
+          params: {
+            purpose: 'chat_link',
+            binding,
+            building: binding === 'building' ? '3栋' : null,
+            party: binding === 'party' ? '物业公司' : null,
+            by: 'Alice',
+            chat: '幸福社区居民群',
+          },
+        },
+        numbers: [],
+      }),
+    ),
+  ];
+}
+
 /** A digest with every section, one with some empty, the quiet day, and the weekly roll-up. */
 function digestSamples(): Sample[] {
   const rates = {
@@ -782,6 +827,36 @@ describe('renderNotice', () => {
         expect(text).not.toContain('{{');
       },
     );
+  });
+
+  describe.each(supportedLocales)('when a code was shown in public, in %s', (locale) => {
+    it('tells the chat what to send instead, for a claim code and for a link code', () => {
+      expect(render(locale, { type: 'code.exposed', params: { purpose: 'household_claim' } }).text).toContain('/claim');
+      expect(render(locale, { type: 'code.exposed', params: { purpose: 'chat_link' } }).text).toContain('/link');
+    });
+
+    it("tells the committee the household's building and unit, who posted it and where", () => {
+      const { text } = render(locale, {
+        type: 'code.exposure_reported',
+        params: { purpose: 'household_claim', building: '3栋', unit: '1-101', by: '王五', chat: '3栋业主群' },
+      });
+      for (const shown of ['3栋', '1-101', '王五', '3栋业主群']) expect(text).toContain(shown);
+    });
+
+    it('names what a link code was for, and an untitled chat by a label', () => {
+      const t = fixed(locale);
+      const { text } = render(locale, {
+        type: 'code.exposure_reported',
+        params: { purpose: 'chat_link', binding: 'party', building: null, party: '物业公司', by: 'Alice', chat: null },
+      });
+      expect(text).toContain('物业公司');
+      expect(text).toContain(t('labels:untitled_chat'));
+      const committee = render(locale, {
+        type: 'code.exposure_reported',
+        params: { purpose: 'chat_link', binding: 'committee', building: null, party: null, by: 'Alice', chat: '群' },
+      });
+      expect(committee.text).toContain(t('labels:binding.committee'));
+    });
   });
 
   describe('when a refusal names a role', () => {

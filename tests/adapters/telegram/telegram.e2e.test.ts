@@ -198,7 +198,7 @@ describe('Telegram webhook mode', () => {
       TELEGRAM_BOT_TOKEN: api.token,
       TELEGRAM_API_ROOT: api.apiRoot,
       TELEGRAM_WEBHOOK_URL: `https://yishi.example.org/telegram/hook`,
-      TELEGRAM_WEBHOOK_SECRET: 'hook-secret_1',
+      TELEGRAM_WEBHOOK_SECRET: 'hook-secret_1-0123456789',
       LOG_LEVEL: 'warn',
     });
     await service.waitUntilHealthy();
@@ -213,7 +213,7 @@ describe('Telegram webhook mode', () => {
   it('registers the webhook with its secret', () => {
     expect(api.calls.find((call) => call.method === 'setWebhook')?.payload).toMatchObject({
       url: 'https://yishi.example.org/telegram/hook',
-      secret_token: 'hook-secret_1',
+      secret_token: 'hook-secret_1-0123456789',
     });
   });
 
@@ -231,17 +231,37 @@ describe('Telegram webhook mode', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(api.textsTo(alice.id)).toEqual([]);
     const genuine = await post(
-      { 'x-telegram-bot-api-secret-token': 'hook-secret_1' },
+      { 'x-telegram-bot-api-secret-token': 'hook-secret_1-0123456789' },
       { update_id: 3, ...updates.text(alice, dm(alice), '/start') },
     );
     expect(genuine.status).toBe(200);
     await api.waitFor(() => api.textsTo(alice.id).some((text) => text.includes('议事')));
     const again = await post(
-      { 'x-telegram-bot-api-secret-token': 'hook-secret_1' },
+      { 'x-telegram-bot-api-secret-token': 'hook-secret_1-0123456789' },
       { update_id: 3, ...updates.text(alice, dm(alice), '/start') },
     );
     expect(again.status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(api.textsTo(alice.id)).toHaveLength(1);
+  });
+
+  it('takes poison through the webhook too: U+0000, lone surrogates and deep nesting never stop the next update', async () => {
+    const post = (body: string) =>
+      fetch(`http://127.0.0.1:${port}/telegram/hook`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': 'hook-secret_1-0123456789' },
+        body,
+      });
+    const nul = { update_id: 10, ...updates.text({ id: 31, first_name: 'N\u0000ul' }, dm({ id: 31 }), '/start \u0000') };
+    expect((await post(JSON.stringify(nul))).status).toBe(200);
+    const lone = { update_id: 11, ...updates.text({ id: 32, first_name: '\uD800' }, dm({ id: 32 }), '/help') };
+    expect((await post(JSON.stringify(lone))).status).toBe(200);
+    const deep = `{"update_id":12,"message":${'{"reply_to_message":'.repeat(20_000)}{}${'}'.repeat(20_000)}}`;
+    expect((await post(deep)).status).toBe(200);
+    const next = { update_id: 13, ...updates.text(carol, dm(carol), '/start') };
+    expect((await post(JSON.stringify(next))).status).toBe(200);
+    await api.waitFor(() => [31, 32, carol.id].every((id) => api.textsTo(id).length > 0), 10_000);
+    const health = (await (await fetch(`http://127.0.0.1:${port}/healthz`)).json()) as { inbox: { dead: number } };
+    expect(health.inbox.dead).toBe(1);
   });
 });

@@ -256,8 +256,8 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       expect(ballots[0]!.choices.map((choice) => choice.option.label).sort()).toEqual(['不同意', '同意']);
       const audit = await db.prisma.auditEntry.findMany({ where: { subjectType: 'poll', subjectId: poll.id, action: 'ballot.cast' } });
       expect(audit.every((entry) => entry.actorMemberId === null && JSON.stringify(entry.data) === '{"secret":true}')).toBe(true);
-      const inbox = await db.prisma.inboxEvent.findMany({ where: { payload: { path: ['action', 'type'], equals: 'poll.vote' } } });
-      expect(inbox.filter((row) => JSON.stringify(row.payload).includes(`"number":${poll.number},`))).toEqual([]);
+      const inbox = await db.prisma.inboxEvent.findMany({ where: { payload: { contains: '"type":"poll.vote"' } } });
+      expect(inbox.filter((row) => row.payload.includes(`"number":${poll.number},`))).toEqual([]);
       const groupNotices = await db.prisma.outboxNotice.findMany({ where: { chat: { kind: 'group' } } });
       expect(groupNotices.filter((n) => JSON.stringify(n.params).includes(voter.name))).toEqual([]);
       const reminder = await h.say(c.staff.head1, c.chats.b1, `/remind ${poll.number}`);

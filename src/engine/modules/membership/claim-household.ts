@@ -1,13 +1,17 @@
 import type { CommandContext } from '../../context.js';
 import { audit, reply, requirePrivate } from '../../context.js';
+import { burnExposedCode } from './burn-exposed-code.js';
 import { redeemCode } from './redeem-code.js';
 
 /**
  * `/claim <code>` in a private chat: the member becomes a verified resident of the code's household (several
- * members of one family may each claim it with their own code). Emits household.claimed; throws private_only
- * (a code shown in a group is not accepted) and the code errors.
+ * members of one family may each claim it with their own code). Emits household.claimed. Anywhere else the code
+ * has been shown to others: a live code of either purpose is burned (see burnExposedCode: emits code.exposed and
+ * code.exposure_reported); any other text is refused with private_only. Throws private_only and the code errors
+ * (code_invalid, code_exposed, code_wrong_purpose, code_used, code_expired).
  */
 export async function claimHousehold(ctx: CommandContext, action: { code: string }): Promise<void> {
+  if (ctx.chat.kind !== 'private' && (await burnExposedCode(ctx, action.code, ['household_claim', 'chat_link']))) return;
   requirePrivate(ctx);
   const code = await redeemCode(ctx, action.code, 'household_claim');
   const household = await ctx.tx.household.findUniqueOrThrow({

@@ -17,3 +17,8 @@ export function normaliseCode(typed: string): string {
 export function hashCode(typed: string): string {
   return createHash('sha256').update(normaliseCode(typed)).digest('hex');
 }
+
+/** A code that can still be redeemed: not used, not burned by being shown in public, not expired. */
+export function isLiveCode(code: { usedAt: Date | null; exposedAt: Date | null; expiresAt: Date }, now: Date): boolean {
+  return code.usedAt === null && code.exposedAt === null && code.expiresAt > now;
+}
