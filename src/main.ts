@@ -1,12 +1,12 @@
 // Composition root: config -> database -> migrations -> engine -> scheduler -> adapters -> http. The only file that wires everything together.
 import { pathToFileURL } from 'node:url';
 import type { i18n } from 'i18next';
-import { createTelegramAdapter } from './adapters/telegram/bot.js';
-import { translateUpdate, type Update } from './adapters/telegram/translate.js';
+import { type ChatAdapter, type ConfiguredAdapter, configured } from './adapters/shared/port.js';
+import { telegram } from './adapters/telegram/index.js';
 import { type Config, loadConfig, redactUrl } from './config.js';
-import { OperatorError } from './core/errors.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { type Database, openDatabase } from './db/database.js';
+import type { Platform } from './db/generated/client.js';
 import { applyMigrations } from './db/migrations.js';
 import { createDelivery } from './delivery/delivery.js';
 import { createEngine } from './engine/index.js';
@@ -15,7 +15,7 @@ import { createHttpServer, listen } from './http/server.js';
 import { createI18n, operatorLocale } from './i18n/index.js';
 import { describeFailure, schedulerMessages } from './i18n/operator.js';
 import { inboxCounts } from './inbox/dead-letters.js';
-import { createInbox } from './inbox/inbox.js';
+import { createInbox, type InboundEvent, type Inbox } from './inbox/inbox.js';
 import { createScheduler, reminderCounts } from './scheduler/index.js';
 
 export type Service = { stop(): Promise<void>; address: { host: string; port: number } };
@@ -33,11 +33,12 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
     migrations: { state: 'pending', applied: 0, latest: null },
     uptimeSeconds: 0,
   };
-  // The webhook route must exist before the server listens; it forwards to the adapter once that is up.
-  let telegramReceive: ((updates: Update[]) => Promise<void>) | null = null;
   let schedulerHealth: (() => Promise<NonNullable<HealthReport['scheduler']>>) | null = null;
   let inboxHealth: (() => Promise<NonNullable<HealthReport['inbox']>>) | null = null;
-  const webhookPath = config.telegram?.webhookUrl ? new URL(config.telegram.webhookUrl).pathname : null;
+  // Every configured platform, each one line: a new platform is a folder under src/adapters/ and a line here.
+  const platforms: ConfiguredAdapter[] = [...configured(telegram, config.telegram)];
+  const running = new Map<ConfiguredAdapter, ChatAdapter>();
+  for (const { plugin, settings } of platforms) plugin.check?.(settings, { host: config.http.host });
   const http = createHttpServer({
     logger,
     health: async () => ({
@@ -46,18 +47,8 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
       ...(schedulerHealth ? { scheduler: await schedulerHealth().catch(() => null) } : {}),
       ...(inboxHealth ? { inbox: await inboxHealth().catch(() => null) } : {}),
     }),
-    ...(webhookPath && config.telegram?.webhookSecret
-      ? {
-          telegramWebhook: {
-            path: webhookPath,
-            secret: config.telegram.webhookSecret,
-            receive: async (update: unknown) => {
-              if (!telegramReceive) throw new Error('telegram adapter not ready');
-              await telegramReceive([update as Update]);
-            },
-          },
-        }
-      : {}),
+    // Routes exist before the server listens; each answers once its adapter is up.
+    routes: platforms.map((entry) => (app) => entry.plugin.routes?.(app, entry.settings, () => running.get(entry) ?? null)),
   });
   const address = await listen(http, config.http.host, config.http.port);
   let database: Database | undefined;
@@ -95,32 +86,24 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
     await stop().catch(() => {});
     throw error;
   }
-  if (config.telegram) {
+  if (platforms.length > 0) {
     try {
-      const inbox = createInbox({ db, engine, translators: { telegram: translateUpdate }, logger });
-      const telegram = await createTelegramAdapter({
-        config: config.telegram,
-        i18n,
-        logger,
-        record: (events) => inbox.record('telegram', events),
-      }).catch((error: unknown) => {
-        throw new OperatorError(
-          'telegram_unreachable',
-          { apiRoot: config.telegram?.apiRoot ?? '', reason: String((error as Error).message ?? error) },
-          { cause: error },
-        );
-      });
-      const delivery = createDelivery({ db, ports: [telegram.port], logger });
+      let inbox: Inbox | undefined;
+      const record = (platform: Platform) => (events: InboundEvent[]) => inbox!.record(platform, events);
+      for (const entry of platforms)
+        running.set(entry, await entry.plugin.create(entry.settings, { i18n, logger, engine, record: record(entry.plugin.platform) }));
+      const adapters = [...running.values()];
+      inbox = createInbox({ db, engine, translators: Object.fromEntries(adapters.map((a) => [a.platform, a.translate])), logger });
+      const delivery = createDelivery({ db, ports: adapters.map((adapter) => adapter.outbound), logger });
       inbox.start();
-      stoppers.push(() => inbox.stop());
+      stoppers.push(() => inbox!.stop());
       delivery.start();
       stoppers.push(() => delivery.stop());
-      await telegram.start();
-      stoppers.push(() => telegram.stop());
-      telegramReceive = (updates) => telegram.receive(updates);
-      logger.info(
-        t('operator:start.telegram_ready', { bot: telegram.me.username, mode: config.telegram.webhookUrl ? 'webhook' : 'long polling' }),
-      );
+      for (const adapter of adapters) {
+        await adapter.start();
+        stoppers.push(() => adapter.stop());
+        logger.info(adapter.readyMessage(t));
+      }
     } catch (error) {
       health.status = 'error';
       await stop().catch(() => {});

@@ -1,7 +1,6 @@
 import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
 import type { Chat, OutboxNotice, Platform, PrismaClient } from '../db/generated/client.js';
-import { type PlatformLimits, RateWindow, withinLimits } from './rate-window.js';
 
 /** A refusal from a platform: retry after `retryAfterMs` (a rate limit, a hiccup), or never (`permanent`). */
 export class DeliveryError extends Error {
@@ -14,56 +13,59 @@ export class DeliveryError extends Error {
   }
 }
 
-/** A notice to send; `editMessageId`, when set, is the platform id of the message to edit instead. */
-export type PendingNotice = OutboxNotice & { chat: Chat & { timezone: string } };
+/**
+ * A notice as the delivery loop hands it to an adapter: plain data, in the chat's language, nothing of the database.
+ * `editMessageId`, when set, is the platform id of an earlier message to edit instead of sending a new one; a notice
+ * too long for one message resumes after `partsSent` parts.
+ */
+export type OutgoingNotice = {
+  id: number;
+  type: string;
+  params: unknown;
+  locale: string;
+  chat: { platformChatId: string; kind: 'private' | 'group'; timezone: string };
+  replyToMessageId: string | null;
+  editMessageId: string | null;
+  platformMessageId: string | null;
+  partsSent: number;
+};
 
 /** What the delivery loop lends an adapter while it sends one notice. */
 export type SendCalls = {
-  /** Runs one platform call that posts or edits a message once the chat's and the bot's limits allow it. */
-  paced<T>(call: () => Promise<T>): Promise<T>;
   /** Records a part of a long notice that went out, so that a retry resumes after it. */
   partSent(partsSent: number, messageId: string): Promise<void>;
+  /** Aborted at shutdown: a call still waiting for the platform's limits gives up, and the notice stays pending. */
+  signal: AbortSignal;
 };
 
-/** What a platform adapter gives the delivery loop: how to send one notice, and the platform's limits (with margin). */
+/** What a platform adapter gives the delivery loop: how to send one notice, within the platform's own limits. */
 export interface OutboundPort {
   readonly platform: Platform;
-  readonly limits: PlatformLimits;
   /**
-   * Sends the notice, or edits `editMessageId`, each platform call through `calls.paced`. A notice too long for one
-   * message goes out in parts, resuming after `notice.partsSent`; `calls.partSent` records each part but the last.
+   * Sends the notice, or edits `editMessageId`. A notice too long for one message goes out in parts, resuming after
+   * `notice.partsSent`; `calls.partSent` records each part but the last.
    */
-  send(notice: PendingNotice, calls: SendCalls): Promise<{ messageId: string }>;
+  send(notice: OutgoingNotice, calls: SendCalls): Promise<{ messageId: string }>;
 }
+
+type PendingNotice = OutboxNotice & { chat: Chat; timezone: string };
 
 const maxAttempts = 8;
 const batchSize = 100;
 
 /**
- * Sends what the engine left in the outbox, in order per chat (one notice at a time), every platform call within the
- * chat's and the bot's rate windows, and marks each notice sent with the platform's message id. A rate limit or a transient
+ * Sends what the engine left in the outbox through the chat's platform adapter, in order per chat (one notice at a
+ * time; each adapter keeps its platform's rate limits), and marks each notice sent with the platform's message id. A rate limit or a transient
  * failure puts the notice back with a later `nextAttemptAt` (the platform's retry-after, or exponential backoff);
  * after eight attempts, or on a permanent refusal, it is marked failed with the reason. Nothing is dropped silently:
  * until sent or failed, a notice stays in the database and is picked up again after a crash.
  */
 export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; logger: Logger }) {
   const ports = new Map(deps.ports.map((port) => [port.platform, port]));
-  const botWindows = new Map(deps.ports.map((port) => [port.platform, new RateWindow(port.limits.bot)]));
-  const chatWindows = new Map<number, RateWindow>();
   const chatQueues = new Map<number, Promise<unknown>>();
   const inFlight = new Map<number, Promise<void>>();
   // Shutdown does not wait out a rate window: a notice still waiting for its turn stays pending for the next start.
   const stopping = new AbortController();
-
-  function windowsOf(chat: PendingNotice['chat']): RateWindow[] {
-    let window = chatWindows.get(chat.id);
-    if (!window) {
-      const limits = ports.get(chat.platform)!.limits;
-      window = new RateWindow(chat.kind === 'private' ? limits.privateChat : limits.groupChat);
-      chatWindows.set(chat.id, window);
-    }
-    return [window, botWindows.get(chat.platform)!];
-  }
 
   /** Runs `work` after everything queued before it for the same chat, so each chat hears its notices in order. */
   function inChatOrder<T>(chatId: number, work: () => Promise<T>): Promise<T> {
@@ -101,10 +103,9 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       notice = { ...notice, editMessageId: original.platformMessageId };
     }
     const port = ports.get(notice.chat.platform)!;
-    const windows = windowsOf(notice.chat);
     try {
       const calls: SendCalls = {
-        paced: (call) => withinLimits(windows, call, stopping.signal),
+        signal: stopping.signal,
         partSent: async (partsSent, messageId) => {
           await deps.db.outboxNotice.updateMany({
             where: { id: notice.id, revision: notice.revision },
@@ -112,8 +113,8 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
           });
         },
       };
-      const sending = notice;
-      const { messageId } = await inChatOrder(notice.chatId, () => port.send(sending, calls));
+      const outgoing = outgoingOf(notice);
+      const { messageId } = await inChatOrder(notice.chatId, () => port.send(outgoing, calls));
       // Guarded by revision: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
       await deps.db.outboxNotice.updateMany({
         where: { id: notice.id, revision: notice.revision },
@@ -154,12 +155,10 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       take: batchSize,
     });
     const sending = due.map((notice) => {
-      const sent = deliver({ ...notice, chat: { ...notice.chat, timezone: notice.chat.community?.timezone ?? 'Asia/Shanghai' } }).finally(
-        () => {
-          inFlight.delete(notice.id);
-          if (!options.wait) loop.wake();
-        },
-      );
+      const sent = deliver({ ...notice, timezone: notice.chat.community?.timezone ?? 'Asia/Shanghai' }).finally(() => {
+        inFlight.delete(notice.id);
+        if (!options.wait) loop.wake();
+      });
       inFlight.set(notice.id, sent);
       return sent;
     });
@@ -179,3 +178,17 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;
+
+function outgoingOf(notice: PendingNotice): OutgoingNotice {
+  return {
+    id: notice.id,
+    type: notice.type,
+    params: notice.params,
+    locale: notice.locale,
+    chat: { platformChatId: notice.chat.platformChatId, kind: notice.chat.kind, timezone: notice.timezone },
+    replyToMessageId: notice.replyToMessageId,
+    editMessageId: notice.editMessageId,
+    platformMessageId: notice.platformMessageId,
+    partsSent: notice.partsSent,
+  };
+}

@@ -79,3 +79,27 @@ function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
     }
   });
 }
+
+/** Where a call goes: each chat has its own windows, and every call also counts for the whole bot. */
+export type PacedChat = { platformChatId: string; kind: 'private' | 'group' };
+
+/**
+ * An adapter's pacing: one set of windows per chat (a private chat's or a group's limits) and one for the bot. Each
+ * platform call that posts or edits a message goes through `run`.
+ */
+export function createPacer(limits: PlatformLimits, clock: () => number = Date.now) {
+  const bot = new RateWindow(limits.bot, clock);
+  const chats = new Map<string, RateWindow>();
+  return {
+    run<T>(chat: PacedChat, call: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+      let window = chats.get(chat.platformChatId);
+      if (!window) {
+        window = new RateWindow(chat.kind === 'private' ? limits.privateChat : limits.groupChat, clock);
+        chats.set(chat.platformChatId, window);
+      }
+      return withinLimits([window, bot], call, signal);
+    },
+  };
+}
+
+export type Pacer = ReturnType<typeof createPacer>;

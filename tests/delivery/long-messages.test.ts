@@ -41,7 +41,7 @@ describeEachDatabase('a long notice sent in parts', (kind) => {
       logger,
       record: async () => 0,
     });
-    const delivery = createDelivery({ db: db.prisma, ports: [telegram.port], logger });
+    const delivery = createDelivery({ db: db.prisma, ports: [telegram.outbound], logger });
 
     api.rateLimitNth('sendMessage', 2, 1);
     await delivery.deliverDue();

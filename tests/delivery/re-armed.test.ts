@@ -45,13 +45,13 @@ describeEachDatabase('a notice re-armed while it is being sent', (kind) => {
     let rearmed = false;
     // The real Telegram port; the first time it sends, the engine re-arms the row with newer counts meanwhile.
     const port: OutboundPort = {
-      ...telegram.port,
+      ...telegram.outbound,
       async send(pending, calls) {
         if (!rearmed) {
           rearmed = true;
           await writeNotices(tx, [notice(2)]);
         }
-        return telegram.port.send(pending, calls);
+        return telegram.outbound.send(pending, calls);
       },
     };
     const delivery = createDelivery({ db: db.prisma, ports: [port], logger });

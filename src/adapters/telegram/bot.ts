@@ -3,13 +3,14 @@ import { Telegram } from 'telegraf';
 import type { Logger } from '../../core/logger.js';
 import type { DeliveryError as DeliveryErrorType, OutboundPort } from '../../delivery/delivery.js';
 import { DeliveryError } from '../../delivery/delivery.js';
-import type { PlatformLimits } from '../../delivery/rate-window.js';
+import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js';
 import type { CommandName } from '../../engine/commands.js';
 import type { NoticeBody } from '../../engine/notices.js';
 import type { InboundEvent } from '../../inbox/inbox.js';
+import type { ChatAdapter } from '../shared/port.js';
 import { summaryKeys } from '../shared/render-text.js';
 import { renderForTelegram } from './render.js';
-import { eventIdOf, type StoredUpdate, type Update } from './translate.js';
+import { eventIdOf, type StoredUpdate, translateUpdate, type Update } from './translate.js';
 
 export type TelegramConfig = { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
 
@@ -53,12 +54,13 @@ export async function createTelegramAdapter(deps: {
   record: (events: InboundEvent[]) => Promise<number>;
   /** Telegram's limits unless given (tests scale them down to see a minute's window in seconds). */
   limits?: PlatformLimits;
-}) {
+}): Promise<TelegramAdapter> {
   const telegram = new Telegram(deps.config.token, { apiRoot: deps.config.apiRoot });
   const me = await telegram.getMe();
   const log = deps.logger.child({ platform: 'telegram', bot: me.username });
   const abort = new AbortController();
   let polling: Promise<void> | null = null;
+  const pacer = createPacer(deps.limits ?? telegramLimits);
 
   async function receive(updates: Update[]): Promise<void> {
     await deps.record(
@@ -110,9 +112,8 @@ export async function createTelegramAdapter(deps: {
     }
   }
 
-  const port: OutboundPort = {
+  const outbound: OutboundPort = {
     platform: 'telegram',
-    limits: deps.limits ?? telegramLimits,
     async send(notice, calls) {
       const t = deps.i18n.getFixedT(notice.locale);
       const body = { type: notice.type, params: notice.params, buttons: (notice.params as { buttons?: unknown }).buttons } as NoticeBody & {
@@ -123,11 +124,14 @@ export async function createTelegramAdapter(deps: {
         // A live update of an earlier message: one message, edited in place; "not modified" is fine.
         const replyMarkup = messages.at(-1)?.replyMarkup;
         try {
-          await calls.paced(() =>
-            telegram.editMessageText(notice.chat.platformChatId, Number(notice.editMessageId), undefined, messages[0]!.text, {
-              parse_mode: 'HTML',
-              ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
-            }),
+          await pacer.run(
+            notice.chat,
+            () =>
+              telegram.editMessageText(notice.chat.platformChatId, Number(notice.editMessageId), undefined, messages[0]!.text, {
+                parse_mode: 'HTML',
+                ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
+              }),
+            calls.signal,
           );
         } catch (error) {
           if (!/message is not modified/.test(String((error as { description?: string }).description ?? error))) throw classify(error);
@@ -138,15 +142,18 @@ export async function createTelegramAdapter(deps: {
       for (const [index, message] of messages.entries()) {
         if (index < notice.partsSent) continue;
         try {
-          const sent = await calls.paced(() =>
-            telegram.sendMessage(notice.chat.platformChatId, message.text, {
-              parse_mode: 'HTML',
-              link_preview_options: { is_disabled: true },
-              ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
-              ...(index === 0 && notice.replyToMessageId
-                ? { reply_parameters: { message_id: Number(notice.replyToMessageId), allow_sending_without_reply: true } }
-                : {}),
-            }),
+          const sent = await pacer.run(
+            notice.chat,
+            () =>
+              telegram.sendMessage(notice.chat.platformChatId, message.text, {
+                parse_mode: 'HTML',
+                link_preview_options: { is_disabled: true },
+                ...(message.replyMarkup ? { reply_markup: message.replyMarkup } : {}),
+                ...(index === 0 && notice.replyToMessageId
+                  ? { reply_parameters: { message_id: Number(notice.replyToMessageId), allow_sending_without_reply: true } }
+                  : {}),
+              }),
+            calls.signal,
           );
           messageId = String(sent.message_id);
         } catch (error) {
@@ -159,10 +166,14 @@ export async function createTelegramAdapter(deps: {
   };
 
   return {
+    platform: 'telegram',
+    translate: translateUpdate,
     me,
-    port,
-    /** For the HTTP server's webhook route: records one update. */
+    outbound,
+    /** For the webhook route: records updates. */
     receive,
+    readyMessage: (t) =>
+      t('operator:start.telegram_ready', { bot: me.username, mode: deps.config.webhookUrl ? 'webhook' : 'long polling' }),
     async start(): Promise<void> {
       await publishMenus().catch((error: unknown) => log.warn({ err: error }, 'setMyCommands failed; the menus keep their old text'));
       if (deps.config.webhookUrl) {
@@ -184,4 +195,7 @@ export async function createTelegramAdapter(deps: {
   };
 }
 
-export type TelegramAdapter = Awaited<ReturnType<typeof createTelegramAdapter>>;
+export type TelegramAdapter = ChatAdapter & {
+  me: { id: number; username: string };
+  receive(updates: Update[]): Promise<void>;
+};

@@ -40,7 +40,7 @@ async function startBot(db: TestDatabase, api: TelegramStandIn, limits?: Platfor
     record: (events) => inbox.record('telegram', events),
     ...(limits ? { limits } : {}),
   });
-  const delivery = createDelivery({ db: db.prisma, ports: [telegram.port], logger });
+  const delivery = createDelivery({ db: db.prisma, ports: [telegram.outbound], logger });
   inbox.start();
   delivery.start();
   await telegram.start();

@@ -2,8 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { HealthReport } from '../../src/http/health.js';
-import { createHttpServer, type HttpServer, TELEGRAM_WEBHOOK_BODY_LIMIT } from '../../src/http/server.js';
+import { registerTelegramWebhook, TELEGRAM_WEBHOOK_BODY_LIMIT } from '../../../src/adapters/telegram/webhook.js';
+import type { HealthReport } from '../../../src/http/health.js';
+import { createHttpServer, type HttpServer } from '../../../src/http/server.js';
 
 const health = (): HealthReport => ({
   status: 'ok',
@@ -44,7 +45,7 @@ describe('the Telegram webhook route', () => {
     app = createHttpServer({
       logger: pino({ level: 'silent' }),
       health,
-      telegramWebhook: { path: PATH, secret: SECRET, receive: receiver.receive },
+      routes: [(app) => registerTelegramWebhook(app, { path: PATH, secret: SECRET, receive: receiver.receive })],
     });
     await app.ready();
   });
@@ -171,7 +172,7 @@ describe('the Telegram webhook route over a real socket', () => {
     app = createHttpServer({
       logger: pino({ level: 'silent' }),
       health,
-      telegramWebhook: { path: PATH, secret: SECRET, receive: receiver.receive },
+      routes: [(app) => registerTelegramWebhook(app, { path: PATH, secret: SECRET, receive: receiver.receive })],
     });
     await app.listen({ host: '127.0.0.1', port: 0 });
     port = (app.server.address() as AddressInfo).port;
