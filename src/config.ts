@@ -16,6 +16,8 @@ export type Config = {
   telegram?: { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
   /** Redis for BullMQ (REDIS_URL); unset, the in-process scheduler. */
   redisUrl?: string;
+  /** The local web chat (YISHI_WEBCHAT): on by default when no other platform is configured; `demo` seeds the demo. */
+  webChat?: { demo: boolean };
 };
 
 const numberFrom = (fallback: number, min: number, max: number) =>
@@ -66,6 +68,8 @@ const envSchema = z
       .trim()
       .regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')
       .optional(),
+    YISHI_WEBCHAT: z.enum(['0', '1'], 'must be 0 (off) or 1 (on)').optional(),
+    YISHI_DEMO: z.enum(['0', '1'], 'must be 0 (no demo community) or 1').optional(),
   })
   .superRefine((vars, ctx) => {
     // The two webhook variables come as a pair: one without the other is a half-done set-up, not long polling.
@@ -152,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...(vars.BALLOT_SECRET ? { ballotSecret: vars.BALLOT_SECRET } : {}),
     ...(vars.REDIS_URL ? { redisUrl: vars.REDIS_URL } : {}),
+    ...((vars.YISHI_WEBCHAT ?? (vars.TELEGRAM_BOT_TOKEN ? '0' : '1')) === '1' ? { webChat: { demo: vars.YISHI_DEMO !== '0' } } : {}),
     ...(vars.TELEGRAM_BOT_TOKEN
       ? {
           telegram: {

@@ -3,12 +3,14 @@ import { pathToFileURL } from 'node:url';
 import type { i18n } from 'i18next';
 import { type ChatAdapter, type ConfiguredAdapter, configured } from './adapters/shared/port.js';
 import { telegram } from './adapters/telegram/index.js';
+import { webChat } from './adapters/web/index.js';
 import { type Config, loadConfig, redactUrl } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { type Database, openDatabase } from './db/database.js';
 import type { Platform } from './db/generated/client.js';
 import { applyMigrations } from './db/migrations.js';
 import { createDelivery } from './delivery/delivery.js';
+import { createLocalTranscript } from './delivery/local-transcript.js';
 import { createEngine } from './engine/index.js';
 import type { HealthReport } from './http/health.js';
 import { createHttpServer, listen } from './http/server.js';
@@ -20,11 +22,21 @@ import { createScheduler, reminderCounts } from './scheduler/index.js';
 
 export type Service = { stop(): Promise<void>; address: { host: string; port: number } };
 
+/** Every configured chat platform. A new platform is a folder under src/adapters/ and one line here. */
+export function platformsOf(config: Config): ConfiguredAdapter[] {
+  return [...configured(telegram, config.telegram), ...configured(webChat, config.webChat)];
+}
+
 /**
  * Starts yishi. The port is taken first, so a port in use fails before anything is written; /healthz answers
  * "starting" (503) while the database opens and migrates, then "ok".
  */
-export async function startService(config: Config, logger: Logger, i18n: i18n): Promise<Service> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  i18n: i18n,
+  options: { platforms?: ConfiguredAdapter[] } = {},
+): Promise<Service> {
   const t = i18n.getFixedT(operatorLocale());
   const startedAt = Date.now();
   const health: HealthReport = {
@@ -35,10 +47,17 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
   };
   let schedulerHealth: (() => Promise<NonNullable<HealthReport['scheduler']>>) | null = null;
   let inboxHealth: (() => Promise<NonNullable<HealthReport['inbox']>>) | null = null;
-  // Every configured platform, each one line: a new platform is a folder under src/adapters/ and a line here.
-  const platforms: ConfiguredAdapter[] = [...configured(telegram, config.telegram)];
+  const platforms = (options.platforms ?? platformsOf(config)).filter(({ plugin, settings }) => {
+    try {
+      plugin.check?.(settings, { host: config.http.host });
+      return true;
+    } catch (error) {
+      // A platform that cannot work here is left out with one line saying why; the others start.
+      logger.warn(describeFailure(error, t));
+      return false;
+    }
+  });
   const running = new Map<ConfiguredAdapter, ChatAdapter>();
-  for (const { plugin, settings } of platforms) plugin.check?.(settings, { host: config.http.host });
   const http = createHttpServer({
     logger,
     health: async () => ({
@@ -89,9 +108,13 @@ export async function startService(config: Config, logger: Logger, i18n: i18n): 
   if (platforms.length > 0) {
     try {
       let inbox: Inbox | undefined;
+      const localTranscript = createLocalTranscript(db);
       const record = (platform: Platform) => (events: InboundEvent[]) => inbox!.record(platform, events);
       for (const entry of platforms)
-        running.set(entry, await entry.plugin.create(entry.settings, { i18n, logger, engine, record: record(entry.plugin.platform) }));
+        running.set(
+          entry,
+          await entry.plugin.create(entry.settings, { i18n, logger, engine, record: record(entry.plugin.platform), localTranscript }),
+        );
       const adapters = [...running.values()];
       inbox = createInbox({ db, engine, translators: Object.fromEntries(adapters.map((a) => [a.platform, a.translate])), logger });
       const delivery = createDelivery({ db, ports: adapters.map((adapter) => adapter.outbound), logger });

@@ -4,13 +4,32 @@ import { loadConfig, redactUrl } from '../src/config.js';
 
 describe('loadConfig', () => {
   describe('when nothing is set', () => {
-    it('runs embedded: PGlite under ./data, port 3000 on localhost', () => {
+    it('runs embedded: PGlite under ./data, port 3000 on localhost, the local web chat with its demo', () => {
       expect(loadConfig({}, false)).toEqual({
         database: { kind: 'pglite', dataDir: path.resolve('data') },
         http: { host: '127.0.0.1', port: 3000 },
         log: { level: 'info', format: 'json' },
         shutdownTimeoutMs: 10_000,
+        webChat: { demo: true },
       });
+    });
+  });
+
+  describe('the local web chat', () => {
+    it.each([
+      [{}, { demo: true }],
+      [{ YISHI_DEMO: '0' }, { demo: false }],
+      [{ YISHI_WEBCHAT: '0' }, undefined],
+      [{ TELEGRAM_BOT_TOKEN: '123:abc' }, undefined],
+      [{ TELEGRAM_BOT_TOKEN: '123:abc', YISHI_WEBCHAT: '1' }, { demo: true }],
+    ])('with %o is %o', (env, webChat) => {
+      expect(loadConfig(env, false).webChat).toEqual(webChat);
+    });
+
+    it.each([{ YISHI_WEBCHAT: 'yes' }, { YISHI_DEMO: 'no' }])('refuses %o, naming the variable', (env) => {
+      expect(() => loadConfig(env, false)).toThrow(
+        expect.objectContaining({ params: expect.objectContaining({ variable: Object.keys(env)[0] }) }),
+      );
     });
   });
 

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { loadConfig } from '../config.js';
 import { createI18n, operatorLocale } from '../i18n/index.js';
 import { describeFailure } from '../i18n/operator.js';
+import { registerDemoCommands } from './demo.js';
 import { registerInboxCommands } from './inbox.js';
 import { migrate } from './migrate.js';
 import { registerSetupCommands } from './setup.js';
@@ -27,6 +28,7 @@ program
 
 registerSetupCommands(program, t);
 registerInboxCommands(program, t);
+registerDemoCommands(program, t);
 
 try {
   await program.parseAsync();

@@ -44,6 +44,7 @@ export type OperatorErrorCode =
   | 'category_not_found'
   | 'option_invalid'
   | 'dead_letter_unknown'
+  | 'webchat_not_loopback'
   | 'telegram_unreachable'
   | 'worker_needs_redis'
   | 'redis_unreachable'

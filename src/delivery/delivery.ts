@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
 import type { Chat, OutboxNotice, Platform, PrismaClient } from '../db/generated/client.js';
+import type { Button, NoticeBody } from '../engine/notices.js';
 
 /** A refusal from a platform: retry after `retryAfterMs` (a rate limit, a hiccup), or never (`permanent`). */
 export class DeliveryError extends Error {
@@ -15,13 +16,13 @@ export class DeliveryError extends Error {
 
 /**
  * A notice as the delivery loop hands it to an adapter: plain data, in the chat's language, nothing of the database.
- * `editMessageId`, when set, is the platform id of an earlier message to edit instead of sending a new one; a notice
- * too long for one message resumes after `partsSent` parts.
+ * Its type and params are what the engine wrote (render/ turns them into a document); `buttons` are its taps, none
+ * when empty. `editMessageId`, when set, is the platform id of an earlier message to edit instead of sending a new
+ * one; a notice too long for one message resumes after `partsSent` parts.
  */
-export type OutgoingNotice = {
+export type OutgoingNotice = NoticeBody & {
   id: number;
-  type: string;
-  params: unknown;
+  buttons: Button[];
   locale: string;
   chat: { platformChatId: string; kind: 'private' | 'group'; timezone: string };
   replyToMessageId: string | null;
@@ -182,8 +183,9 @@ export type Delivery = ReturnType<typeof createDelivery>;
 function outgoingOf(notice: PendingNotice): OutgoingNotice {
   return {
     id: notice.id,
-    type: notice.type,
-    params: notice.params,
+    // The engine wrote both columns from its own types (engine/notices.ts): the one place they are read back as such.
+    ...({ type: notice.type, params: notice.params } as NoticeBody),
+    buttons: Array.isArray(notice.buttons) ? (notice.buttons as Button[]) : [],
     locale: notice.locale,
     chat: { platformChatId: notice.chat.platformChatId, kind: notice.chat.kind, timezone: notice.timezone },
     replyToMessageId: notice.replyToMessageId,

@@ -150,8 +150,9 @@ export function pushRefusal(
 }
 
 /**
- * Queues notices in the outbox, in the command's transaction, in one statement. A notice with a dedupe key re-arms
- * its row rather than adding one: a burst of votes leaves one pending edit with the latest counts, not thousands.
+ * Queues notices in the outbox, in the command's transaction, in one statement: params and buttons in columns of
+ * their own. A notice with a dedupe key re-arms its row rather than adding one (buttons included: a closed poll's
+ * final counts take its vote buttons away): a burst of votes leaves one pending edit with the latest counts.
  */
 export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
   const latest = new Map(notices.flatMap((notice) => (notice.dedupeKey ? [[notice.dedupeKey, notice] as const] : [])));
@@ -159,17 +160,17 @@ export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
   if (rows.length === 0) return;
   const column = <T>(pick: (notice: Notice) => T) => rows.map(pick);
   await tx.$executeRaw`
-    INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "replyToMessageId", "editOfKey", "dedupeKey", "nextAttemptAt", "createdAt")
-    SELECT c, t, l, p::jsonb, r, e, d, ${new Date()}, ${new Date()}
+    INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "buttons", "replyToMessageId", "editOfKey", "dedupeKey", "nextAttemptAt", "createdAt")
+    SELECT c, t, l, p::jsonb, b::jsonb, r, e, d, ${new Date()}, ${new Date()}
     FROM unnest(
       ${column((n) => n.chatId)}::int[], ${column((n) => n.type)}::text[], ${column((n) => n.locale)}::text[],
-      ${column((n) => JSON.stringify({ ...n.params, ...(n.buttons ? { buttons: n.buttons } : {}) }))}::text[],
+      ${column((n) => JSON.stringify(n.params))}::text[], ${column((n) => JSON.stringify(n.buttons ?? []))}::text[],
       ${column((n) => n.replyToMessageId ?? null)}::text[], ${column((n) => n.editOfKey ?? null)}::text[], ${column((n) => n.dedupeKey ?? null)}::text[]
-    ) WITH ORDINALITY AS n(c, t, l, p, r, e, d, i)
+    ) WITH ORDINALITY AS n(c, t, l, p, b, r, e, d, i)
     ORDER BY i
     ON CONFLICT ("dedupeKey") DO UPDATE SET
       "chatId" = EXCLUDED."chatId", "type" = EXCLUDED."type", "locale" = EXCLUDED."locale", "params" = EXCLUDED."params",
-      "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0, "partsSent" = 0,
+      "buttons" = EXCLUDED."buttons", "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0, "partsSent" = 0,
       "nextAttemptAt" = EXCLUDED."nextAttemptAt", "createdAt" = EXCLUDED."createdAt", "lastError" = NULL,
       "revision" = "OutboxNotice"."revision" + 1`;
 }

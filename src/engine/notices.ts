@@ -2,7 +2,10 @@ import type { DomainErrorCode } from '../core/errors.js';
 import type { CodePurpose } from '../db/generated/enums.js';
 import type { CommandName } from './commands.js';
 
-/** A tap the member can make instead of typing; adapters turn it into a platform button and back. */
+/**
+ * A tap the member can make instead of typing. It travels in the outbox's own `buttons` column; render/ labels it in
+ * the reader's language, and engine/buttons.ts gives it the stable id a platform carries back when it is tapped.
+ */
 export type Button =
   | { kind: 'support'; number: number }
   | { kind: 'rate'; number: number; score: number }

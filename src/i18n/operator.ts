@@ -42,6 +42,7 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   category_not_found: 'operator:errors.category_not_found',
   option_invalid: 'operator:errors.option_invalid',
   dead_letter_unknown: 'operator:errors.dead_letter_unknown',
+  webchat_not_loopback: 'operator:errors.webchat_not_loopback',
   telegram_unreachable: 'operator:errors.telegram_unreachable',
   worker_needs_redis: 'operator:errors.worker_needs_redis',
   redis_unreachable: 'operator:errors.redis_unreachable',

@@ -1,6 +1,7 @@
 // The dependency rule of ARCHITECTURE.md, checked by reading every import in src/:
-//   core <- db <- engine <- {inbox, delivery, scheduler} <- adapters <- http/cli <- main
-// i18n sits beside db (it needs only core); the engine never renders text, so it never imports i18n.
+//   core <- db <- engine <- render <- {inbox, delivery, scheduler} <- adapters <- http/cli <- main
+// i18n sits beside db (it needs only core); the engine never renders text, so it imports neither i18n nor render.
+// render turns the engine's notices into neutral documents: it needs the engine's types and i18n, and no database.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import path from 'node:path';
@@ -16,14 +17,15 @@ const allowed: Record<string, string[]> = {
   db: ['core'],
   i18n: ['core'],
   engine: ['core', 'db'],
-  inbox: ['core', 'db', 'engine'],
-  delivery: ['core', 'db', 'engine'],
-  scheduler: ['core', 'db', 'engine'],
-  adapters: ['core', 'engine', 'inbox', 'delivery', 'scheduler', 'i18n'],
+  render: ['core', 'engine', 'i18n'],
+  inbox: ['core', 'db', 'engine', 'render'],
+  delivery: ['core', 'db', 'engine', 'render'],
+  scheduler: ['core', 'db', 'engine', 'render'],
+  adapters: ['core', 'engine', 'render', 'inbox', 'delivery', 'scheduler', 'i18n'],
   config: ['core', 'db'],
-  http: ['core', 'db', 'engine', 'inbox', 'delivery', 'scheduler', 'i18n', 'adapters', 'config'],
-  cli: ['core', 'db', 'engine', 'inbox', 'delivery', 'scheduler', 'i18n', 'adapters', 'config'],
-  main: ['core', 'db', 'engine', 'inbox', 'delivery', 'scheduler', 'i18n', 'adapters', 'config', 'http', 'cli'],
+  http: ['core', 'db', 'engine', 'render', 'inbox', 'delivery', 'scheduler', 'i18n', 'adapters', 'config'],
+  cli: ['core', 'db', 'engine', 'render', 'inbox', 'delivery', 'scheduler', 'i18n', 'adapters', 'config'],
+  main: ['core', 'db', 'engine', 'render', 'inbox', 'delivery', 'scheduler', 'i18n', 'adapters', 'config', 'http', 'cli'],
 };
 
 function files(dir: string): string[] {
@@ -83,5 +85,14 @@ describe('the dependency rule', () => {
       .filter(({ name }) => !(name in packageJson.dependencies))
       .map(({ file, name }) => `${path.relative(root, file)}: ${name}`);
     expect(missing).toEqual([]);
+  });
+
+  it('keeps the engine and the render layer free of platform SDKs, HTTP and rendering libraries they must not know', () => {
+    const platformPackages = ['telegraf', '@slack/bolt', '@slack/web-api', 'fastify', 'bullmq', 'ioredis', 'pg', '@electric-sql/pglite'];
+    const offending = imports
+      .filter(({ file }) => ['engine', 'render'].includes(layerOf(file)))
+      .filter(({ specifier }) => platformPackages.some((name) => specifier === name || specifier.startsWith(`${name}/`)))
+      .map(({ file, specifier }) => `${path.relative(root, file)}: ${specifier}`);
+    expect(offending).toEqual([]);
   });
 });

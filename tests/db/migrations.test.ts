@@ -75,6 +75,64 @@ describeEachDatabase('applyMigrations', (kind) => {
   });
 });
 
+describeEachDatabase('the outbox_buttons migration', (kind) => {
+  const migration = '20261202071649_outbox_buttons';
+  let database: Database | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await dropDatabase?.();
+  });
+
+  describe('when the outbox holds notices written before it, with their buttons inside params', () => {
+    it('moves the buttons to their own column and leaves params with the notice’s data only', async () => {
+      if (kind === 'pglite') database = fromPglite(await PGlite.create());
+      else {
+        const empty = await createEmptyPostgresDatabase();
+        dropDatabase = empty.drop;
+        database = await openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 });
+      }
+      const all = await readMigrations();
+      expect(all.migrationDirectories.map((folder) => folder.path)).toContain(migration);
+      const before = { ...all, migrationDirectories: all.migrationDirectories.filter((folder) => folder.path < migration) };
+      await withSchemaEngine(database.adapterFactory, (engine) => engine.applyMigrations({ migrationsList: before, filters: noFilters }));
+
+      // Rows as the engine wrote them until now: a poll with vote buttons, a live edit without, a plain reply.
+      const votes = [
+        { kind: 'vote', number: 3, position: 0, label: '要' },
+        { kind: 'vote', number: 3, position: 1, label: '不要' },
+      ];
+      const [chat] = await database.prisma.$queryRawUnsafe<Array<{ id: number }>>(
+        `INSERT INTO "Chat" ("platform", "platformChatId", "kind", "updatedAt") VALUES ('telegram', '-7001', 'group', now()) RETURNING "id"`,
+      );
+      const chatId = chat!.id;
+      const insert = (params: unknown, state = 'pending') =>
+        database!.prisma.$queryRawUnsafe<Array<{ id: number }>>(
+          `INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "state") VALUES ($1, 'poll.opened', 'zh-CN', $2::jsonb, $3::"OutboxState") RETURNING "id"`,
+          chatId,
+          JSON.stringify(params),
+          state,
+        );
+      const [withButtons] = await insert({ number: 3, question: '粉刷？', buttons: votes });
+      const [sentWithButtons] = await insert({ number: 4, buttons: [{ kind: 'support', number: 4 }] }, 'sent');
+      const [without] = await insert({ number: 3, question: '粉刷？' });
+
+      const result = await applyMigrations(database.adapterFactory);
+      expect(result.appliedNow).toContain(migration);
+
+      const rows = await database.prisma.outboxNotice.findMany({
+        orderBy: { id: 'asc' },
+        select: { id: true, params: true, buttons: true },
+      });
+      expect(rows).toEqual([
+        { id: withButtons!.id, params: { number: 3, question: '粉刷？' }, buttons: votes },
+        { id: sentWithButtons!.id, params: { number: 4 }, buttons: [{ kind: 'support', number: 4 }] },
+        { id: without!.id, params: { number: 3, question: '粉刷？' }, buttons: [] },
+      ]);
+    });
+  });
+});
+
 describe('the committed migrations', () => {
   it('produce exactly the schema in prisma/schema.prisma (no change is waiting for `npm run migration:new`)', async () => {
     const pglite = await PGlite.create();

@@ -2,7 +2,6 @@ import { test } from '@fast-check/vitest';
 import fc from 'fast-check';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderNotice } from '../../src/adapters/shared/render-text.js';
 import type { Community } from '../../src/db/generated/client.js';
 import { type EffectContext, writeNotices } from '../../src/engine/context.js';
 import { composeDailyDigest, digestNotice, sendDailyDigest } from '../../src/engine/modules/digests/daily-digest.js';
@@ -10,13 +9,15 @@ import { nextDigestAt, nextWeeklyAt, weeklyRollupSchedule } from '../../src/engi
 import { composeWeeklyRollup, sendWeeklyRollup } from '../../src/engine/modules/digests/weekly-rollup.js';
 import type { DailyDigest, NoticeBody } from '../../src/engine/notices.js';
 import { createI18n, type Locale } from '../../src/i18n/index.js';
+import { documentToText, renderNotice } from '../../src/render/index.js';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildCommunity, createHarness, group, type Harness, uniqueChatId } from '../helpers/engine.js';
 
 const hour = 3_600_000;
 const day = 24 * hour;
 const i18n = createI18n();
-const render = (locale: Locale, notice: NoticeBody) => renderNotice(i18n.getFixedT(locale), notice, { timeZone: 'Asia/Shanghai' }).text;
+const render = (locale: Locale, notice: NoticeBody) =>
+  documentToText(renderNotice(i18n.getFixedT(locale), notice, { timeZone: 'Asia/Shanghai' }));
 
 describe('nextDigestAt', () => {
   const shanghai = (digestTime: string) => ({ timezone: 'Asia/Shanghai', digestTime });

@@ -1,10 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { renderNotice } from '../../src/adapters/shared/render-text.js';
 import type { ChatRef } from '../../src/engine/commands.js';
 import { hashCode } from '../../src/engine/modules/membership/codes.js';
 import { issueClaimCodes, issueLinkCode } from '../../src/engine/modules/setup/issue-codes.js';
 import type { Notice } from '../../src/engine/notices.js';
 import { createI18n, supportedLocales } from '../../src/i18n/index.js';
+import { documentToText, renderNotice } from '../../src/render/index.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
 import { type CommunitySetup, domainSnapshot, group, type Harness, type Person, useCommunity } from '../helpers/engine.js';
 
@@ -85,7 +85,7 @@ describeEachDatabase('burnExposedCode: a code shown in a group is burned', (kind
       const i18n = createI18n();
       const groupNotice = result.notices.find((notice) => notice.chatId === b1) as Notice;
       for (const locale of supportedLocales) {
-        const { text } = renderNotice(i18n.getFixedT(locale), groupNotice);
+        const text = documentToText(renderNotice(i18n.getFixedT(locale), groupNotice));
         expect(text).not.toContain('102');
         expect(text).not.toContain('2栋');
       }

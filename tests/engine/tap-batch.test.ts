@@ -305,6 +305,7 @@ async function effects(world: World, eventIds: string[]) {
       type: notice.type,
       locale: notice.locale,
       params: notice.params,
+      buttons: notice.buttons,
       replyToMessageId: notice.replyToMessageId,
       editOfKey: notice.editOfKey,
     }));
@@ -313,7 +314,14 @@ async function effects(world: World, eventIds: string[]) {
       .filter((notice) => notice.dedupeKey !== null)
       .map((notice) => [
         notice.dedupeKey!,
-        { chatId: notice.chatId, type: notice.type, locale: notice.locale, params: notice.params, state: notice.state },
+        {
+          chatId: notice.chatId,
+          type: notice.type,
+          locale: notice.locale,
+          params: notice.params,
+          buttons: notice.buttons,
+          state: notice.state,
+        },
       ]),
   );
 
@@ -358,6 +366,7 @@ const resultView = (result: DispatchResult) => ({
       type: notice.type,
       locale: notice.locale,
       params: notice.params,
+      buttons: notice.buttons,
       replyToMessageId: notice.replyToMessageId,
     })),
 });

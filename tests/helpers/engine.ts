@@ -2,9 +2,10 @@
 // parsed from the same command text and button data residents send.
 
 import { afterAll, beforeAll } from 'vitest';
-import { decodeButton, parseCommand } from '../../src/adapters/shared/parse-command.js';
+import { parseCommand } from '../../src/adapters/shared/parse-command.js';
 import { manualClock } from '../../src/core/clock.js';
 import type { DatabaseKind } from '../../src/db/database.js';
+import { decodeButton } from '../../src/engine/buttons.js';
 import type { Action, ChatRef } from '../../src/engine/commands.js';
 import { createEngine, type DispatchResult, type Engine } from '../../src/engine/index.js';
 import { createCommunity } from '../../src/engine/modules/setup/create-community.js';

@@ -36,11 +36,22 @@ describe('npm start (embedded database)', () => {
       scheduler: { kind: 'in-process', failed: 0, overdue: 0 },
     });
     expect((health.migrations as { applied: number }).applied).toBeGreaterThan(0);
-    await service.waitForOutput('No chat platform is configured');
+    await service.waitForOutput('The local web chat is open');
+    const page = await fetch(`http://127.0.0.1:${service.port}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
     const run = await service.stop('SIGTERM');
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('Stopped cleanly');
     expect(await readdir(dataDir)).toEqual(['pglite']);
+  });
+
+  it('without the web chat (YISHI_WEBCHAT=0) and no platform, says so in one line and keeps serving /healthz', async () => {
+    const service = await startService({ DATA_DIR: path.join(tmp, 'no-platform'), YISHI_WEBCHAT: '0' });
+    await service.waitUntilHealthy();
+    await service.waitForOutput('No chat platform is configured');
+    expect((await fetch(`http://127.0.0.1:${service.port}/`)).status).toBe(404);
+    expect((await service.stop()).code).toBe(0);
   });
 
   it('keeps its data across a restart on the same DATA_DIR, and stops cleanly on SIGINT too', async () => {
@@ -61,8 +72,10 @@ describe('npm start (embedded database)', () => {
 
     const reopened = await openPglite({ dataDir });
     try {
-      expect(await reopened.prisma.community.findMany({ select: { slug: true, name: true } })).toEqual([
-        { slug: 'xingfu', name: '幸福社区' },
+      // The demo was seeded on the first, empty start only; the restart left it and the real community alone.
+      expect(await reopened.prisma.community.findMany({ select: { slug: true, demo: true }, orderBy: { id: 'asc' } })).toEqual([
+        { slug: 'yishi-demo', demo: true },
+        { slug: 'xingfu', demo: false },
       ]);
     } finally {
       await reopened.close();

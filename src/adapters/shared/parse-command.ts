@@ -1,5 +1,4 @@
 import { type Action, type CommandName, commandNames } from '../../engine/commands.js';
-import type { Button } from '../../engine/notices.js';
 
 const isCommandName = (name: string): name is CommandName => (commandNames as readonly string[]).includes(name);
 
@@ -153,33 +152,4 @@ function parsePoll(rest: string, malformed: Action): Action {
     ...(hours !== undefined ? { hours: Number(hours) } : {}),
     ...(quorum !== undefined ? { quorumPercent: Number(quorum.replace('%', '')) } : {}),
   };
-}
-
-/** Compact button data (Telegram allows 64 bytes): "s:12", "r:12:5", "d:7", "f". */
-export function encodeButton(button: Button): string {
-  switch (button.kind) {
-    case 'support':
-      return `s:${button.number}`;
-    case 'rate':
-      return `r:${button.number}:${button.score}`;
-    case 'raise_draft':
-      return `d:${button.draftId}`;
-    case 'forget_confirm':
-      return 'f';
-    case 'vote':
-      return `v:${button.number}:${button.position}`;
-  }
-}
-
-/** The action a tapped button stands for; null for data this version did not make. */
-export function decodeButton(data: string): Action | null {
-  const support = /^s:([1-9]\d{0,8})$/.exec(data);
-  if (support) return { type: 'issue.support', number: Number(support[1]) };
-  const rate = /^r:([1-9]\d{0,8}):([1-5])$/.exec(data);
-  if (rate) return { type: 'issue.rate', number: Number(rate[1]), score: Number(rate[2]) };
-  const vote = /^v:([1-9]\d{0,8}):(\d)$/.exec(data);
-  if (vote) return { type: 'poll.vote', number: Number(vote[1]), position: Number(vote[2]) };
-  const draft = /^d:([1-9]\d{0,8})$/.exec(data);
-  if (draft) return { type: 'issue.raise_draft', draftId: Number(draft[1]) };
-  return data === 'f' ? { type: 'member.forget', confirmed: true } : null;
 }

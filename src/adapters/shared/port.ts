@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { i18n } from 'i18next';
 import type { Logger } from '../../core/logger.js';
 import type { OutboundPort } from '../../delivery/delivery.js';
+import type { LocalTranscript } from '../../delivery/local-transcript.js';
 import type { Engine } from '../../engine/index.js';
 import type { InboundEvent, Translator } from '../../inbox/inbox.js';
 
@@ -14,6 +15,8 @@ export type AdapterDeps = {
   engine: Engine;
   /** Records inbound events in the inbox; an adapter acknowledges the platform only once this has resolved. */
   record(events: InboundEvent[]): Promise<number>;
+  /** The message store of the platform yishi hosts itself (the local web chat). */
+  localTranscript: LocalTranscript;
 };
 
 /** A running platform adapter: its receiver (start/stop), its translator and its sender. */

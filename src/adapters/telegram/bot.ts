@@ -5,11 +5,11 @@ import type { DeliveryError as DeliveryErrorType, OutboundPort } from '../../del
 import { DeliveryError } from '../../delivery/delivery.js';
 import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js';
 import type { CommandName } from '../../engine/commands.js';
-import type { NoticeBody } from '../../engine/notices.js';
 import type { InboundEvent } from '../../inbox/inbox.js';
+import { renderNotice, summaryKeys } from '../../render/index.js';
+import { commandMenus } from '../shared/menus.js';
 import type { ChatAdapter } from '../shared/port.js';
-import { summaryKeys } from '../shared/render-text.js';
-import { renderForTelegram } from './render.js';
+import { telegramMessages } from './render.js';
 import { eventIdOf, type StoredUpdate, translateUpdate, type Update } from './translate.js';
 
 export type TelegramConfig = { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
@@ -27,9 +27,6 @@ export const telegramLimits: PlatformLimits = {
     { max: 20, perMs: 66_000 },
   ],
 };
-
-const privateMenu: CommandName[] = ['start', 'help', 'lang', 'claim', 'issues', 'show', 'results', 'mydata', 'forgetme'];
-const groupMenu: CommandName[] = ['issue', 'support', 'issues', 'show', 'results', 'help', 'link'];
 
 /** Whether an error from the Bot API is worth retrying, and when. */
 function classify(error: unknown): DeliveryErrorType {
@@ -107,8 +104,8 @@ export async function createTelegramAdapter(deps: {
     ] as const) {
       const t = deps.i18n.getFixedT(locale);
       const describe = (names: CommandName[]) => names.map((command) => ({ command, description: t(summaryKeys[command]).slice(0, 256) }));
-      await telegram.setMyCommands(describe(privateMenu), { scope: { type: 'all_private_chats' }, language_code: language });
-      await telegram.setMyCommands(describe(groupMenu), { scope: { type: 'all_group_chats' }, language_code: language });
+      await telegram.setMyCommands(describe(commandMenus.private), { scope: { type: 'all_private_chats' }, language_code: language });
+      await telegram.setMyCommands(describe(commandMenus.group), { scope: { type: 'all_group_chats' }, language_code: language });
     }
   }
 
@@ -116,10 +113,7 @@ export async function createTelegramAdapter(deps: {
     platform: 'telegram',
     async send(notice, calls) {
       const t = deps.i18n.getFixedT(notice.locale);
-      const body = { type: notice.type, params: notice.params, buttons: (notice.params as { buttons?: unknown }).buttons } as NoticeBody & {
-        buttons?: never;
-      };
-      const messages = renderForTelegram(t, body, notice.chat.timezone);
+      const messages = telegramMessages(renderNotice(t, notice, { timeZone: notice.chat.timezone }));
       if (notice.editMessageId) {
         // A live update of an earlier message: one message, edited in place; "not modified" is fine.
         const replyMarkup = messages.at(-1)?.replyMarkup;

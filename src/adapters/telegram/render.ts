@@ -1,6 +1,4 @@
-import type { Button, NoticeBody } from '../../engine/notices.js';
-import type { TFunction } from '../../i18n/index.js';
-import { type RenderedButton, renderNotice } from '../shared/render-text.js';
+import { documentToText, type RenderedDocument } from '../../render/index.js';
 
 export const telegramMaxText = 4096;
 
@@ -40,28 +38,18 @@ export function splitMessage(text: string, max = telegramMaxText): string[] {
   return parts;
 }
 
-/** Rating and vote buttons sit side by side; the others one per row. */
-function keyboard(buttons: RenderedButton[], kinds: Button[]): Array<Array<{ text: string; callback_data: string }>> {
-  const rows: Array<Array<{ text: string; callback_data: string }>> = [];
-  buttons.forEach((button, index) => {
-    const inline = kinds[index]?.kind === 'rate' || kinds[index]?.kind === 'vote';
-    const last = rows.at(-1);
-    const cell = { text: button.label, callback_data: button.data };
-    if (inline && last && last.length < 5 && kinds[index - 1]?.kind === kinds[index]?.kind) last.push(cell);
-    else rows.push([cell]);
-  });
-  return rows;
-}
+type InlineKeyboard = Array<Array<{ text: string; callback_data: string }>>;
 
-export type TelegramMessage = { text: string; replyMarkup?: { inline_keyboard: Array<Array<{ text: string; callback_data: string }>> } };
+export type TelegramMessage = { text: string; replyMarkup?: { inline_keyboard: InlineKeyboard } };
 
-/** A notice as Telegram messages: escaped HTML, split under 4,096 characters, the buttons on the last one. */
-export function renderForTelegram(t: TFunction, notice: NoticeBody & { buttons?: Button[] }, timeZone: string): TelegramMessage[] {
-  const rendered = renderNotice(t, notice, { timeZone });
-  const parts = splitMessage(escapeHtml(rendered.text));
+/**
+ * A rendered notice as Telegram messages: its plain text escaped for the HTML parse mode, split under 4,096
+ * characters, and its button rows as an inline keyboard (each id as the callback data) on the last message.
+ */
+export function telegramMessages(document: RenderedDocument): TelegramMessage[] {
+  const parts = splitMessage(escapeHtml(documentToText(document)));
+  const keyboard: InlineKeyboard = document.buttons.map((row) => row.map((button) => ({ text: button.label, callback_data: button.id })));
   return parts.map((text, index) =>
-    index === parts.length - 1 && rendered.buttons.length > 0
-      ? { text, replyMarkup: { inline_keyboard: keyboard(rendered.buttons, notice.buttons ?? []) } }
-      : { text },
+    index === parts.length - 1 && keyboard.length > 0 ? { text, replyMarkup: { inline_keyboard: keyboard } } : { text },
   );
 }

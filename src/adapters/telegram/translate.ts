@@ -1,5 +1,6 @@
+import { decodeButton } from '../../engine/buttons.js';
 import type { Action, EngineCommand } from '../../engine/commands.js';
-import { decodeButton, parseCommand } from '../shared/parse-command.js';
+import { parseCommand } from '../shared/parse-command.js';
 
 /** The parts of a Telegram Update this adapter reads (Bot API 7+). */
 type User = { id: number; first_name?: string; last_name?: string; username?: string; language_code?: string; is_bot?: boolean };

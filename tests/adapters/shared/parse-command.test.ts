@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeButton, encodeButton, parseCommand } from '../../../src/adapters/shared/parse-command.js';
+import { parseCommand } from '../../../src/adapters/shared/parse-command.js';
 import { type Action, type CommandName, commandNames } from '../../../src/engine/commands.js';
-import type { Button } from '../../../src/engine/notices.js';
 
 const bot = 'yishi_bot';
 
@@ -296,87 +295,6 @@ describe('parseCommand for polls', () => {
     expect(parseCommand('/poll 周末要不要\n一起打扫楼道？ | 要 | 不要')).toMatchObject({
       question: '周末要不要\n一起打扫楼道？',
       options: ['要', '不要'],
-    });
-  });
-});
-
-describe('encodeButton and decodeButton', () => {
-  describe('when the data was made by encodeButton', () => {
-    it.each<[Button, string, Action]>([
-      [{ kind: 'support', number: 12 }, 's:12', { type: 'issue.support', number: 12 }],
-      [{ kind: 'rate', number: 12, score: 5 }, 'r:12:5', { type: 'issue.rate', number: 12, score: 5 }],
-      [{ kind: 'rate', number: 3, score: 1 }, 'r:3:1', { type: 'issue.rate', number: 3, score: 1 }],
-      [{ kind: 'raise_draft', draftId: 7 }, 'd:7', { type: 'issue.raise_draft', draftId: 7 }],
-      [{ kind: 'forget_confirm' }, 'f', { type: 'member.forget', confirmed: true }],
-      [{ kind: 'vote', number: 4, position: 2, label: '不要' }, 'v:4:2', { type: 'poll.vote', number: 4, position: 2 }],
-      [{ kind: 'vote', number: 4, position: 0, label: 'yes' }, 'v:4:0', { type: 'poll.vote', number: 4, position: 0 }],
-      [{ kind: 'vote', number: 12, position: 9, label: 'Option ten' }, 'v:12:9', { type: 'poll.vote', number: 12, position: 9 }],
-    ])('round-trips %j', (button, data, action) => {
-      expect(encodeButton(button)).toBe(data);
-      expect(decodeButton(encodeButton(button))).toEqual(action);
-    });
-
-    it('fits Telegram’s 64 bytes for the largest numbers', () => {
-      const data = encodeButton({ kind: 'rate', number: 999_999_999, score: 5 });
-      expect(Buffer.byteLength(data, 'utf8')).toBeLessThanOrEqual(64);
-      const vote = encodeButton({ kind: 'vote', number: 999_999_999, position: 9, label: '很长的选项'.repeat(20) });
-      expect(Buffer.byteLength(vote, 'utf8')).toBeLessThanOrEqual(64);
-    });
-
-    it('leaves the option’s label out of a vote button’s data', () => {
-      expect(encodeButton({ kind: 'vote', number: 4, position: 1, label: '不要 | v:9:9' })).toBe('v:4:1');
-    });
-
-    it('round-trips every position a poll of up to 10 options uses', () => {
-      for (let position = 0; position < 10; position++) {
-        expect(decodeButton(encodeButton({ kind: 'vote', number: 7, position, label: `#${position}` }))).toEqual({
-          type: 'poll.vote',
-          number: 7,
-          position,
-        });
-      }
-    });
-
-    it('round-trips every kind of button', () => {
-      const samples: Record<Button['kind'], Button> = {
-        support: { kind: 'support', number: 1 },
-        rate: { kind: 'rate', number: 1, score: 3 },
-        raise_draft: { kind: 'raise_draft', draftId: 1 },
-        forget_confirm: { kind: 'forget_confirm' },
-        vote: { kind: 'vote', number: 1, position: 1, label: 'B' },
-      };
-      for (const button of Object.values(samples)) expect(decodeButton(encodeButton(button))).not.toBeNull();
-    });
-  });
-
-  describe('when the data is junk', () => {
-    it.each([
-      '',
-      'x:1',
-      's:abc',
-      's:-1',
-      's:0',
-      's:',
-      's',
-      'f:1',
-      'r:12',
-      'r:abc:5',
-      'r:0:5',
-      'd:0',
-      'd:x',
-      'S:12',
-      'v:4',
-      'v:0:1',
-      'v:4:x',
-      'v:',
-      'v',
-      'v:x:1',
-      'v:-4:1',
-      'v:4:-1',
-      'v:4:1:2',
-      'V:4:1',
-    ])('%j gives null', (data) => {
-      expect(decodeButton(data)).toBeNull();
     });
   });
 });

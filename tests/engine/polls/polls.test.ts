@@ -40,12 +40,19 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
         buttons: [0, 1, 2].map((position) => expect.objectContaining({ kind: 'vote', number, position })),
       });
       expect((await pollRow(number)).closesAt.getTime() - h.clock.now().getTime()).toBe(14 * 24 * hour);
+      // The outbox keeps the buttons in their own column; params hold the poll's data only.
+      const row = await db.prisma.outboxNotice.findUniqueOrThrow({ where: { dedupeKey: `poll.opened:${(await pollRow(number)).id}` } });
+      expect(row.buttons).toEqual(opened.notices[0]?.buttons);
+      expect(row.params).not.toHaveProperty('buttons');
     });
 
     it('counts 6 households but 562.50 m²: the households reach 2/3, the area does not, so no quorum', async () => {
       const { r1, r2, r3, r4, r5, s1 } = c.residents;
       for (const who of [r1, r2, r3, r4, s1]) await h.tap(who, c.chats.community, `v:${number}:0`);
       const vote = await h.tap(r5, c.chats.community, `v:${number}:1`);
+      const live = await db.prisma.outboxNotice.findUniqueOrThrow({ where: { dedupeKey: `poll.live:${(await pollRow(number)).id}` } });
+      expect(live.buttons).toEqual([0, 1, 2].map((position) => expect.objectContaining({ kind: 'vote', number, position })));
+      expect(live.params).not.toHaveProperty('buttons');
       expect(vote.notices.find((n) => n.type === 'poll.vote_recorded')).toMatchObject({
         params: { choices: ['no'], households: ['1栋 301'] },
       });
@@ -153,6 +160,11 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       const final = closed.find((n) => n.type === 'poll.results');
       expect(final).toMatchObject({ editOfKey: `poll.opened:${poll.id}`, params: { closed: true } });
       expect(final?.buttons).toBeUndefined();
+      // The live row had the vote buttons while votes came in; re-armed with the final counts, it has none.
+      expect(await db.prisma.outboxNotice.findUniqueOrThrow({ where: { dedupeKey: `poll.live:${poll.id}` } })).toMatchObject({
+        buttons: [],
+        params: expect.objectContaining({ closed: true }),
+      });
       expect(await h.engine.fireReminder(`poll.close:${poll.id}`)).toEqual({ status: 'gone' });
       const late = await h.tap(c.residents.r6, c.chats.community, `v:${number}:0`);
       expect(late.notices.map((n) => n.type)).toEqual(['command.refused', 'poll.results']);

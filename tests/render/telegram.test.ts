@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, renderForTelegram, splitMessage, telegramMaxText } from '../../../src/adapters/telegram/render.js';
-import type { IssueSummary } from '../../../src/engine/notices.js';
-import { createI18n } from '../../../src/i18n/index.js';
+import { escapeHtml, splitMessage, telegramMaxText, telegramMessages } from '../../src/adapters/telegram/render.js';
+import type { Button, IssueSummary, NoticeBody } from '../../src/engine/notices.js';
+import { createI18n, type TFunction } from '../../src/i18n/index.js';
+import { type RenderedDocument, renderNotice } from '../../src/render/index.js';
 
 const t = createI18n().getFixedT('zh-CN');
 const timeZone = 'Asia/Shanghai';
+
+/** What the Telegram sender does with a notice: render it in the chat's language, then turn the document into messages. */
+const renderForTelegram = (translate: TFunction, notice: NoticeBody & { buttons?: Button[] }, zone: string) =>
+  telegramMessages(renderNotice(translate, notice, { timeZone: zone }));
 
 /** No lone surrogate at either end of a part: a cut never falls between the two halves of a pair. */
 const wellCut = (part: string): boolean => !/^[\uDC00-\uDFFF]/.test(part) && !/[\uD800-\uDBFF]$/.test(part);
@@ -133,7 +138,7 @@ describe('splitMessage', () => {
   });
 });
 
-describe('renderForTelegram', () => {
+describe('a notice rendered for Telegram', () => {
   it('escapes what a resident typed and puts a support button under the raised issue', () => {
     const messages = renderForTelegram(
       t,
@@ -203,5 +208,78 @@ describe('renderForTelegram', () => {
     // Every issue is listed once, in order, each on a line of its own.
     const numbers = messages.flatMap((message) => [...message.text.matchAll(/^#(\d+) /gm)].map((match) => Number(match[1])));
     expect(numbers).toEqual(issues.map((issue) => issue.number));
+  });
+});
+
+describe('telegramMessages', () => {
+  const document = (blocks: RenderedDocument['blocks'], buttons: RenderedDocument['buttons'] = []): RenderedDocument => ({
+    blocks,
+    buttons,
+  });
+
+  it('sends headings, paragraphs and lists as plain lines, escaped, with no markup of its own', () => {
+    const messages = telegramMessages(
+      document([
+        { kind: 'heading', text: 'Open <issues> & more:' },
+        { kind: 'list', items: ['#1 a<b', '#2 c&d'] },
+        { kind: 'list', items: ['要', '不要'], ordered: true },
+        { kind: 'paragraph', text: 'line one\nline <two>' },
+      ]),
+    );
+    expect(messages).toEqual([
+      { text: 'Open &lt;issues&gt; &amp; more:\n#1 a&lt;b\n#2 c&amp;d\n1. 要\n2. 不要\nline one\nline &lt;two&gt;' },
+    ]);
+  });
+
+  it('keeps the document’s button rows as the keyboard’s rows, each id as the callback data and each label as typed', () => {
+    const messages = telegramMessages(
+      document(
+        [{ kind: 'paragraph', text: 'x' }],
+        [
+          [
+            { id: 'v:3:0', label: '<要>', kind: 'vote' },
+            { id: 'v:3:1', label: 'A & B', kind: 'vote' },
+          ],
+          [{ id: 'd:4', label: 'Raise mine anyway', kind: 'raise_draft' }],
+        ],
+      ),
+    );
+    // Button labels are not parsed as HTML by Telegram: they go as they are.
+    expect(messages[0]?.replyMarkup?.inline_keyboard).toEqual([
+      [
+        { text: '<要>', callback_data: 'v:3:0' },
+        { text: 'A & B', callback_data: 'v:3:1' },
+      ],
+      [{ text: 'Raise mine anyway', callback_data: 'd:4' }],
+    ]);
+  });
+
+  it('puts a poll’s ten options in two rows of five, each with its own position', () => {
+    const options = Array.from({ length: 10 }, (_, i) => `选项${i + 1}`);
+    const buttons = options.map((label, position): Button => ({ kind: 'vote', number: 42, position, label }));
+    const [message] = renderForTelegram(
+      t,
+      {
+        type: 'poll.opened',
+        params: {
+          number: 42,
+          question: '选哪个？',
+          kind: 'ordinary',
+          matterClass: null,
+          options,
+          closesAt: '2026-03-08T02:30:00.000Z',
+          multi: false,
+          secret: false,
+          quorumPercent: null,
+          scope: { building: null },
+        },
+        buttons,
+      },
+      timeZone,
+    );
+    const keyboard = message?.replyMarkup?.inline_keyboard ?? [];
+    expect(keyboard.map((row) => row.length)).toEqual([5, 5]);
+    expect(keyboard.flat().map((cell) => cell.callback_data)).toEqual(options.map((_, position) => `v:42:${position}`));
+    for (const cell of keyboard.flat()) expect(Buffer.byteLength(cell.callback_data, 'utf8')).toBeLessThanOrEqual(64);
   });
 });

@@ -1,739 +1,40 @@
 import { describe, expect, it } from 'vitest';
-import { percent, type RenderedNotice, renderNotice } from '../../../src/adapters/shared/render-text.js';
-import { type DomainErrorCode, domainErrorCodes } from '../../../src/core/errors.js';
-import { commandNames } from '../../../src/engine/commands.js';
-import type { Button, NoticeBody, NoticeType, OwnersResults, PollHeader, PollResults } from '../../../src/engine/notices.js';
-import { createI18n, type Locale, supportedLocales, type TFunction } from '../../../src/i18n/index.js';
-
-type Renderable = NoticeBody & { buttons?: Button[] };
-type Sample = { name: string; notice: Renderable; numbers: number[] };
+import { domainErrorCodes } from '../../src/core/errors.js';
+import { decodeButton } from '../../src/engine/buttons.js';
+import { commandNames } from '../../src/engine/commands.js';
+import type { Button, NoticeType, PollHeader } from '../../src/engine/notices.js';
+import { createI18n, type Locale, supportedLocales, type TFunction } from '../../src/i18n/index.js';
+import { type DocumentButton, documentToText, percent, type RenderedDocument, renderNotice } from '../../src/render/index.js';
+import {
+  createdAt,
+  deadline,
+  noticeTypes,
+  ordinaryFinal,
+  ordinaryLive,
+  ordinaryNoQuorum,
+  ordinaryPoll,
+  ordinaryResults,
+  ownersFinal,
+  ownersLive,
+  ownersNoQuorum,
+  ownersOrdinaryRejected,
+  ownersPoll,
+  pollResults,
+  type Renderable,
+  refusalParams,
+  samples,
+  voteButtons,
+  voterNames,
+} from './samples.js';
 
 const i18n = createI18n();
 const fixed = (locale: Locale): TFunction => i18n.getFixedT(locale);
-const render = (locale: Locale, notice: Renderable, timeZone?: string): RenderedNotice =>
-  renderNotice(fixed(locale), notice, timeZone ? { timeZone } : {});
-
-/** Every notice type; a missing or unknown one is a type error, so a new notice type must get a sample here. */
-const noticeTypes: Record<NoticeType, true> = {
-  'member.welcomed': true,
-  'member.help': true,
-  'member.language_set': true,
-  'member.data_exported': true,
-  'member.forget_requested': true,
-  'member.forgotten': true,
-  'chat.linked': true,
-  'household.claimed': true,
-  'code.exposed': true,
-  'code.exposure_reported': true,
-  'issue.raised': true,
-  'issue.looks_duplicate': true,
-  'issue.supported': true,
-  'issue.escalated': true,
-  'issue.listed': true,
-  'issue.shown': true,
-  'issue.triaged': true,
-  'issue.assigned': true,
-  'issue.responded': true,
-  'issue.resolved': true,
-  'issue.rating_requested': true,
-  'issue.rated': true,
-  'issue.reopened': true,
-  'issue.closed': true,
-  'issue.hidden': true,
-  'command.refused': true,
-  'poll.opened': true,
-  'poll.vote_recorded': true,
-  'poll.results': true,
-  'poll.closed': true,
-  'poll.reminder': true,
-  'poll.vote_reminder': true,
-  'followup.due_soon': true,
-  'followup.overdue': true,
-  'poll.turnout_listed': true,
-  'poll.turnout_progress': true,
-  'poll.paper_recorded': true,
-  'digest.daily': true,
-  'digest.daily_empty': true,
-  'digest.weekly': true,
-  'command.failed': true,
+/** The document, its plain text (what Telegram sends, before escaping) and its buttons in order, row after row. */
+type Rendered = { document: RenderedDocument; text: string; buttons: DocumentButton[] };
+const render = (locale: Locale, notice: Renderable, timeZone?: string): Rendered => {
+  const document = renderNotice(fixed(locale), notice, timeZone ? { timeZone } : {});
+  return { document, text: documentToText(document), buttons: document.buttons.flat() };
 };
-
-/** Plausible params for every refusal, as the engine throws them. */
-const refusalParams: Record<DomainErrorCode, Record<string, string | number>> = {
-  unknown_command: { name: 'vote' },
-  usage: { command: 'support' },
-  rate_limited: { seconds: 30 },
-  group_only: {},
-  private_only: {},
-  chat_not_linked: {},
-  chat_not_for_issues: {},
-  no_community: {},
-  not_a_member: { community: '幸福社区' },
-  code_invalid: {},
-  code_expired: {},
-  code_used: {},
-  code_wrong_purpose: {},
-  code_exposed: {},
-  locale_unsupported: { given: 'fr', supported: 'zh-CN, en' },
-  text_empty: {},
-  text_too_long: { length: 2100, max: 2000 },
-  issue_not_found: { number: 12 },
-  issue_not_open: { number: 12 },
-  issue_not_resolved: { number: 12 },
-  issue_not_closed: { number: 12 },
-  already_supported: { number: 12 },
-  committee_only: {},
-  escalate_role_required: { role: 'building_head', number: 12 },
-  already_top_level: { number: 12 },
-  triage_small_not_assignable: { number: 12 },
-  responder_not_found: { name: '水务公司', known: '街道城管科, 物业公司' },
-  days_invalid: { max: 90 },
-  not_responder: { number: 12, party: '物业公司' },
-  no_open_follow_up: { number: 12 },
-  resolve_not_allowed: { number: 12 },
-  score_invalid: {},
-  not_a_rater: { number: 12 },
-  not_a_supporter: { number: 12 },
-  draft_not_found: {},
-  reason_required: {},
-  poll_not_found: { number: 3 },
-  poll_closed: { number: 3 },
-  poll_question_empty: {},
-  poll_too_few_options: {},
-  poll_too_many_options: { count: 12 },
-  poll_option_too_long: { length: 130 },
-  poll_hours_invalid: { max: 2160 },
-  poll_quorum_invalid: {},
-  poll_role_required: {},
-  poll_option_invalid: { number: 3 },
-  not_a_voter: { number: 3 },
-  poll_creator_only: { number: 3 },
-  not_owners_vote: { number: 3 },
-  turnout_role_required: {},
-  household_not_found: { unit: '9-909' },
-  household_ambiguous: { unit: '1-101', buildings: '1栋, 3栋' },
-  voted_in_chat: { unit: '3栋 1-101' },
-  committee_chat_only: {},
-};
-
-const createdAt = '2026-03-01T02:30:00.000Z';
-const deadline = '2026-03-08T02:30:00.000Z';
-
-/** Names of residents; no notice of a secret poll may show any of them. */
-const voterNames = ['王五', 'Alice', '李阿姨'];
-
-/** A building poll with three options, several choices allowed, secret, valid at 60% turnout. */
-const ordinaryPoll: PollHeader = {
-  number: 3,
-  question: '楼道要不要粉刷？',
-  kind: 'ordinary',
-  matterClass: null,
-  options: ['要', '不要', '再议'],
-  closesAt: deadline,
-  multi: true,
-  secret: true,
-  quorumPercent: 60,
-  scope: { building: '3栋' },
-};
-
-/** A community-wide owners' vote on a major matter; its options are the codes yes/no/abstain. */
-const ownersPoll: PollHeader = {
-  number: 4,
-  question: '使用维修资金更换电梯',
-  kind: 'owners_vote',
-  matterClass: 'major',
-  options: ['yes', 'no', 'abstain'],
-  closesAt: deadline,
-  multi: false,
-  secret: false,
-  quorumPercent: null,
-  scope: { building: null },
-};
-
-const ordinaryResults = (eligible: number, quorumMet: boolean | null) => ({
-  counts: [
-    { label: '要', votes: 2, share: { numerator: 2, denominator: 3 } },
-    { label: '不要', votes: 1, share: { numerator: 1, denominator: 3 } },
-    { label: '再议', votes: 0, share: { numerator: 0, denominator: 3 } },
-  ],
-  voters: 3,
-  eligible,
-  quorumMet,
-});
-
-/** Half the households and the area took part: short of the 2/3 quorum by 20 households and 1799.50 m². */
-const ownersShort: OwnersResults = {
-  total: { households: 120, area: '10800.00' },
-  participating: { households: 60, area: '5400.50' },
-  byChoice: {
-    yes: { households: 40, area: '3600.25' },
-    no: { households: 15, area: '1350.25' },
-    abstain: { households: 5, area: '450.00' },
-  },
-  quorum: { area: false, households: false, met: false },
-  gap: { households: 20, area: '1799.50' },
-  approval: { area: false, households: false },
-  verdict: 'no_quorum',
-  paperBallots: 0,
-  buildings: [
-    { name: '1栋', total: 50, voted: 30, notVotedHouseholds: 20, notVotedArea: '1800.00' },
-    { name: '2栋', total: 50, voted: 10, notVotedHouseholds: 40, notVotedArea: '3599.50' },
-    { name: '5栋', total: 20, voted: 20, notVotedHouseholds: 0, notVotedArea: '0.00' },
-  ],
-};
-
-/** 80% took part, 87.5% of them (by households and by area) said yes, two of them on paper. */
-const ownersPassed: OwnersResults = {
-  total: { households: 120, area: '10800.00' },
-  participating: { households: 96, area: '8640.00' },
-  byChoice: {
-    yes: { households: 84, area: '7560.00' },
-    no: { households: 8, area: '720.00' },
-    abstain: { households: 4, area: '360.00' },
-  },
-  quorum: { area: true, households: true, met: true },
-  gap: { households: 0, area: '0.00' },
-  approval: { area: true, households: true },
-  verdict: 'passed',
-  paperBallots: 2,
-  buildings: [
-    { name: '1栋', total: 50, voted: 45, notVotedHouseholds: 5, notVotedArea: '450.00' },
-    { name: '2栋', total: 50, voted: 31, notVotedHouseholds: 19, notVotedArea: '1710.00' },
-    { name: '5栋', total: 20, voted: 20, notVotedHouseholds: 0, notVotedArea: '0.00' },
-  ],
-};
-
-const pollResults = (header: PollHeader, closed: boolean, results: Pick<PollResults, 'ordinary' | 'owners'>): PollResults => ({
-  ...header,
-  closed,
-  ...results,
-});
-
-const ordinaryLive = pollResults(ordinaryPoll, false, { ordinary: ordinaryResults(6, false), owners: null });
-const ordinaryFinal = pollResults(ordinaryPoll, true, { ordinary: ordinaryResults(5, true), owners: null });
-const ordinaryNoQuorum = pollResults({ ...ordinaryPoll, secret: false, multi: false, quorumPercent: null }, false, {
-  ordinary: ordinaryResults(5, null),
-  owners: null,
-});
-const ownersLive = pollResults(ownersPoll, false, { ordinary: null, owners: ownersShort });
-const ownersNoQuorum = pollResults(ownersPoll, true, { ordinary: null, owners: ownersShort });
-const ownersFinal = pollResults(ownersPoll, true, { ordinary: null, owners: ownersPassed });
-const ownersOrdinaryRejected = pollResults({ ...ownersPoll, number: 5, matterClass: 'ordinary', question: '续聘物业' }, true, {
-  ordinary: null,
-  owners: { ...ownersPassed, verdict: 'rejected', approval: { area: false, households: true }, paperBallots: 0 },
-});
-
-const voteButtons = (poll: PollHeader): Button[] =>
-  poll.options.map(
-    (label, position): Button => ({
-      kind: 'vote',
-      number: poll.number,
-      position,
-      label,
-      ...(poll.kind === 'owners_vote' ? { choice: true } : {}),
-    }),
-  );
-
-const pollSamples: Sample[] = [
-  {
-    name: 'poll.opened (ordinary, multi, secret, quorum)',
-    notice: { type: 'poll.opened', params: ordinaryPoll, buttons: voteButtons(ordinaryPoll) },
-    numbers: [3],
-  },
-  {
-    name: 'poll.opened (ordinary, plain)',
-    notice: {
-      type: 'poll.opened',
-      params: { ...ordinaryPoll, multi: false, secret: false, quorumPercent: null, scope: { building: null } },
-    },
-    numbers: [3],
-  },
-  {
-    name: 'poll.opened (owners, major)',
-    notice: { type: 'poll.opened', params: ownersPoll, buttons: voteButtons(ownersPoll) },
-    numbers: [4],
-  },
-  {
-    name: 'poll.opened (owners, ordinary)',
-    notice: { type: 'poll.opened', params: { ...ownersPoll, matterClass: 'ordinary' }, buttons: voteButtons(ownersPoll) },
-    numbers: [4],
-  },
-  {
-    name: 'poll.vote_recorded (ordinary)',
-    notice: {
-      type: 'poll.vote_recorded',
-      params: { number: 3, question: ordinaryPoll.question, choices: ['要', '再议'], households: [], secret: true },
-    },
-    numbers: [3],
-  },
-  {
-    name: 'poll.vote_recorded (owners)',
-    notice: {
-      type: 'poll.vote_recorded',
-      params: { number: 4, question: ownersPoll.question, choices: ['yes'], households: ['1栋 101'], secret: false },
-    },
-    numbers: [4],
-  },
-  {
-    name: 'poll.vote_recorded (withdrawn)',
-    notice: {
-      type: 'poll.vote_recorded',
-      params: { number: 3, question: ordinaryPoll.question, choices: [], households: [], secret: true },
-    },
-    numbers: [3],
-  },
-  { name: 'poll.results (ordinary, live)', notice: { type: 'poll.results', params: ordinaryLive }, numbers: [3] },
-  { name: 'poll.results (ordinary, final)', notice: { type: 'poll.results', params: ordinaryFinal }, numbers: [3] },
-  { name: 'poll.results (ordinary, no quorum asked)', notice: { type: 'poll.results', params: ordinaryNoQuorum }, numbers: [3] },
-  { name: 'poll.closed (ordinary)', notice: { type: 'poll.closed', params: ordinaryFinal }, numbers: [3] },
-  { name: 'poll.results (owners, live, short of quorum)', notice: { type: 'poll.results', params: ownersLive }, numbers: [4] },
-  { name: 'poll.closed (owners, no quorum)', notice: { type: 'poll.closed', params: ownersNoQuorum }, numbers: [4] },
-  { name: 'poll.closed (owners, passed)', notice: { type: 'poll.closed', params: ownersFinal }, numbers: [4] },
-  { name: 'poll.results (owners, final, passed)', notice: { type: 'poll.results', params: ownersFinal }, numbers: [4] },
-  {
-    name: 'poll.closed (owners, ordinary matter, rejected)',
-    notice: { type: 'poll.closed', params: ownersOrdinaryRejected },
-    numbers: [5],
-  },
-  {
-    name: 'poll.vote_reminder',
-    notice: {
-      type: 'poll.vote_reminder',
-      params: { number: 7, question: '续聘物业公司', closesAt: deadline, hoursLeft: 24, households: ['1栋 101', '2栋 301'] },
-    },
-    numbers: [7],
-  },
-  {
-    name: 'followup.due_soon',
-    notice: { type: 'followup.due_soon', params: { number: 3, text: '地下车库渗水', party: '物业', deadline } },
-    numbers: [3],
-  },
-  {
-    name: 'followup.overdue',
-    notice: { type: 'followup.overdue', params: { number: 3, text: '地下车库渗水', party: '物业', deadline } },
-    numbers: [3],
-  },
-  {
-    name: 'poll.reminder (names)',
-    notice: {
-      type: 'poll.reminder',
-      params: { number: 6, question: '周六一起打扫楼道？', closesAt: deadline, notVoted: ['王五', 'Alice'], notVotedCount: 2 },
-    },
-    numbers: [6],
-  },
-  {
-    name: 'poll.reminder (secret, no names)',
-    notice: {
-      type: 'poll.reminder',
-      params: { number: 3, question: ordinaryPoll.question, closesAt: deadline, notVoted: null, notVotedCount: 7 },
-    },
-    numbers: [3],
-  },
-  {
-    name: 'poll.turnout_listed',
-    notice: {
-      type: 'poll.turnout_listed',
-      params: {
-        number: 4,
-        buildings: [
-          { building: '1栋', units: ['1-101', '1-102'] },
-          { building: '2栋', units: ['3-301'] },
-        ],
-      },
-    },
-    numbers: [4],
-  },
-  { name: 'poll.turnout_listed (all voted)', notice: { type: 'poll.turnout_listed', params: { number: 4, buildings: [] } }, numbers: [4] },
-  {
-    name: 'poll.turnout_progress (75)',
-    notice: { type: 'poll.turnout_progress', params: { number: 4, percentOfQuorum: 75, gap: { households: 20, area: '1799.50' } } },
-    numbers: [4],
-  },
-  {
-    name: 'poll.turnout_progress (100)',
-    notice: { type: 'poll.turnout_progress', params: { number: 4, percentOfQuorum: 100, gap: { households: 0, area: '0.00' } } },
-    numbers: [4],
-  },
-  {
-    name: 'poll.paper_recorded',
-    notice: { type: 'poll.paper_recorded', params: { number: 4, building: '3栋', unit: '1-101', choice: 'yes', replaced: false } },
-    numbers: [4],
-  },
-  {
-    name: 'poll.paper_recorded (replaced)',
-    notice: { type: 'poll.paper_recorded', params: { number: 4, building: '3栋', unit: '1-101', choice: 'no', replaced: true } },
-    numbers: [4],
-  },
-];
-
-const samples: Sample[] = [
-  { name: 'member.welcomed (stranger)', notice: { type: 'member.welcomed', params: { name: '王五', community: null } }, numbers: [] },
-  { name: 'member.welcomed (member)', notice: { type: 'member.welcomed', params: { name: '王五', community: '幸福社区' } }, numbers: [] },
-  {
-    name: 'member.help',
-    notice: { type: 'member.help', params: { roles: ['committee'], chatKind: 'group', commands: [...commandNames] } },
-    numbers: [],
-  },
-  { name: 'member.language_set (en)', notice: { type: 'member.language_set', params: { locale: 'en' } }, numbers: [] },
-  { name: 'member.language_set (zh-CN)', notice: { type: 'member.language_set', params: { locale: 'zh-CN' } }, numbers: [] },
-  {
-    name: 'member.data_exported',
-    notice: {
-      type: 'member.data_exported',
-      params: {
-        data: {
-          displayName: '王五',
-          platform: 'telegram',
-          platformUserId: '424242',
-          locale: 'zh-CN',
-          households: [{ community: '幸福社区', building: '3栋', unit: '1-101' }],
-          roles: [{ community: '幸福社区', role: 'building_head', scope: '3栋' }],
-          issuesRaised: [12, 15],
-          supports: 4,
-          ratings: 2,
-          ballots: 1,
-        },
-      },
-    },
-    numbers: [12, 15],
-  },
-  {
-    name: 'member.data_exported (empty)',
-    notice: {
-      type: 'member.data_exported',
-      params: {
-        data: {
-          displayName: 'Bob',
-          platform: 'slack',
-          platformUserId: 'U123',
-          locale: null,
-          households: [],
-          roles: [],
-          issuesRaised: [],
-          supports: 0,
-          ratings: 0,
-          ballots: 0,
-        },
-      },
-    },
-    numbers: [],
-  },
-  {
-    name: 'member.forget_requested',
-    notice: { type: 'member.forget_requested', params: {}, buttons: [{ kind: 'forget_confirm' }] },
-    numbers: [],
-  },
-  { name: 'member.forgotten', notice: { type: 'member.forgotten', params: { ballotsKept: 3 } }, numbers: [] },
-  ...(['community', 'building', 'committee', 'party', 'subdistrict'] as const).map(
-    (binding): Sample => ({
-      name: `chat.linked (${binding})`,
-      notice: {
-        type: 'chat.linked',
-        params: {
-          binding,
-          community: '幸福社区',
-          building: binding === 'building' ? '3栋' : null,
-          party: binding === 'party' ? '物业公司' : null,
-        },
-      },
-      numbers: [],
-    }),
-  ),
-  {
-    name: 'household.claimed',
-    notice: { type: 'household.claimed', params: { community: '幸福社区', building: '3栋', unit: '1-101' } },
-    numbers: [],
-  },
-  ...exposedCodeSamples(),
-  {
-    name: 'issue.raised (building)',
-    notice: {
-      type: 'issue.raised',
-      params: { number: 12, text: '电梯坏了', category: 'facilities', scope: { building: '3栋' }, level: 'building' },
-      buttons: [{ kind: 'support', number: 12 }],
-    },
-    numbers: [12],
-  },
-  {
-    name: 'issue.raised (community, no category)',
-    notice: {
-      type: 'issue.raised',
-      params: { number: 13, text: 'Too much noise at night', category: null, scope: { building: null }, level: 'resident_group' },
-    },
-    numbers: [13],
-  },
-  {
-    name: 'issue.looks_duplicate',
-    notice: {
-      type: 'issue.looks_duplicate',
-      params: {
-        similar: [
-          { number: 7, text: '电梯又坏了' },
-          { number: 9, text: 'The lift is broken' },
-        ],
-      },
-      buttons: [
-        { kind: 'support', number: 7 },
-        { kind: 'support', number: 9 },
-        { kind: 'raise_draft', draftId: 4 },
-      ],
-    },
-    numbers: [7, 9],
-  },
-  { name: 'issue.supported', notice: { type: 'issue.supported', params: { number: 12, households: 3, threshold: 5 } }, numbers: [12] },
-  {
-    name: 'issue.escalated (automatic)',
-    notice: {
-      type: 'issue.escalated',
-      params: { number: 12, text: '电梯坏了', from: 'building', to: 'resident_group', cause: 'support', by: null },
-    },
-    numbers: [12],
-  },
-  {
-    name: 'issue.escalated (by a member)',
-    notice: {
-      type: 'issue.escalated',
-      params: { number: 12, text: '电梯坏了', from: 'representatives', to: 'joint_meeting', cause: 'manual', by: '王五' },
-    },
-    numbers: [12],
-  },
-  {
-    name: 'issue.escalated (overdue)',
-    notice: {
-      type: 'issue.escalated',
-      params: { number: 12, text: '电梯坏了', from: 'resident_group', to: 'representatives', cause: 'overdue', by: null },
-    },
-    numbers: [12],
-  },
-  { name: 'issue.listed (empty)', notice: { type: 'issue.listed', params: { issues: [] } }, numbers: [] },
-  {
-    name: 'issue.listed',
-    notice: {
-      type: 'issue.listed',
-      params: {
-        issues: [
-          { number: 12, text: '电梯坏了', status: 'open', level: 'building', supporters: 3 },
-          { number: 14, text: 'Street light out', status: 'in_progress', level: 'joint_meeting', supporters: 11 },
-          { number: 15, text: '垃圾没人清', status: 'answered', level: 'representatives', supporters: 0 },
-        ],
-      },
-    },
-    numbers: [12, 14, 15],
-  },
-  {
-    name: 'issue.shown (new)',
-    notice: {
-      type: 'issue.shown',
-      params: {
-        number: 12,
-        text: '电梯坏了',
-        status: 'open',
-        category: null,
-        scope: { building: null },
-        level: 'building',
-        triage: null,
-        supporters: 1,
-        createdAt,
-        followUp: null,
-        hiddenReason: null,
-      },
-    },
-    numbers: [12],
-  },
-  {
-    name: 'issue.shown (assigned, answered, hidden)',
-    notice: {
-      type: 'issue.shown',
-      params: {
-        number: 12,
-        text: '电梯坏了',
-        status: 'hidden',
-        category: 'facilities',
-        scope: { building: '3栋' },
-        level: 'joint_meeting',
-        triage: 'big',
-        supporters: 6,
-        createdAt,
-        followUp: { party: '物业公司', deadline, response: '已修好' },
-        hiddenReason: '重复',
-      },
-    },
-    numbers: [12],
-  },
-  {
-    name: 'issue.triaged (big)',
-    notice: { type: 'issue.triaged', params: { number: 12, triage: 'big', by: '居委会李主任' } },
-    numbers: [12],
-  },
-  { name: 'issue.triaged (small)', notice: { type: 'issue.triaged', params: { number: 12, triage: 'small', by: 'Ms Li' } }, numbers: [12] },
-  {
-    name: 'issue.assigned',
-    notice: { type: 'issue.assigned', params: { number: 12, text: '电梯坏了', party: '物业公司', deadline, days: 7 } },
-    numbers: [12],
-  },
-  {
-    name: 'issue.responded',
-    notice: { type: 'issue.responded', params: { number: 12, party: '物业公司', response: '明天维修', late: false } },
-    numbers: [12],
-  },
-  {
-    name: 'issue.responded (late)',
-    notice: { type: 'issue.responded', params: { number: 12, party: '物业公司', response: '明天维修', late: true } },
-    numbers: [12],
-  },
-  {
-    name: 'issue.resolved',
-    notice: {
-      type: 'issue.resolved',
-      params: { number: 12, note: '换了新电机' },
-      buttons: [1, 2, 3, 4, 5].map((score): Button => ({ kind: 'rate', number: 12, score })),
-    },
-    numbers: [12],
-  },
-  { name: 'issue.resolved (no note)', notice: { type: 'issue.resolved', params: { number: 12, note: null } }, numbers: [12] },
-  {
-    name: 'issue.rating_requested',
-    notice: {
-      type: 'issue.rating_requested',
-      params: { number: 12, text: '电梯坏了' },
-      buttons: [1, 2, 3, 4, 5].map((score): Button => ({ kind: 'rate', number: 12, score })),
-    },
-    numbers: [12],
-  },
-  { name: 'issue.rated', notice: { type: 'issue.rated', params: { number: 12, score: 4 } }, numbers: [12] },
-  { name: 'issue.reopened (ratings)', notice: { type: 'issue.reopened', params: { number: 12, cause: 'ratings' } }, numbers: [12] },
-  { name: 'issue.reopened (supporters)', notice: { type: 'issue.reopened', params: { number: 12, cause: 'supporters' } }, numbers: [12] },
-  { name: 'issue.closed', notice: { type: 'issue.closed', params: { number: 12, satisfied: 4, raters: 5 } }, numbers: [12] },
-  { name: 'issue.hidden', notice: { type: 'issue.hidden', params: { number: 12, reason: '广告' } }, numbers: [12] },
-  ...domainErrorCodes.map(
-    (code): Sample => ({
-      name: `command.refused (${code})`,
-      notice: { type: 'command.refused', params: { code, ...refusalParams[code] } },
-      numbers: typeof refusalParams[code].number === 'number' ? [refusalParams[code].number] : [],
-    }),
-  ),
-  ...pollSamples,
-  ...digestSamples(),
-  { name: 'command.failed', notice: { type: 'command.failed', params: {} }, numbers: [] },
-];
-
-/** A burned code: what its chat is told, and what the committee is told for a claim code and each link binding. */
-function exposedCodeSamples(): Sample[] {
-  return [
-    { name: 'code.exposed (claim code)', notice: { type: 'code.exposed', params: { purpose: 'household_claim' } }, numbers: [] },
-    { name: 'code.exposed (link code)', notice: { type: 'code.exposed', params: { purpose: 'chat_link' } }, numbers: [] },
-    {
-      name: 'code.exposure_reported (claim code)',
-      notice: {
-        type: 'code.exposure_reported',
-        params: { purpose: 'household_claim', building: '3栋', unit: '1-101', by: '王五', chat: '3栋业主群' },
-      },
-      numbers: [],
-    },
-    {
-      name: 'code.exposure_reported (claim code, untitled chat)',
-      notice: {
-        type: 'code.exposure_reported',
-        params: { purpose: 'household_claim', building: '3栋', unit: '1-101', by: '王五', chat: null },
-      },
-      numbers: [],
-    },
-    ...(['community', 'building', 'committee', 'party', 'subdistrict'] as const).map(
-      (binding): Sample => ({
-        name: `code.exposure_reported (link code, ${binding})`,
-        notice: {
-          type: 'code.exposure_reported',
-          params: {
-            purpose: 'chat_link',
-            binding,
-            building: binding === 'building' ? '3栋' : null,
-            party: binding === 'party' ? '物业公司' : null,
-            by: 'Alice',
-            chat: '幸福社区居民群',
-          },
-        },
-        numbers: [],
-      }),
-    ),
-  ];
-}
-
-/** A digest with every section, one with some empty, the quiet day, and the weekly roll-up. */
-function digestSamples(): Sample[] {
-  const rates = {
-    response: { numerator: 1, denominator: 3 },
-    resolution: { numerator: 2, denominator: 5 },
-    satisfaction: { numerator: 0, denominator: 0 },
-  };
-  const full: Renderable = {
-    type: 'digest.daily',
-    params: {
-      community: '幸福社区',
-      period: '2026-03-01',
-      newIssues: [{ number: 12, text: '电梯坏了' }],
-      supportGains: [{ number: 13, text: '楼道堆放杂物', households: 4, added: 3 }],
-      escalations: [{ number: 14, from: 'building', to: 'resident_group', cause: 'support' }],
-      pollsClosing: [
-        { kind: 'ordinary', number: 15, question: '楼道要不要粉刷？', closesAt: deadline, voters: 2, eligible: 7 },
-        {
-          kind: 'owners_vote',
-          number: 16,
-          question: '使用维修资金更换电梯',
-          closesAt: deadline,
-          households: { participating: 2, total: 9, needed: 6 },
-          area: { participating: '177.00', total: '891.00', needed: '594.00' },
-          quorumMet: false,
-        },
-      ],
-      overdueFollowUps: [{ number: 17, party: '街道城管科', deadline: createdAt, daysOverdue: 2 }],
-      meetings: [
-        { title: '四方联席会议', startsAt: deadline, location: '社区会议室' },
-        { title: '居民代表会', startsAt: deadline, location: null },
-      ],
-      rates,
-    },
-  };
-  const partial: Renderable = {
-    type: 'digest.daily',
-    params: {
-      community: '幸福社区',
-      period: '2026-03-01',
-      newIssues: [],
-      supportGains: [],
-      escalations: [],
-      pollsClosing: [],
-      overdueFollowUps: [{ number: 17, party: '物业', deadline: createdAt, daysOverdue: 1 }],
-      meetings: [],
-      rates,
-    },
-  };
-  return [
-    { name: 'digest.daily (every section)', notice: full, numbers: [12, 13, 14, 15, 16, 17] },
-    { name: 'digest.daily (one section)', notice: partial, numbers: [17] },
-    {
-      name: 'digest.daily_empty',
-      notice: { type: 'digest.daily_empty', params: { community: '幸福社区', period: '2026-03-01' } },
-      numbers: [],
-    },
-    {
-      name: 'digest.weekly',
-      notice: {
-        type: 'digest.weekly',
-        params: {
-          subdistrict: '幸福街道',
-          period: '2026-W09',
-          communities: [{ name: '幸福社区', newIssues: 3, escalations: 1, resolved: 2, overdueFollowUps: 1, rates }],
-        },
-      },
-      numbers: [],
-    },
-    {
-      name: 'digest.weekly (no communities)',
-      notice: { type: 'digest.weekly', params: { subdistrict: '幸福街道', period: '2026-W09', communities: [] } },
-      numbers: [],
-    },
-  ];
-}
 
 const cases = supportedLocales.flatMap((locale) => samples.map((sample) => [locale, sample.name, sample] as const));
 
@@ -744,7 +45,7 @@ describe('renderNotice', () => {
   });
 
   describe.each(cases)('in %s, %s', (locale, _name, { notice, numbers }) => {
-    const { text, buttons } = render(locale, notice);
+    const { document, text, buttons } = render(locale, notice);
 
     it('gives non-empty text', () => {
       expect(text.trim()).not.toBe('');
@@ -761,7 +62,7 @@ describe('renderNotice', () => {
         keys.push(key);
         return t(key, options);
       }) as unknown as TFunction;
-      expect(renderNotice(spy, notice).text).toBe(text);
+      expect(renderNotice(spy, notice)).toEqual(document);
       expect(keys.length).toBeGreaterThan(0);
       expect(keys.filter((key) => !i18n.exists(key, { lng: locale }))).toEqual([]);
     });
@@ -772,12 +73,24 @@ describe('renderNotice', () => {
       });
     }
 
-    it('renders one labelled button per button', () => {
+    it('renders one labelled button per button, in order, each with an id that decodes', () => {
       expect(buttons).toHaveLength(notice.buttons?.length ?? 0);
+      expect(buttons.map((button) => button.kind)).toEqual((notice.buttons ?? []).map((button) => button.kind));
       for (const button of buttons) {
         expect(button.label.trim()).not.toBe('');
-        expect(button.data).not.toBe('');
+        expect(decodeButton(button.id)).not.toBeNull();
         expect(button.label).not.toMatch(/labels:|\{\{/);
+      }
+      for (const row of document.buttons) expect(row.length).toBeGreaterThan(0);
+    });
+
+    it('has no empty block', () => {
+      expect(document.blocks.length).toBeGreaterThan(0);
+      for (const block of document.blocks) {
+        if (block.kind === 'list') {
+          expect(block.items.length).toBeGreaterThan(0);
+          for (const item of block.items) expect(item.trim()).not.toBe('');
+        } else expect(block.text.trim()).not.toBe('');
       }
     });
   });
@@ -883,8 +196,8 @@ describe('renderNotice', () => {
         params: { number: 12, text: '电梯坏了', category: 'facilities', scope: { building: '3栋' }, level: 'building' },
         buttons: [{ kind: 'support', number: 12 }],
       };
-      expect(render('en', notice).buttons).toEqual([{ label: '👍 Support #12', data: 's:12' }]);
-      expect(render('zh-CN', notice).buttons).toEqual([{ label: '👍 附议 #12', data: 's:12' }]);
+      expect(render('en', notice).buttons).toEqual([{ id: 's:12', label: '👍 Support #12', kind: 'support' }]);
+      expect(render('zh-CN', notice).buttons).toEqual([{ id: 's:12', label: '👍 附议 #12', kind: 'support' }]);
     });
 
     it('labels rating buttons with their score', () => {
@@ -894,7 +207,7 @@ describe('renderNotice', () => {
         buttons: [1, 2, 3, 4, 5].map((score): Button => ({ kind: 'rate', number: 12, score })),
       };
       const { buttons } = render('en', notice);
-      expect(buttons.map((button) => button.data)).toEqual(['r:12:1', 'r:12:2', 'r:12:3', 'r:12:4', 'r:12:5']);
+      expect(buttons.map((button) => button.id)).toEqual(['r:12:1', 'r:12:2', 'r:12:3', 'r:12:4', 'r:12:5']);
       expect(buttons.map((button) => button.label)).toEqual(['1★', '2★', '3★', '4★', '5★']);
     });
 
@@ -908,11 +221,11 @@ describe('renderNotice', () => {
         ],
       });
       expect(duplicate.buttons).toEqual([
-        { label: '👍 附议 #7', data: 's:7' },
-        { label: '仍然提出我的议题', data: 'd:4' },
+        { id: 's:7', label: '👍 附议 #7', kind: 'support' },
+        { id: 'd:4', label: '仍然提出我的议题', kind: 'raise_draft' },
       ]);
       const forget = render('en', { type: 'member.forget_requested', params: {}, buttons: [{ kind: 'forget_confirm' }] });
-      expect(forget.buttons).toEqual([{ label: 'Yes, delete my data', data: 'f' }]);
+      expect(forget.buttons).toEqual([{ id: 'f', label: 'Yes, delete my data', kind: 'forget_confirm' }]);
     });
 
     it('gives no buttons when the notice has none', () => {
@@ -1080,14 +393,14 @@ describe('renderNotice', () => {
     it('labels an owners’ vote’s buttons in the reader’s language', () => {
       const notice: Renderable = { type: 'poll.opened', params: ownersPoll, buttons: voteButtons(ownersPoll) };
       expect(render('zh-CN', notice).buttons).toEqual([
-        { label: '同意', data: 'v:4:0' },
-        { label: '反对', data: 'v:4:1' },
-        { label: '弃权', data: 'v:4:2' },
+        { id: 'v:4:0', label: '同意', kind: 'vote' },
+        { id: 'v:4:1', label: '反对', kind: 'vote' },
+        { id: 'v:4:2', label: '弃权', kind: 'vote' },
       ]);
       expect(render('en', notice).buttons).toEqual([
-        { label: 'yes', data: 'v:4:0' },
-        { label: 'no', data: 'v:4:1' },
-        { label: 'abstain', data: 'v:4:2' },
+        { id: 'v:4:0', label: 'yes', kind: 'vote' },
+        { id: 'v:4:1', label: 'no', kind: 'vote' },
+        { id: 'v:4:2', label: 'abstain', kind: 'vote' },
       ]);
     });
 
@@ -1095,9 +408,9 @@ describe('renderNotice', () => {
       const notice: Renderable = { type: 'poll.opened', params: ordinaryPoll, buttons: voteButtons(ordinaryPoll) };
       for (const locale of supportedLocales) {
         expect(render(locale, notice).buttons).toEqual([
-          { label: '要', data: 'v:3:0' },
-          { label: '不要', data: 'v:3:1' },
-          { label: '再议', data: 'v:3:2' },
+          { id: 'v:3:0', label: '要', kind: 'vote' },
+          { id: 'v:3:1', label: '不要', kind: 'vote' },
+          { id: 'v:3:2', label: '再议', kind: 'vote' },
         ]);
       }
     });

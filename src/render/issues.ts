@@ -1,0 +1,93 @@
+import type { IssueSummary, Level } from '../engine/notices.js';
+import type { TFunction } from '../i18n/index.js';
+import type { NoticeRenderers } from './context.js';
+import { date } from './dates.js';
+import { type Block, heading, list, paragraph } from './document.js';
+import { label, scopeOf } from './labels.js';
+import { truncate } from './text.js';
+
+type IssueNotice =
+  | 'issue.raised'
+  | 'issue.looks_duplicate'
+  | 'issue.supported'
+  | 'issue.escalated'
+  | 'issue.listed'
+  | 'issue.shown'
+  | 'issue.triaged'
+  | 'issue.hidden';
+
+function issueLine(t: TFunction, issue: IssueSummary): string {
+  return t('notices:issue.list_line', {
+    number: issue.number,
+    text: truncate(issue.text, 60),
+    status: label(t, issue.status),
+    level: label(t, issue.level),
+    supporters: issue.supporters,
+  });
+}
+
+/** Raising, backing, moving up, browsing, triaging and hiding issues. */
+export const issueRenderers: NoticeRenderers<IssueNotice> = {
+  'issue.raised': (issue, { t }) => [
+    paragraph(
+      t('notices:issue.raised', {
+        number: issue.number,
+        text: issue.text,
+        category: label(t, issue.category ?? 'other'),
+        scope: scopeOf(t, issue.scope.building),
+        level: label(t, issue.level),
+      }),
+    ),
+  ],
+  'issue.looks_duplicate': ({ similar }, { t }) => [
+    heading(t('notices:issue.looks_duplicate')),
+    list(similar.map((issue) => t('notices:issue.similar_line', { number: issue.number, text: truncate(issue.text, 80) }))),
+    paragraph(t('notices:issue.looks_duplicate_hint')),
+  ],
+  'issue.supported': (params, { t }) => [paragraph(t('notices:issue.supported', params))],
+  'issue.escalated': (params, { t }) => [
+    paragraph(
+      t(params.by ? 'notices:issue.escalated_by' : 'notices:issue.escalated', {
+        number: params.number,
+        text: truncate(params.text, 120),
+        from: label(t, params.from as Level),
+        to: label(t, params.to as Level),
+        cause: label(t, params.cause),
+        by: params.by ?? '',
+      }),
+    ),
+  ],
+  'issue.listed': ({ issues }, { t }) =>
+    issues.length === 0
+      ? [paragraph(t('notices:issue.listed_empty'))]
+      : [heading(t('notices:issue.listed')), list(issues.map((issue) => issueLine(t, issue)))],
+  'issue.shown': (issue, { t, timeZone }) => {
+    const blocks: Block[] = [
+      paragraph(
+        t('notices:issue.shown', {
+          number: issue.number,
+          text: issue.text,
+          status: label(t, issue.status),
+          category: label(t, issue.category ?? 'other'),
+          scope: scopeOf(t, issue.scope.building),
+          level: label(t, issue.level),
+          triage: label(t, issue.triage),
+          supporters: issue.supporters,
+          created: date(t, issue.createdAt, timeZone),
+        }),
+      ),
+    ];
+    if (issue.followUp) {
+      blocks.push(
+        paragraph(
+          t('notices:issue.shown_follow_up', { party: issue.followUp.party, deadline: date(t, issue.followUp.deadline, timeZone) }),
+        ),
+      );
+      if (issue.followUp.response) blocks.push(paragraph(t('notices:issue.shown_response', { response: issue.followUp.response })));
+    }
+    if (issue.hiddenReason) blocks.push(paragraph(t('notices:issue.shown_hidden', { reason: issue.hiddenReason })));
+    return blocks;
+  },
+  'issue.triaged': ({ number, triage, by }, { t }) => [paragraph(t('notices:issue.triaged', { number, triage: label(t, triage), by }))],
+  'issue.hidden': (params, { t }) => [paragraph(t('notices:issue.hidden', params))],
+};

@@ -1,0 +1,18 @@
+import type { CommandName } from '../engine/commands.js';
+import type { NoticeRenderers } from './context.js';
+import { paragraph } from './document.js';
+import { errorKeys, usageKeys } from './keys.js';
+import { label } from './labels.js';
+
+/** A command refused by the rules (a DomainError's code and params), and the apology for a bug. */
+export const refusalRenderers: NoticeRenderers<'command.refused' | 'command.failed'> = {
+  'command.refused': ({ code, ...params }, { t }) => {
+    if (code === 'usage' && typeof params.command === 'string' && Object.hasOwn(usageKeys, params.command)) {
+      return [paragraph(t('errors:usage', { usage: t(usageKeys[params.command as CommandName]) }))];
+    }
+    const shown: Record<string, string | number> = { ...params };
+    if (typeof params.role === 'string') shown.role = label(t, params.role);
+    return [paragraph(t(errorKeys[code], shown))];
+  },
+  'command.failed': (_params, { t }) => [paragraph(t('notices:command.failed'))],
+};
