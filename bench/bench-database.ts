@@ -1,5 +1,9 @@
 // A fresh PostgreSQL database for one benchmark run, migrated, dropped afterwards.
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { type Database, openPostgres } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrations.js';
@@ -23,5 +27,47 @@ export async function withBenchDatabase<T>(adminUrl: string, poolSize: number, w
     await database.close();
     await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+/**
+ * The ceiling beside a figure: pgbench on the same server, same run, committing one-row INSERT transactions for
+ * `seconds` with 1 and with 8 clients (a "one durable commit per inbound update" design approaches it). Null when
+ * pgbench is not installed.
+ */
+export async function pgbenchCeiling(adminUrl: string, seconds = 10): Promise<{ oneClient: number; eightClients: number } | null> {
+  const name = `yishi_pgbench_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  const dir = await mkdtemp(path.join(tmpdir(), 'yishi-pgbench-'));
+  try {
+    await admin.query(`CREATE DATABASE "${name}"`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    const target = new pg.Client({ connectionString: url.toString() });
+    await target.connect();
+    await target.query('CREATE TABLE t (id bigserial PRIMARY KEY, v int)');
+    await target.end();
+    const script = path.join(dir, 'insert.sql');
+    await writeFile(script, 'INSERT INTO t (v) VALUES (1);\n');
+    const tps = (clients: number) =>
+      new Promise<number>((resolve, reject) =>
+        execFile(
+          'pgbench',
+          ['-n', '-c', String(clients), '-j', String(Math.min(clients, 2)), '-T', String(seconds), '-f', script, url.toString()],
+          (error, stdout) => {
+            if (error) return reject(error);
+            resolve(Math.round(Number(/tps = ([\d.]+)/.exec(stdout)?.[1] ?? 0)));
+          },
+        ),
+      );
+    return { oneClient: await tps(1), eightClients: await tps(8) };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  } finally {
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+    await rm(dir, { recursive: true, force: true });
   }
 }

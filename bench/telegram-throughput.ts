@@ -12,7 +12,7 @@ import { createEngine } from '../src/engine/index.js';
 import { createCommunity } from '../src/engine/modules/setup/create-community.js';
 import { createI18n } from '../src/i18n/index.js';
 import { createInbox } from '../src/inbox/inbox.js';
-import { benchDatabaseUrl, withBenchDatabase } from './bench-database.js';
+import { benchDatabaseUrl, pgbenchCeiling, withBenchDatabase } from './bench-database.js';
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
 const buildings = 50;
@@ -158,9 +158,11 @@ for (let run = 1; run <= Number(process.env.BENCH_RUNS ?? 3); run++) {
   console.log(JSON.stringify({ run, updates: residents * 2, ...runs.at(-1) }));
 }
 const median = (pick: (run: Run) => number) => runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+const ceiling = await pgbenchCeiling(benchDatabaseUrl);
 console.log(
   JSON.stringify({
     median: { updatesPerSecond: median((r) => r.updatesPerSecond), p50Ms: median((r) => r.p50Ms), p99Ms: median((r) => r.p99Ms) },
     runs: runs.length,
+    pgbenchInsertTps: ceiling,
   }),
 );

@@ -152,14 +152,15 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .command('claim <community>')
     .description(t('operator:cli.codes_claim'))
     .option('--building <name>')
+    .option('--unit <unit>', 'one household of --building: an extra code, e.g. for a family member')
     .option('--unclaimed', 'only households nobody has claimed yet')
     .option('--days <n>', 'days the codes stay valid', '30')
     .option('--out <file>', 'CSV file to write ("-" for standard output)')
-    .action(async (slug: string, options: { building?: string; unclaimed?: boolean; days: string; out?: string }) => {
+    .action(async (slug: string, options: { building?: string; unit?: string; unclaimed?: boolean; days: string; out?: string }) => {
       const valid = days('--days', options.days);
       const made = await withEngine((engine) =>
         engine.operate((tx, now) =>
-          issueClaimCodes(tx, slug, { building: options.building, unclaimedOnly: options.unclaimed, days: valid }, now),
+          issueClaimCodes(tx, slug, { building: options.building, unit: options.unit, unclaimedOnly: options.unclaimed, days: valid }, now),
         ),
       );
       const csv = stringify(

@@ -37,6 +37,8 @@ export type OperatorErrorCode =
   | 'register_unreadable'
   | 'register_invalid'
   | 'building_not_found'
+  | 'unit_needs_building'
+  | 'unit_not_found'
   | 'party_not_found'
   | 'party_exists'
   | 'member_not_found'
@@ -93,6 +95,7 @@ export const domainErrorCodes = [
   'issue_not_resolved',
   'issue_not_closed',
   'already_supported',
+  'support_out_of_scope',
   'committee_only',
   'escalate_role_required',
   'already_top_level',

@@ -16,37 +16,8 @@ export type ChatRef = {
   title?: string;
 };
 
-/** Names of chat commands, as typed after the slash. */
-export const commandNames = [
-  'start',
-  'help',
-  'lang',
-  'link',
-  'claim',
-  'issue',
-  'support',
-  'issues',
-  'show',
-  'triage',
-  'escalate',
-  'assign',
-  'respond',
-  'resolve',
-  'rate',
-  'reopen',
-  'hide',
-  'mydata',
-  'forgetme',
-  'poll',
-  'ownersvote',
-  'results',
-  'close',
-  'remind',
-  'turnout',
-  'paperballot',
-  'digest',
-] as const;
-export type CommandName = (typeof commandNames)[number];
+/** A chat command's name, as typed after the slash; each capability's manifest declares its own. */
+export type CommandName = string;
 
 /** What the member asked for: a typed command or a button tap, already parsed by the adapter. */
 export type Action =

@@ -51,7 +51,8 @@ export type NoticeBody =
   | { type: 'issue.assigned'; params: { number: number; text: string; party: string; deadline: string; days: number } }
   | { type: 'issue.responded'; params: { number: number; party: string; response: string; late: boolean } }
   | { type: 'issue.resolved'; params: { number: number; note: string | null } }
-  | { type: 'issue.rating_requested'; params: { number: number; text: string } }
+  /** To a rater privately; `raiser`: the rater raised the issue (rather than backed it). */
+  | { type: 'issue.rating_requested'; params: { number: number; text: string; raiser?: boolean } }
   | { type: 'issue.rated'; params: { number: number; score: number } }
   | { type: 'issue.reopened'; params: { number: number; cause: 'ratings' | 'supporters' } }
   | { type: 'issue.closed'; params: { number: number; satisfied: number; raters: number } }
@@ -64,7 +65,15 @@ export type NoticeBody =
   | { type: 'poll.closed'; params: PollResults }
   | {
       type: 'poll.reminder';
-      params: { number: number; question: string; closesAt: string; notVoted: string[] | null; notVotedCount: number };
+      /** `notVotedCount`: households in an owners' vote, members in an ordinary poll. `kind` absent: an ordinary poll. */
+      params: {
+        number: number;
+        question: string;
+        closesAt: string;
+        kind?: 'ordinary' | 'owners_vote';
+        notVoted: string[] | null;
+        notVotedCount: number;
+      };
     }
   /** The scheduler's private reminder to a member whose household has not voted in an owners' vote. */
   | {

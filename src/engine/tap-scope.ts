@@ -1,9 +1,12 @@
 import type { ActorHousehold, TapContext } from './tap-batch.js';
 
-// Shared by the capabilities' tap handlers; kept apart from tap-batch.ts, which imports those handlers.
+// Shared by the capabilities' tap handlers (and the raters of an issue); kept apart from tap-batch.ts, which imports those handlers.
 
 /** Whether a household counts for an issue or poll: in its building, or anywhere in its community. */
-export function householdInScope(subject: { buildingId: number | null; communityId: number }, household: ActorHousehold): boolean {
+export function householdInScope(
+  subject: { buildingId: number | null; communityId: number },
+  household: Pick<ActorHousehold, 'buildingId' | 'communityId'>,
+): boolean {
   return subject.buildingId === null ? household.communityId === subject.communityId : household.buildingId === subject.buildingId;
 }
 

@@ -35,6 +35,8 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   register_unreadable: 'operator:errors.register_unreadable',
   register_invalid: 'operator:errors.register_invalid',
   building_not_found: 'operator:errors.building_not_found',
+  unit_needs_building: 'operator:errors.unit_needs_building',
+  unit_not_found: 'operator:errors.unit_not_found',
   party_not_found: 'operator:errors.party_not_found',
   party_exists: 'operator:errors.party_exists',
   member_not_found: 'operator:errors.member_not_found',

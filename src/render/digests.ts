@@ -35,7 +35,13 @@ export const digestRenderers: NoticeRenderers<'digest.daily' | 'digest.daily_emp
       t('notices:digest.new_issue_line', { number: i.number, text: truncate(i.text, 60) }),
     );
     section('notices:digest.support_gains', d.supportGains, (i) =>
-      t('notices:digest.support_gain_line', { number: i.number, text: truncate(i.text, 40), households: i.households, added: i.added }),
+      t('notices:digest.support_gain_line', {
+        number: i.number,
+        text: truncate(i.text, 40),
+        households: i.households,
+        added: i.added,
+        count: i.households,
+      }),
     );
     section('notices:digest.escalations', d.escalations, (e) =>
       t('notices:digest.escalation_line', { number: e.number, from: label(t, e.from), to: label(t, e.to), cause: label(t, e.cause) }),
@@ -55,6 +61,7 @@ export const digestRenderers: NoticeRenderers<'digest.daily' | 'digest.daily_emp
             question: truncate(p.question, 40),
             households: p.households.participating,
             totalHouseholds: p.households.total,
+            count: p.households.total,
             neededHouseholds: p.households.needed,
             area: p.area.participating,
             totalArea: p.area.total,
@@ -64,7 +71,13 @@ export const digestRenderers: NoticeRenderers<'digest.daily' | 'digest.daily_emp
           }),
     );
     section('notices:digest.overdue', d.overdueFollowUps, (f) =>
-      t('notices:digest.overdue_line', { number: f.number, party: f.party, deadline: date(t, f.deadline, timeZone), days: f.daysOverdue }),
+      t('notices:digest.overdue_line', {
+        number: f.number,
+        party: f.party,
+        deadline: date(t, f.deadline, timeZone),
+        days: f.daysOverdue,
+        count: f.daysOverdue,
+      }),
     );
     section('notices:digest.meetings', d.meetings, (m) =>
       m.location

@@ -24,6 +24,7 @@ export const followUpRenderers: NoticeRenderers<FollowUpNotice> = {
         text: truncate(params.text, 120),
         party: params.party,
         days: params.days,
+        count: params.days,
         deadline: date(t, params.deadline, timeZone),
       }),
     ),
@@ -34,12 +35,14 @@ export const followUpRenderers: NoticeRenderers<FollowUpNotice> = {
     ...(note ? [paragraph(note)] : []),
     paragraph(t('notices:issue.rate_please', { number })),
   ],
-  'issue.rating_requested': ({ number, text }, { t }) => [
-    paragraph(t('notices:issue.rating_requested', { number, text: truncate(text, 120) })),
+  'issue.rating_requested': ({ number, text, raiser }, { t }) => [
+    paragraph(
+      t(raiser ? 'notices:issue.rating_requested_raiser' : 'notices:issue.rating_requested', { number, text: truncate(text, 120) }),
+    ),
   ],
   'issue.rated': (params, { t }) => [paragraph(t('notices:issue.rated', params))],
   'issue.reopened': ({ number, cause }, { t }) => [paragraph(t('notices:issue.reopened', { number, cause: label(t, cause) }))],
-  'issue.closed': (params, { t }) => [paragraph(t('notices:issue.closed', params))],
+  'issue.closed': (params, { t }) => [paragraph(t('notices:issue.closed', { ...params, count: params.raters }))],
   'followup.due_soon': (params, { t, timeZone }) => [
     paragraph(
       t('notices:followup.due_soon', {

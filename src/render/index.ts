@@ -12,7 +12,7 @@ import { refusalRenderers } from './refusals.js';
 
 export type { Block, DocumentButton, RenderedDocument } from './document.js';
 export { documentToText } from './document.js';
-export { errorKeys, summaryKeys, usageKeys } from './keys.js';
+export { errorKeys } from './keys.js';
 export { percent } from './percent.js';
 
 /** Every notice type's renderer, one table per capability: a new capability adds its file and one line here. */

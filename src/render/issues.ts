@@ -23,6 +23,7 @@ function issueLine(t: TFunction, issue: IssueSummary): string {
     status: label(t, issue.status),
     level: label(t, issue.level),
     supporters: issue.supporters,
+    count: issue.supporters,
   });
 }
 

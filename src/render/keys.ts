@@ -1,5 +1,4 @@
 import type { DomainErrorCode } from '../core/errors.js';
-import type { CommandName } from '../engine/commands.js';
 
 // Whole keys in literal maps, never built from fragments at run time: the locale tests can see every one.
 
@@ -58,64 +57,5 @@ export const errorKeys: Record<DomainErrorCode, string> = {
   household_ambiguous: 'errors:household_ambiguous',
   voted_in_chat: 'errors:voted_in_chat',
   committee_chat_only: 'errors:committee_chat_only',
-};
-
-export const usageKeys: Record<CommandName, string> = {
-  start: 'commands:start.usage',
-  help: 'commands:help.usage',
-  lang: 'commands:lang.usage',
-  link: 'commands:link.usage',
-  claim: 'commands:claim.usage',
-  issue: 'commands:issue.usage',
-  support: 'commands:support.usage',
-  issues: 'commands:issues.usage',
-  show: 'commands:show.usage',
-  triage: 'commands:triage.usage',
-  escalate: 'commands:escalate.usage',
-  assign: 'commands:assign.usage',
-  respond: 'commands:respond.usage',
-  resolve: 'commands:resolve.usage',
-  rate: 'commands:rate.usage',
-  reopen: 'commands:reopen.usage',
-  hide: 'commands:hide.usage',
-  mydata: 'commands:mydata.usage',
-  forgetme: 'commands:forgetme.usage',
-  poll: 'commands:poll.usage',
-  ownersvote: 'commands:ownersvote.usage',
-  results: 'commands:results.usage',
-  close: 'commands:close.usage',
-  remind: 'commands:remind.usage',
-  turnout: 'commands:turnout.usage',
-  paperballot: 'commands:paperballot.usage',
-  digest: 'commands:digest.usage',
-};
-
-export const summaryKeys: Record<CommandName, string> = {
-  start: 'commands:start.summary',
-  help: 'commands:help.summary',
-  lang: 'commands:lang.summary',
-  link: 'commands:link.summary',
-  claim: 'commands:claim.summary',
-  issue: 'commands:issue.summary',
-  support: 'commands:support.summary',
-  issues: 'commands:issues.summary',
-  show: 'commands:show.summary',
-  triage: 'commands:triage.summary',
-  escalate: 'commands:escalate.summary',
-  assign: 'commands:assign.summary',
-  respond: 'commands:respond.summary',
-  resolve: 'commands:resolve.summary',
-  rate: 'commands:rate.summary',
-  reopen: 'commands:reopen.summary',
-  hide: 'commands:hide.summary',
-  mydata: 'commands:mydata.summary',
-  forgetme: 'commands:forgetme.summary',
-  poll: 'commands:poll.summary',
-  ownersvote: 'commands:ownersvote.summary',
-  results: 'commands:results.summary',
-  close: 'commands:close.summary',
-  remind: 'commands:remind.summary',
-  turnout: 'commands:turnout.summary',
-  paperballot: 'commands:paperballot.summary',
-  digest: 'commands:digest.summary',
+  support_out_of_scope: 'errors:support_out_of_scope',
 };

@@ -1,6 +1,6 @@
+import { commandSpec } from '../engine/capabilities.js';
 import type { NoticeRenderers } from './context.js';
 import { heading, list, paragraph } from './document.js';
-import { summaryKeys, usageKeys } from './keys.js';
 import { bindingTarget, joined, label } from './labels.js';
 
 type MembershipNotice =
@@ -22,7 +22,12 @@ export const membershipRenderers: NoticeRenderers<MembershipNotice> = {
   ],
   'member.help': ({ commands }, { t }) => [
     heading(t('notices:member.help')),
-    list(commands.map((command) => t('notices:member.help_line', { usage: t(usageKeys[command]), summary: t(summaryKeys[command]) }))),
+    list(
+      commands.flatMap((command) => {
+        const spec = commandSpec(command);
+        return spec ? [t('notices:member.help_line', { usage: t(spec.usageKey), summary: t(spec.summaryKey) })] : [];
+      }),
+    ),
   ],
   'member.language_set': ({ locale }, { t }) => [paragraph(t('notices:member.language_set', { language: label(t, locale) }))],
   'member.data_exported': ({ data }, { t }) => [
@@ -58,9 +63,21 @@ export const membershipRenderers: NoticeRenderers<MembershipNotice> = {
     paragraph(t('notices:member.data_forget_hint')),
   ],
   'member.forget_requested': (_params, { t }) => [paragraph(t('notices:member.forget_requested'))],
-  'member.forgotten': ({ ballotsKept }, { t }) => [paragraph(t('notices:member.forgotten', { ballots: ballotsKept }))],
+  'member.forgotten': ({ ballotsKept }, { t }) => [paragraph(t('notices:member.forgotten', { ballots: ballotsKept, count: ballotsKept }))],
+  // Only a building's or the community's group takes /issue: the others are told what comes to them instead.
   'chat.linked': ({ building, party, binding, community }, { t }) => [
-    paragraph(t('notices:chat.linked', { community, what: bindingTarget(t, binding, building, party) })),
+    paragraph(
+      t(
+        binding === 'committee'
+          ? 'notices:chat.linked_committee'
+          : binding === 'party'
+            ? 'notices:chat.linked_party'
+            : binding === 'subdistrict'
+              ? 'notices:chat.linked_subdistrict'
+              : 'notices:chat.linked',
+        { community, what: bindingTarget(t, binding, building, party) },
+      ),
+    ),
   ],
   'household.claimed': (params, { t }) => [paragraph(t('notices:household.claimed', params))],
   'code.exposed': ({ purpose }, { t }) => [

@@ -49,6 +49,7 @@ function pollResults(poll: PollResults, title: string, { t, timeZone }: { t: TFu
         t('notices:poll.owners_participation', {
           households: w.participating.households,
           totalHouseholds: w.total.households,
+          count: w.total.households,
           householdShare: percent({ numerator: w.participating.households, denominator: w.total.households }),
           area: w.participating.area,
           totalArea: w.total.area,
@@ -68,6 +69,7 @@ function pollResults(poll: PollResults, title: string, { t, timeZone }: { t: TFu
           return t('notices:poll.owners_choice_line', {
             choice: label(t, choice),
             households: part.households,
+            count: part.households,
             householdShare: percent({ numerator: part.households, denominator: w.participating.households }),
             area: part.area,
             areaShare: areaShare(part.area, w.participating.area),
@@ -78,7 +80,7 @@ function pollResults(poll: PollResults, title: string, { t, timeZone }: { t: TFu
     );
     if (w.paperBallots > 0) blocks.push(paragraph(t('notices:poll.owners_paper', { count: w.paperBallots })));
     if (!w.quorum.met) {
-      blocks.push(paragraph(t('notices:poll.owners_gap', { households: w.gap.households, area: w.gap.area })));
+      blocks.push(paragraph(t('notices:poll.owners_gap', { households: w.gap.households, area: w.gap.area, count: w.gap.households })));
       const toVote = w.buildings.filter((b) => b.notVotedHouseholds > 0);
       if (toVote.length > 0)
         blocks.push(
@@ -89,6 +91,7 @@ function pollResults(poll: PollResults, title: string, { t, timeZone }: { t: TFu
                 voted: b.voted,
                 total: b.total,
                 households: b.notVotedHouseholds,
+                count: b.notVotedHouseholds,
                 area: b.notVotedArea,
               }),
             ),
@@ -148,7 +151,8 @@ export const pollRenderers: NoticeRenderers<PollNotice> = {
     ),
   'poll.reminder': (p, { t, timeZone }) => [
     paragraph(
-      t('notices:poll.reminder', {
+      // An owners' vote counts households, not persons; an older notice without `kind` was an ordinary poll's.
+      t(p.kind === 'owners_vote' ? 'notices:poll.reminder_owners' : 'notices:poll.reminder', {
         number: p.number,
         question: p.question,
         closesAt: date(t, p.closesAt, timeZone),
@@ -182,7 +186,13 @@ export const pollRenderers: NoticeRenderers<PollNotice> = {
     paragraph(
       percentOfQuorum >= 100
         ? t('notices:poll.quorum_reached', { number })
-        : t('notices:poll.turnout_progress', { number, percent: percentOfQuorum, households: gap.households, area: gap.area }),
+        : t('notices:poll.turnout_progress', {
+            number,
+            percent: percentOfQuorum,
+            households: gap.households,
+            area: gap.area,
+            count: gap.households,
+          }),
     ),
   ],
   'poll.paper_recorded': (p, { t }) => [

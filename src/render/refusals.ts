@@ -1,15 +1,14 @@
-import type { CommandName } from '../engine/commands.js';
+import { commandSpec } from '../engine/capabilities.js';
 import type { NoticeRenderers } from './context.js';
 import { paragraph } from './document.js';
-import { errorKeys, usageKeys } from './keys.js';
+import { errorKeys } from './keys.js';
 import { label } from './labels.js';
 
 /** A command refused by the rules (a DomainError's code and params), and the apology for a bug. */
 export const refusalRenderers: NoticeRenderers<'command.refused' | 'command.failed'> = {
   'command.refused': ({ code, ...params }, { t }) => {
-    if (code === 'usage' && typeof params.command === 'string' && Object.hasOwn(usageKeys, params.command)) {
-      return [paragraph(t('errors:usage', { usage: t(usageKeys[params.command as CommandName]) }))];
-    }
+    const spec = code === 'usage' && typeof params.command === 'string' ? commandSpec(params.command) : undefined;
+    if (spec) return [paragraph(t('errors:usage', { usage: t(spec.usageKey) }))];
     const shown: Record<string, string | number> = { ...params };
     if (typeof params.role === 'string') shown.role = label(t, params.role);
     return [paragraph(t(errorKeys[code], shown))];

@@ -95,4 +95,27 @@ describe('the dependency rule', () => {
       .map(({ file, specifier }) => `${path.relative(root, file)}: ${specifier}`);
     expect(offending).toEqual([]);
   });
+
+  it('has no import cycles between capability folders (src/engine/modules/*)', () => {
+    const modules = path.join(src, 'engine', 'modules');
+    const folderOf = (file: string) => (file.startsWith(modules + path.sep) ? path.relative(modules, file).split(path.sep)[0]! : null);
+    const edges = new Map<string, Set<string>>();
+    for (const { file, specifier } of imports) {
+      if (!specifier.startsWith('.')) continue;
+      const from = folderOf(file);
+      const to = folderOf(path.resolve(path.dirname(file), specifier));
+      if (from && to && from !== to) edges.set(from, (edges.get(from) ?? new Set()).add(to));
+    }
+    expect(edges.size).toBeGreaterThan(2);
+    const cycles: string[] = [];
+    const visit = (folder: string, trail: string[]) => {
+      if (trail.includes(folder)) {
+        cycles.push([...trail.slice(trail.indexOf(folder)), folder].join(' -> '));
+        return;
+      }
+      for (const next of edges.get(folder) ?? []) visit(next, [...trail, folder]);
+    };
+    for (const folder of edges.keys()) visit(folder, []);
+    expect(cycles).toEqual([]);
+  });
 });

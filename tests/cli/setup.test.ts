@@ -6,6 +6,7 @@ import { readRegister } from '../../src/cli/setup.js';
 import { createEngine } from '../../src/engine/index.js';
 import { createCommunity } from '../../src/engine/modules/setup/create-community.js';
 import { importRegister } from '../../src/engine/modules/setup/import-register.js';
+import { issueClaimCodes } from '../../src/engine/modules/setup/issue-codes.js';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { runToEnd } from '../helpers/service.js';
 
@@ -75,6 +76,43 @@ describeEachDatabase('importRegister', (kind) => {
   });
 });
 
+describeEachDatabase('issueClaimCodes', (kind) => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase(kind);
+  });
+  afterAll(() => db?.close());
+
+  it('issues one more code for one unit of a building, claimed or not, and refuses a unit it cannot place', async () => {
+    const engine = createEngine({ db: db.prisma });
+    await engine.operate((tx, now) => createCommunity(tx, { slug: 'heping', name: '和平社区' }, now));
+    const rows = [
+      { line: 2, building: '3栋', unit: '1-101', area_m2: '89.50', owner: '张三' },
+      { line: 3, building: '3栋', unit: '1-102', area_m2: '90', owner: '李四' },
+      { line: 4, building: '5栋', unit: '1-101', area_m2: '75', owner: '王五' },
+    ];
+    await engine.operate((tx, now) => importRegister(tx, 'heping', rows, now));
+    const all = await engine.operate((tx, now) => issueClaimCodes(tx, 'heping', { days: 30 }, now));
+    expect(all).toHaveLength(3);
+    const one = await engine.operate((tx, now) => issueClaimCodes(tx, 'heping', { building: '3栋', unit: '1-101', days: 30 }, now));
+    expect(one.map((code) => [code.building, code.unit, code.owner])).toEqual([['3栋', '1-101', '张三']]);
+    expect(one[0]!.code).not.toBe(all[0]!.code);
+    const household = await db.prisma.household.findFirstOrThrow({ where: { unit: '1-101', building: { name: '3栋' } } });
+    expect(await db.prisma.oneTimeCode.count({ where: { householdId: household.id, usedAt: null } })).toBe(2);
+
+    const codesBefore = await db.prisma.oneTimeCode.count();
+    const refused = (options: { building?: string; unit?: string }) =>
+      engine.operate((tx, now) => issueClaimCodes(tx, 'heping', { ...options, days: 30 }, now)).catch((e: unknown) => e);
+    expect(await refused({ unit: '1-101' })).toMatchObject({ code: 'unit_needs_building', params: { unit: '1-101' } });
+    expect(await refused({ building: '5栋', unit: '1-102' })).toMatchObject({
+      code: 'unit_not_found',
+      params: { unit: '1-102', building: '5栋', community: 'heping' },
+    });
+    expect(await refused({ building: '9栋', unit: '1-101' })).toMatchObject({ code: 'building_not_found' });
+    expect(await db.prisma.oneTimeCode.count()).toBe(codesBefore);
+  });
+});
+
 describe('the yishi command, end to end (embedded database)', () => {
   it('sets a community up and writes its claim codes and its export', async () => {
     const env = { DATA_DIR: path.join(tmp, 'cli-data') };
@@ -93,6 +131,21 @@ describe('the yishi command, end to end (embedded database)', () => {
     expect(csv[0]).toBe('building,unit,owner,code,expires_at');
     expect(csv.slice(1).map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['1栋,101,张三', '1栋,102,李四']);
     expect(csv[1]).toMatch(/,[2-9A-Z]{4}-[2-9A-Z]{4},/);
+    // One more code for one household (a family member joining it), to standard output.
+    const extra = await runToEnd(env, ['codes', 'claim', 'xingfu', '--building', '1栋', '--unit', '102', '--out', '-']);
+    const extraRows = extra.stdout
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\n')
+      .slice(1);
+    expect(extraRows.map((line) => line.split(',').slice(0, 3).join(','))).toEqual(['1栋,102,李四']);
+    expect(extraRows[0]!.split(',')[3]).not.toBe(csv[2]!.split(',')[3]);
+    const noBuilding = await runToEnd(env, ['codes', 'claim', 'xingfu', '--unit', '102']);
+    expect(noBuilding.code).not.toBe(0);
+    expect(noBuilding.stderr.trim()).toBe('yishi: --unit 102 needs --building <name> to say which building the unit is in.');
+    const noUnit = await runToEnd(env, ['codes', 'claim', 'xingfu', '--building', '1栋', '--unit', '999']);
+    expect(noUnit.code).not.toBe(0);
+    expect(noUnit.stderr).toContain('has no unit "999"');
     const exported = await runToEnd(env, ['export', 'xingfu']);
     expect(JSON.parse(exported.stdout)).toMatchObject({ format: 'yishi.community-export.v1', community: { slug: 'xingfu' }, issues: [] });
     const missing = await runToEnd({ ...env, YISHI_LOCALE: 'zh-CN' }, ['export', 'nowhere']);

@@ -62,4 +62,30 @@ describeEachDatabase('a long notice sent in parts', (kind) => {
     expect(sent.platformMessageId).toBe(String(api.sent.indexOf(parts.at(-1)!) + 1));
     for (const issue of issues) expect(parts.map((part) => part.text).join('\n')).toContain(`#${issue.number}`);
   });
+
+  it('sends 2,000 characters full of < and & as one message: Telegram counts them after entity parsing', async () => {
+    const chat = await db.prisma.chat.create({ data: { platform: 'telegram', platformChatId: '-5002', kind: 'group' } });
+    const text = '&<&>&'.repeat(400);
+    const notice = await db.prisma.outboxNotice.create({
+      data: {
+        chatId: chat.id,
+        type: 'issue.raised',
+        locale: 'zh-CN',
+        params: { number: 7, text, category: 'other', scope: { building: '1栋' }, level: 'building' },
+      },
+    });
+    const logger = pino({ level: 'silent' });
+    const telegram = await createTelegramAdapter({
+      config: { token: api.token, apiRoot: api.apiRoot },
+      i18n: createI18n(),
+      logger,
+      record: async () => 0,
+    });
+    await createDelivery({ db: db.prisma, ports: [telegram.outbound], logger }).deliverDue();
+    expect(await db.prisma.outboxNotice.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({ state: 'sent' });
+    const parts = api.sent.filter((m) => m.chatId === '-5002');
+    expect(parts).toHaveLength(1);
+    expect(parts[0]!.text.length).toBeGreaterThan(4096 * 2);
+    expect(parts[0]!.text).toContain('&amp;&lt;&amp;&gt;&amp;'.repeat(400));
+  });
 });

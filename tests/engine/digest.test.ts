@@ -281,12 +281,12 @@ describeEachDatabase('daily digest', (kind) => {
       expect(text.split('\n')[0]).toBe('Daily digest · 幸福社区 · 2026-12-04');
       for (const phrase of [
         'New issues (1):',
-        '#1 电梯坏了: backed by 4 households, 2 of them new in the last 24 hours',
+        '#1 电梯坏了: backed by 4 households (2 new in the last 24 hours)',
         '#1: building → resident group (moved up by hand)',
         '#1 楼道要不要粉刷？: 2 of 7 voted (28.6%)',
         "#2 owners' vote, 使用维修资金更换电梯: 2 of 9 households (2/3 is 6), 208.50 of 891.00 m² (2/3 is 594.00 m²); quorum not reached",
         '#2 街道城管科: due',
-        '2 day(s) overdue',
+        '2 days overdue',
         '四方联席会议, 社区会议室',
         'The three rates (last 30 days): response 1/2 (50.0%) · resolution 1/4 (25.0%) · satisfaction 1/1 (100.0%)',
       ])
@@ -500,7 +500,7 @@ describeEachDatabase('daily digest', (kind) => {
       );
       expect(zh).toContain('平安社区：新议题 0 件，上报 0 次，办结 0 件，督办逾期 0 件；响应率 暂无数据');
       const en = render('en', { type: 'digest.weekly', params: rollup });
-      expect(en).toContain('幸福社区: 4 new issues, 1 moved up, 1 resolved, 1 follow-ups overdue; response 1/2 (50.0%)');
+      expect(en).toContain('幸福社区: new issues 4, moved up 1, resolved 1, follow-ups overdue 1; response 1/2 (50.0%)');
       expect(en).toContain('satisfaction no data yet');
     });
   });

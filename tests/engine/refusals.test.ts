@@ -34,6 +34,13 @@ describeEachDatabase('refusals: permission matrix and bad input', (kind) => {
     ['a group head escalates from the building level', () => c.staff.groupHead, () => c.chats.b1, '/escalate 1', 'escalate_role_required'],
     ['an outsider raises an issue', () => c.staff.outsider, () => c.chats.b1, '/issue 我不是这里的人', 'not_a_member'],
     ['an outsider supports', () => c.staff.outsider, () => c.chats.b1, '/support 1', 'not_a_member'],
+    [
+      "a resident of another building supports a building's issue",
+      () => c.residents.s1,
+      () => c.chats.b1,
+      '/support 1',
+      'support_out_of_scope',
+    ],
     ['the wrong body responds', () => c.staff.cityStaff, () => c.chats.b2, '/respond 2 我们来处理', 'not_responder'],
     ['anyone responds to an unassigned issue', () => c.staff.propertyStaff, () => c.chats.b1, '/respond 1 好的', 'no_open_follow_up'],
     ['a supporter resolves a big matter', () => c.residents.s1, () => c.chats.b2, '/resolve 2', 'resolve_not_allowed'],

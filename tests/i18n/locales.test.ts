@@ -34,16 +34,44 @@ function sourceFiles(dir: string): string[] {
   });
 }
 
+// i18next's plural forms: `key_one`, `key_other`... are chosen by the `count` option, falling back to `key` itself.
+const pluralSuffix = /_(?:zero|one|two|few|many|other)$/;
+const baseKey = (key: string) => key.replace(pluralSuffix, '');
+
 describe('locales', () => {
   const byLocale = Object.fromEntries(supportedLocales.map((locale) => [locale, keysOf(locale)]));
 
   it.each(supportedLocales.flatMap((a) => supportedLocales.filter((b) => b !== a).map((b) => [a, b])))(
-    'every key in %s is also in %s',
+    'every key in %s is also in %s (a plural form as the same key)',
     (from, to) => {
-      const missing = [...byLocale[from]!.keys()].filter((key) => !byLocale[to]!.has(key));
+      const bases = new Set([...byLocale[to]!.keys()].map(baseKey));
+      const missing = [...byLocale[from]!.keys()].filter((key) => !bases.has(baseKey(key)));
       expect(missing).toEqual([]);
     },
   );
+
+  it("gives a key in plural forms every form of each language's plural rules", () => {
+    const incomplete: string[] = [];
+    for (const locale of supportedLocales) {
+      const keys = byLocale[locale]!;
+      const categories = new Intl.PluralRules(locale).resolvedOptions().pluralCategories;
+      for (const key of keys.keys()) {
+        if (!pluralSuffix.test(key)) continue;
+        for (const category of categories)
+          if (!keys.has(`${baseKey(key)}_${category}`)) incomplete.push(`${locale} ${baseKey(key)}_${category}`);
+      }
+    }
+    expect([...new Set(incomplete)]).toEqual([]);
+  });
+
+  it('pluralises English counts of things (never "1 households" or "ballot(s)")', () => {
+    const en = byLocale.en!;
+    const unpluralised = [...en].filter(
+      ([key, text]) =>
+        key.startsWith('notices:') && !pluralSuffix.test(key) && /\(s\)|\}\} (?:households|days|raters|ballots)\b/.test(text),
+    );
+    expect(unpluralised.map(([key]) => key)).toEqual([]);
+  });
 
   it('has no empty text', () => {
     for (const locale of supportedLocales) {
@@ -51,12 +79,14 @@ describe('locales', () => {
     }
   });
 
-  it('uses the same placeholders for a key in every locale', () => {
+  it('uses the same placeholders for a key in every locale (and in each of its plural forms)', () => {
     const mismatched: string[] = [];
     for (const [key, text] of byLocale[defaultLocale]!) {
       for (const locale of supportedLocales) {
-        const other = byLocale[locale]!.get(key);
-        if (other !== undefined && placeholders(other).join() !== placeholders(text).join()) mismatched.push(`${locale} ${key}`);
+        for (const [otherKey, other] of byLocale[locale]!) {
+          if (baseKey(otherKey) === baseKey(key) && placeholders(other).join() !== placeholders(text).join())
+            mismatched.push(`${locale} ${otherKey}`);
+        }
       }
     }
     expect(mismatched).toEqual([]);
@@ -71,8 +101,11 @@ describe('locales', () => {
       for (const match of readFileSync(file, 'utf8').matchAll(keyLiteral)) used.add(match[1]!);
     }
     expect(used.size).toBeGreaterThan(10);
-    const missing = [...used].filter((key) => !byLocale[defaultLocale]!.has(key));
-    expect(missing).toEqual([]);
+    for (const locale of supportedLocales) {
+      const keys = byLocale[locale]!;
+      const missing = [...used].filter((key) => !keys.has(key) && !keys.has(`${key}_other`));
+      expect(missing).toEqual([]);
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { domainErrorCodes } from '../../src/core/errors.js';
 import { decodeButton } from '../../src/engine/buttons.js';
-import { commandNames } from '../../src/engine/commands.js';
+import { commandNames } from '../../src/engine/capabilities.js';
 import type { Button, NoticeType, PollHeader } from '../../src/engine/notices.js';
 import { createI18n, type Locale, supportedLocales, type TFunction } from '../../src/i18n/index.js';
 import { type DocumentButton, documentToText, percent, type RenderedDocument, renderNotice } from '../../src/render/index.js';
@@ -57,14 +57,19 @@ describe('renderNotice', () => {
 
     it('looks up only keys that exist', () => {
       const t = fixed(locale);
-      const keys: string[] = [];
+      const keys: Array<[string, Record<string, unknown> | undefined]> = [];
       const spy = ((key: string, options?: Record<string, unknown>) => {
-        keys.push(key);
+        keys.push([key, options]);
         return t(key, options);
       }) as unknown as TFunction;
       expect(renderNotice(spy, notice)).toEqual(document);
       expect(keys.length).toBeGreaterThan(0);
-      expect(keys.filter((key) => !i18n.exists(key, { lng: locale }))).toEqual([]);
+      // With a count, a key exists in its plural forms (key_one, key_other) as i18next picks them.
+      const missing = keys.filter(
+        ([key, options]) =>
+          !i18n.exists(key, { lng: locale, ...(options && 'count' in options ? { count: options.count as number } : {}) }),
+      );
+      expect(missing.map(([key]) => key)).toEqual([]);
     });
 
     if (numbers.length > 0) {
@@ -450,7 +455,7 @@ describe('renderNotice', () => {
       expect(en).toContain('Taking part: 96 of 120 households (80.0%), 8640.00 of 10800.00 m² (80.0%)');
       expect(en).toContain('yes: 84 households (87.5%), 7560.00 m² (87.5%)');
       expect(en).toContain('abstain: 4 households (4.2%), 360.00 m² (4.2%)');
-      expect(en).toContain('Of these, 2 paper or proxy ballot(s).');
+      expect(en).toContain('Of these, 2 paper or proxy ballots.');
       expect(en).toContain('Verdict: passed.');
       expect(en).not.toContain('Still needed');
       expect(en).not.toContain('still to vote');
@@ -638,6 +643,170 @@ describe('renderNotice', () => {
     it('keeps the resident’s name exactly', () => {
       expect(render('en', { type: 'member.welcomed', params: { name: 'A<li>ce', community: null } }).text).toMatch(/^Hello A<li>ce!/);
       expect(render('zh-CN', { type: 'member.welcomed', params: { name: 'A<li>ce', community: null } }).text).toMatch(/^A<li>ce您好！/);
+    });
+  });
+});
+
+describe('small slips in the texts (issue 17)', () => {
+  it('tells the raiser "which you raised", a supporter "which you supported"', () => {
+    const asked = (raiser: boolean): Renderable => ({ type: 'issue.rating_requested', params: { number: 12, text: '电梯坏了', raiser } });
+    expect(render('zh-CN', asked(true)).text).toMatch(/^您提出的 #12 号议题已办结/);
+    expect(render('zh-CN', asked(false)).text).toMatch(/^您附议的 #12 号议题已办结/);
+    expect(render('en', asked(true)).text).toMatch(/^Issue #12, which you raised, is resolved/);
+    expect(render('en', asked(false)).text).toMatch(/^Issue #12, which you supported, is resolved/);
+    // A notice written before the flag existed reads as to a supporter.
+    expect(render('en', { type: 'issue.rating_requested', params: { number: 12, text: '电梯坏了' } }).text).toContain(
+      'which you supported',
+    );
+  });
+
+  describe.each(supportedLocales)('in %s, a chat linked', (locale) => {
+    const linked = (binding: string): string =>
+      render(locale, {
+        type: 'chat.linked',
+        params: {
+          binding,
+          community: '幸福社区',
+          building: binding === 'building' ? '3栋' : null,
+          party: binding === 'party' ? '物业' : null,
+        },
+      }).text;
+
+    it.each(['building', 'community'])('for %s tells residents they can raise issues there', (binding) => {
+      expect(linked(binding)).toContain('/issue');
+    });
+
+    it.each(['committee', 'party', 'subdistrict'])('for %s does not offer /issue, which is refused there', (binding) => {
+      expect(linked(binding)).not.toContain('/issue');
+    });
+
+    it('for a party offers /respond', () => {
+      expect(linked('party')).toContain('/respond');
+    });
+  });
+
+  describe("an owners' vote's reminder counts households and calls it an owners' vote", () => {
+    const reminder = (kind: 'ordinary' | 'owners_vote' | undefined, count: number): Renderable => ({
+      type: 'poll.reminder',
+      params: { number: 4, question: '续聘物业？', closesAt: deadline, ...(kind ? { kind } : {}), notVoted: null, notVotedCount: count },
+    });
+
+    it('in Chinese: 户 and 业主表决', () => {
+      const text = render('zh-CN', reminder('owners_vote', 1)).text;
+      expect(text).toContain('#4 号业主表决');
+      expect(text).toContain('还有 1 户未参与表决');
+      expect(text).not.toContain('位');
+      expect(render('zh-CN', reminder('ordinary', 1)).text).toContain('#4 号投票');
+      expect(render('zh-CN', reminder(undefined, 1)).text).toContain('还有 1 位未投票');
+    });
+
+    it('in English, in the singular and the plural', () => {
+      expect(render('en', reminder('owners_vote', 1)).text).toContain("owners' vote #4");
+      expect(render('en', reminder('owners_vote', 1)).text).toContain('1 household has not voted yet');
+      expect(render('en', reminder('owners_vote', 3)).text).toContain('3 households have not voted yet');
+      expect(render('en', reminder('ordinary', 1)).text).toContain('1 has not voted yet');
+    });
+
+    it('the private reminder of an owners’ vote does not call it 投票', () => {
+      const text = render('zh-CN', {
+        type: 'poll.vote_reminder',
+        params: { number: 4, question: '续聘物业？', closesAt: deadline, hoursLeft: 26, households: ['1栋 101'] },
+      }).text;
+      expect(text).not.toContain('投票');
+      expect(text).toContain('尚未参与表决');
+    });
+  });
+
+  describe('English says one household, one day, one rater, one ballot', () => {
+    const one = {
+      total: { households: 1, area: '90.00' },
+      participating: { households: 1, area: '90.00' },
+      byChoice: {
+        yes: { households: 1, area: '90.00' },
+        no: { households: 0, area: '0.00' },
+        abstain: { households: 0, area: '0.00' },
+      },
+      quorum: { area: false, households: false, met: false },
+      gap: { households: 1, area: '60.00' },
+      approval: { area: true, households: true },
+      verdict: 'no_quorum' as const,
+      paperBallots: 1,
+      buildings: [{ name: '1栋', total: 2, voted: 1, notVotedHouseholds: 1, notVotedArea: '60.00' }],
+    };
+    const cases: Array<[string, Renderable, string[]]> = [
+      [
+        "an owners' vote's results",
+        { type: 'poll.results', params: { ...ownersLive, owners: one } },
+        [
+          'Taking part: 1 of 1 household (100.0%)',
+          'yes: 1 household (100.0%)',
+          'no: 0 households (0.0%)',
+          'Of these, 1 paper or proxy ballot.',
+          'Still needed for the quorum: 1 household and 60.00 m².',
+          '1栋: 1 of 2 voted; 1 household (60.00 m²) still to vote',
+        ],
+      ],
+      [
+        'a listed issue',
+        { type: 'issue.listed', params: { issues: [{ number: 3, text: '路灯', status: 'open', level: 'building', supporters: 1 }] } },
+        ['1 household'],
+      ],
+      [
+        'an assignment',
+        { type: 'issue.assigned', params: { number: 3, text: '路灯', party: '物业', deadline, days: 1 } },
+        ['due in 1 day ('],
+      ],
+      ['a closing', { type: 'issue.closed', params: { number: 3, satisfied: 1, raters: 1 } }, ['1 of 1 rater was satisfied']],
+      ['a forgetting', { type: 'member.forgotten', params: { ballotsKept: 1 } }, ['1 ballot stays counted']],
+      [
+        'progress to the quorum',
+        { type: 'poll.turnout_progress', params: { number: 4, percentOfQuorum: 90, gap: { households: 1, area: '60.00' } } },
+        ['1 more household and 60.00 m² are needed'],
+      ],
+    ];
+    it.each(cases)('in %s', (_name, notice, expected) => {
+      const { text } = render('en', notice);
+      for (const line of expected) expect(text).toContain(line);
+      expect(text).not.toMatch(/\b1 (?:households|days|raters|ballots)\b|\(s\)/);
+    });
+
+    it('in the daily digest and the weekly roll-up', () => {
+      const daily = samples.find((sample) => sample.notice.type === 'digest.daily')!.notice as Extract<
+        Renderable,
+        { type: 'digest.daily' }
+      >;
+      const text = render('en', {
+        type: 'digest.daily',
+        params: {
+          ...daily.params,
+          supportGains: [{ number: 3, text: '路灯', households: 1, added: 1 }],
+          overdueFollowUps: [{ number: 3, party: '物业', deadline, daysOverdue: 1 }],
+        },
+      }).text;
+      expect(text).toContain('#3 路灯: backed by 1 household (1 new in the last 24 hours)');
+      expect(text).toContain('1 day overdue');
+      const weekly = render('en', {
+        type: 'digest.weekly',
+        params: {
+          subdistrict: '街道',
+          period: '2026-W49',
+          communities: [
+            {
+              name: '幸福社区',
+              newIssues: 1,
+              escalations: 1,
+              resolved: 1,
+              overdueFollowUps: 1,
+              rates: {
+                response: { numerator: 0, denominator: 0 },
+                resolution: { numerator: 0, denominator: 0 },
+                satisfaction: { numerator: 0, denominator: 0 },
+              },
+            },
+          ],
+        },
+      }).text;
+      expect(weekly).toContain('new issues 1, moved up 1, resolved 1, follow-ups overdue 1');
     });
   });
 });

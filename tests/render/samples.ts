@@ -1,6 +1,6 @@
 // Samples of every notice type, as the engine emits them, for the render tests: each with the numbers its text must name.
 import { type DomainErrorCode, domainErrorCodes } from '../../src/core/errors.js';
-import { commandNames } from '../../src/engine/commands.js';
+import { commandNames } from '../../src/engine/capabilities.js';
 import type { Button, NoticeBody, NoticeType, OwnersResults, PollHeader, PollResults } from '../../src/engine/notices.js';
 
 export type Renderable = NoticeBody & { buttons?: Button[] };
@@ -75,6 +75,7 @@ export const refusalParams: Record<DomainErrorCode, Record<string, string | numb
   issue_not_resolved: { number: 12 },
   issue_not_closed: { number: 12 },
   already_supported: { number: 12 },
+  support_out_of_scope: { number: 12, scope: '3栋' },
   committee_only: {},
   escalate_role_required: { role: 'building_head', number: 12 },
   already_top_level: { number: 12 },
@@ -321,6 +322,14 @@ const pollSamples: Sample[] = [
       params: { number: 3, question: ordinaryPoll.question, closesAt: deadline, notVoted: null, notVotedCount: 7 },
     },
     numbers: [3],
+  },
+  {
+    name: 'poll.reminder (owners vote, households)',
+    notice: {
+      type: 'poll.reminder',
+      params: { number: 4, question: '是否续聘物业？', closesAt: deadline, kind: 'owners_vote', notVoted: null, notVotedCount: 1 },
+    },
+    numbers: [4],
   },
   {
     name: 'poll.turnout_listed',
@@ -588,7 +597,16 @@ export const samples: Sample[] = [
     name: 'issue.rating_requested',
     notice: {
       type: 'issue.rating_requested',
-      params: { number: 12, text: '电梯坏了' },
+      params: { number: 12, text: '电梯坏了', raiser: false },
+      buttons: [1, 2, 3, 4, 5].map((score): Button => ({ kind: 'rate', number: 12, score })),
+    },
+    numbers: [12],
+  },
+  {
+    name: 'issue.rating_requested (to the raiser)',
+    notice: {
+      type: 'issue.rating_requested',
+      params: { number: 12, text: '电梯坏了', raiser: true },
       buttons: [1, 2, 3, 4, 5].map((score): Button => ({ kind: 'rate', number: 12, score })),
     },
     numbers: [12],

@@ -1,3 +1,4 @@
+import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { escapeHtml, splitMessage, telegramMaxText, telegramMessages } from '../../src/adapters/telegram/render.js';
 import type { Button, IssueSummary, NoticeBody } from '../../src/engine/notices.js';
@@ -30,6 +31,34 @@ describe('escapeHtml', () => {
   });
 });
 
+/** The length Telegram counts: the text after entity parsing, in UTF-16 code units (`&lt;` is one). */
+const visible = (part: string): number => part.replace(/&(?:amp|lt|gt);/g, '<').length;
+
+/**
+ * The fewest messages `plain` fits in when escaped and split as splitMessage promises: cuts at line breaks (dropped)
+ * or, inside a line longer than `max`, between any two characters but the halves of a surrogate pair. A reference
+ * by brute force over the unescaped text, independent of how splitMessage walks the escaped one.
+ */
+function fewestParts(plain: string, max: number): number {
+  const n = plain.length;
+  const lineOf = (i: number) => [plain.lastIndexOf('\n', i - 1) + 1, plain.indexOf('\n', i) === -1 ? n : plain.indexOf('\n', i)] as const;
+  const cuttable = (p: number) => {
+    if (plain[p] === '\n') return true;
+    if (/[\uDC00-\uDFFF]/.test(plain[p]!) && /[\uD800-\uDBFF]/.test(plain[p - 1] ?? '')) return false;
+    const [start, end] = lineOf(p);
+    return end - start > max && p > start;
+  };
+  const best: number[] = Array.from({ length: n + 1 }, () => Number.POSITIVE_INFINITY);
+  best[n] = 0;
+  for (let s = n - 1; s >= 0; s--) {
+    for (let p = s + 1; p <= n && p - s <= max; p++) {
+      if (p === n) best[s] = 1;
+      else if (cuttable(p)) best[s] = Math.min(best[s]!, 1 + best[plain[p] === '\n' ? p + 1 : p]!);
+    }
+  }
+  return best[0]!;
+}
+
 describe('splitMessage', () => {
   it('uses the Telegram limit by default', () => {
     expect(telegramMaxText).toBe(4096);
@@ -40,6 +69,30 @@ describe('splitMessage', () => {
     expect(splitMessage(text)).toEqual([text]);
     expect(splitMessage('x'.repeat(4096))).toEqual(['x'.repeat(4096)]);
     expect(splitMessage('0123456789', 10)).toEqual(['0123456789']);
+  });
+
+  describe('counts the text as Telegram does, after entity parsing', () => {
+    it('an escaped character as one: 4,096 of them are one message however long their escaped text', () => {
+      expect(splitMessage('&lt;'.repeat(4096))).toEqual(['&lt;'.repeat(4096)]);
+      const parts = splitMessage('&amp;'.repeat(4097));
+      expect(parts.map(visible)).toEqual([4096, 1]);
+    });
+
+    it('a notice of ~2,060 visible characters, a header over a line full of < and &, as one message', () => {
+      // Split by its escaped length (9,403 characters) this was four messages, the first the header alone.
+      const header = '居民反映的问题，请物业逐条核实如下：';
+      const line = '&<&>&'.repeat(408);
+      const text = escapeHtml(`${header}\n${line}`);
+      expect([header.length, visible(text), text.length]).toEqual([18, 2059, 9403]);
+      expect(splitMessage(text)).toEqual([text]);
+    });
+
+    it('in UTF-16 code units: an emoji counts two, and a pair is never cut', () => {
+      expect(splitMessage('😀'.repeat(2048))).toHaveLength(1);
+      const parts = splitMessage('😀'.repeat(2049));
+      expect(parts.map((part) => part.length)).toEqual([4096, 2]);
+      for (const part of parts) expect(wellCut(part)).toBe(true);
+    });
   });
 
   it('splits long multi-line text at line boundaries, each part within the limit', () => {
@@ -59,6 +112,14 @@ describe('splitMessage', () => {
     });
   });
 
+  it('splits escaped lines at line boundaries by their visible length', () => {
+    const lines = Array.from({ length: 300 }, (_, i) => escapeHtml(`#${i} <A&B> `.repeat(3)));
+    const parts = splitMessage(lines.join('\n'));
+    expect(parts.flatMap((part) => part.split('\n'))).toEqual(lines);
+    for (const part of parts) expect(visible(part)).toBeLessThanOrEqual(4096);
+    expect(parts.length).toBe(Math.ceil(lines.join('\n').replace(/&(?:amp|lt|gt);/g, '<').length / 4096));
+  });
+
   it('splits short lines at line boundaries with a small limit', () => {
     expect(splitMessage('aaa\nbbb\nccc\nddd', 7)).toEqual(['aaa\nbbb', 'ccc\nddd']);
     expect(splitMessage('aaaa\nbbbb\ncc', 10)).toEqual(['aaaa\nbbbb', 'cc']);
@@ -73,34 +134,51 @@ describe('splitMessage', () => {
     expect(parts).toEqual(['short', 'abcdefghij', 'klmnop\nxy']);
   });
 
+  describe('never leaves a short first part when fewer parts would do', () => {
+    it('with a small limit: a header goes on with the start of the overlong line after it', () => {
+      expect(splitMessage('hdr\nxxxxxxxxxxxx', 10)).toEqual(['hdr\nxxxxxx', 'xxxxxx']);
+      // Where the header alone costs nothing, the line break is kept.
+      expect(splitMessage('header\nxxxxxxxxxxxxxxx', 10)).toEqual(['header', 'xxxxxxxxxx', 'xxxxx']);
+    });
+
+    it('at the Telegram limit: an 18-character header and a 4,100-character line are two messages, not three', () => {
+      const header = '以下是议题的完整内容，供居委会与物业核对：'.slice(0, 18);
+      const line = escapeHtml(`${'楼道<堆物>&杂物'.repeat(455)}<<<<<`);
+      expect(visible(line)).toBe(4100);
+      const parts = splitMessage(`${header}\n${line}`);
+      expect(parts).toHaveLength(2);
+      expect(parts[0]!.startsWith(`${header}\n`)).toBe(true);
+      expect(parts.map(visible)).toEqual([4096, 4100 + 18 + 1 - 4096]);
+      expect(parts.join('')).toBe(`${header}\n${line}`);
+    });
+  });
+
   describe('never cuts an HTML entity in half', () => {
-    it('at the Telegram limit, where a naive cut would split an &amp;', () => {
-      const line = '&amp;'.repeat(1000);
-      expect(4096 % 5).not.toBe(0); // a cut at 4096 would leave "&" at the end of the first piece
+    it('at the Telegram limit, where a cut by escaped length would split an &amp;', () => {
+      const line = `x${'&amp;'.repeat(5000)}`;
       const parts = splitMessage(line);
-      expect(parts.length).toBeGreaterThan(1);
+      expect(parts).toHaveLength(2);
       for (const part of parts) {
-        expect(part.length).toBeLessThanOrEqual(4096);
-        expect(part).not.toMatch(/&[a-z]*$/);
-        expect(part).toMatch(/^(?:&amp;)+$/);
+        expect(visible(part)).toBeLessThanOrEqual(4096);
+        expect(wholeEntities(part)).toBe(true);
       }
       expect(parts.join('')).toBe(line);
     });
 
     const lines: Array<[string, string]> = [
-      ['amp, offset 0', '&amp;'.repeat(8)],
-      ['amp, offset 1', `x${'&amp;'.repeat(8)}`],
-      ['amp, offset 2', `xy${'&amp;'.repeat(8)}`],
-      ['amp, offset 3', `xyz${'&amp;'.repeat(8)}`],
-      ['amp, offset 4', `wxyz${'&amp;'.repeat(8)}`],
-      ['lt and gt', `a${'&lt;b&gt;'.repeat(6)}`],
+      ['amp, offset 0', '&amp;'.repeat(25)],
+      ['amp, offset 1', `x${'&amp;'.repeat(25)}`],
+      ['amp, offset 2', `xy${'&amp;'.repeat(25)}`],
+      ['amp, offset 3', `xyz${'&amp;'.repeat(25)}`],
+      ['amp, offset 4', `wxyz${'&amp;'.repeat(25)}`],
+      ['lt and gt', `a${'&lt;b&gt;'.repeat(9)}`],
       ['mixed', 'A&lt;li&gt;ce &amp; co, A&lt;li&gt;ce &amp; co'],
     ];
     it.each(lines)('with a small limit: %s', (_name, line) => {
       const parts = splitMessage(line, 10);
       expect(parts.length).toBeGreaterThan(1);
       for (const part of parts) {
-        expect(part.length).toBeLessThanOrEqual(10);
+        expect(visible(part)).toBeLessThanOrEqual(10);
         expect(part.length).toBeGreaterThan(0);
         expect(wholeEntities(part)).toBe(true);
       }
@@ -135,6 +213,36 @@ describe('splitMessage', () => {
       }
       expect(parts.join('')).toBe(line);
     });
+  });
+
+  test.prop(
+    {
+      plain: fc.array(fc.constantFrom('a', '楼', ' ', '&', '<', '>', '😀', '\n', '\n'), { maxLength: 120 }).map((chars) => chars.join('')),
+      max: fc.integer({ min: 2, max: 24 }),
+    },
+    { numRuns: 400 },
+  )('any text: parts within the limit, whole entities and pairs, nothing lost, and as few as the rules allow', ({ plain, max }) => {
+    const parts = splitMessage(escapeHtml(plain), max);
+    const unescaped = parts.map((part) => part.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&'));
+    for (const [index, part] of parts.entries()) {
+      expect(visible(part)).toBeLessThanOrEqual(max);
+      expect(wholeEntities(part.replace(/[^&;a-z]/g, ''))).toBe(true);
+      expect(wellCut(unescaped[index]!)).toBe(true);
+      if (visible(escapeHtml(plain)) > max) expect(part.trim()).not.toBe('');
+    }
+    // The parts in order make the text again; a cut drops at most the line break it fell on, or a blank part.
+    let rest = plain;
+    for (const part of unescaped) {
+      const at = rest.indexOf(part);
+      expect(at).toBeGreaterThanOrEqual(0);
+      expect(rest.slice(0, at).trim()).toBe('');
+      rest = rest.slice(at + part.length);
+    }
+    expect(rest.trim()).toBe('');
+    // Fewest parts: exactly, where no part can be blank; else a blank one left out saves one more.
+    const expected = plain.length === 0 ? 1 : fewestParts(plain, max);
+    if (/^\n|\n\n|\n$| /.test(plain)) expect(parts.length).toBeLessThanOrEqual(expected);
+    else expect(parts.length).toBe(expected);
   });
 });
 
@@ -198,7 +306,7 @@ describe('a notice rendered for Telegram', () => {
     );
     expect(messages.length).toBeGreaterThan(1);
     for (const message of messages) {
-      expect(message.text.length).toBeLessThanOrEqual(4096);
+      expect(visible(message.text)).toBeLessThanOrEqual(4096);
       expect(message.text).not.toContain('<');
       expect(wholeEntities(message.text)).toBe(true);
     }

@@ -137,7 +137,9 @@ export class TelegramStandIn {
       case 'editMessageText': {
         const chatId = String(payload.chat_id);
         const text = String(payload.text ?? '');
-        if (text.length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
+        // Telegram counts the text after entity parsing: tags count nothing, an entity one character.
+        const counted = payload.parse_mode === 'HTML' ? text.replace(/<[^>]*>/g, '').replace(/&(?:#\d+|#x[\da-f]+|[a-z]+);/gi, '.') : text;
+        if (counted.length > 4096) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: message is too long' });
         if (payload.parse_mode === 'HTML' && /<(?!\/?(b|i|u|s|a|code|pre)\b)/.test(text)) {
           return reply(400, { ok: false, error_code: 400, description: "Bad Request: can't parse entities: unsupported start tag" });
         }

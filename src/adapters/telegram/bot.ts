@@ -4,10 +4,9 @@ import type { Logger } from '../../core/logger.js';
 import type { DeliveryError as DeliveryErrorType, OutboundPort } from '../../delivery/delivery.js';
 import { DeliveryError } from '../../delivery/delivery.js';
 import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js';
-import type { CommandName } from '../../engine/commands.js';
+import { commandSpec, menuCommands } from '../../engine/capabilities.js';
 import type { InboundEvent } from '../../inbox/inbox.js';
-import { renderNotice, summaryKeys } from '../../render/index.js';
-import { commandMenus } from '../shared/menus.js';
+import { renderNotice } from '../../render/index.js';
 import type { ChatAdapter } from '../shared/port.js';
 import { telegramMessages } from './render.js';
 import { eventIdOf, type StoredUpdate, translateUpdate, type Update } from './translate.js';
@@ -103,9 +102,10 @@ export async function createTelegramAdapter(deps: {
       ['en', 'en'],
     ] as const) {
       const t = deps.i18n.getFixedT(locale);
-      const describe = (names: CommandName[]) => names.map((command) => ({ command, description: t(summaryKeys[command]).slice(0, 256) }));
-      await telegram.setMyCommands(describe(commandMenus.private), { scope: { type: 'all_private_chats' }, language_code: language });
-      await telegram.setMyCommands(describe(commandMenus.group), { scope: { type: 'all_group_chats' }, language_code: language });
+      const describe = (names: string[]) =>
+        names.map((command) => ({ command, description: t(commandSpec(command)?.summaryKey ?? command).slice(0, 256) }));
+      await telegram.setMyCommands(describe(menuCommands('private')), { scope: { type: 'all_private_chats' }, language_code: language });
+      await telegram.setMyCommands(describe(menuCommands('group')), { scope: { type: 'all_group_chats' }, language_code: language });
     }
   }
 

@@ -20,8 +20,21 @@ export function eventIdOf(botId: number, update: Update): string {
   return `${botId}:${update.update_id}`;
 }
 
+const cjk = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * A person's name from Telegram's first and last name, as it is written: "Alice Wang", but "王建国" from 王 and 建国
+ * (CJK names take no space between their parts).
+ */
+export function fullName(first: string | undefined, last: string | undefined): string {
+  const parts = [first?.trim(), last?.trim()].filter((part): part is string => Boolean(part));
+  if (parts.length < 2) return parts[0] ?? '';
+  const [a, b] = parts as [string, string];
+  return cjk.test([...a].at(-1) ?? '') && cjk.test([...b][0] ?? '') ? `${a}${b}` : `${a} ${b}`;
+}
+
 function actorOf(user: User) {
-  const name = [user.first_name, user.last_name].filter(Boolean).join(' ') || user.username || String(user.id);
+  const name = fullName(user.first_name, user.last_name) || user.username || String(user.id);
   return {
     platform: 'telegram' as const,
     platformUserId: String(user.id),

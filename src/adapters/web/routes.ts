@@ -3,9 +3,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { LocalChatMessage } from '../../delivery/local-transcript.js';
+import { commandSpec, commandsOffered } from '../../engine/capabilities.js';
 import type { DemoPersona, DemoWorld } from '../../engine/modules/setup/demo.js';
-import { summaryKeys, usageKeys } from '../../render/index.js';
-import { commandMenus } from '../shared/menus.js';
+
+type ChatBinding = DemoWorld['chats'][number]['binding'];
+
 import { maxTypedLength, type WebChatAdapter } from './adapter.js';
 
 const publicDir = fileURLToPath(new URL('../../../src/adapters/web/public/', import.meta.url));
@@ -95,11 +97,15 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
   }
 
   /** The chats a persona sees: every group, and its own private chat with the bot. */
-  function chatOf(world: DemoWorld, persona: DemoPersona, chatId: string): { id: string; title?: string } {
-    if (chatId === `dm-${persona.id}`) return { id: chatId };
+  function chatOf(
+    world: DemoWorld,
+    persona: DemoPersona,
+    chatId: string,
+  ): { id: string; title?: string; binding: ChatBinding | null; building: string | null } {
+    if (chatId === `dm-${persona.id}`) return { id: chatId, binding: null, building: null };
     const group = world.chats.find((chat) => chat.id === chatId);
     if (!group) throw new WebChatRefusal('chat_unknown', { chat: chatId });
-    return { id: group.id, title: group.title };
+    return { id: group.id, title: group.title, binding: group.binding, building: group.building };
   }
 
   const visibleChats = (world: DemoWorld, persona: DemoPersona) => [...world.chats.map((chat) => chat.id), `dm-${persona.id}`];
@@ -201,8 +207,17 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
     const persona = personaOf(world, request.query.persona);
     const chat = chatOf(world, persona, request.query.chat ?? '');
     const t = web.i18n.getFixedT(persona.locale);
-    const names = commandMenus[web.isPrivateChat(chat.id) ? 'private' : 'group'];
-    return { commands: names.map((name) => ({ name, usage: t(usageKeys[name]), summary: t(summaryKeys[name]) })) };
+    // The same commands /help offers this persona in this chat: composed from the capabilities' manifests.
+    const kind = web.isPrivateChat(chat.id) ? 'private' : 'group';
+    // As /help does: a building head is one only in their own building's group.
+    const roles = persona.roles.filter((role) => role !== 'building_head' || kind === 'private' || chat.building === persona.headOf);
+    const names = commandsOffered(roles, { kind, binding: chat.binding });
+    return {
+      commands: names.flatMap((name) => {
+        const spec = commandSpec(name);
+        return spec ? [{ name, usage: t(spec.usageKey), summary: t(spec.summaryKey) }] : [];
+      }),
+    };
   });
 
   app.get<{ Querystring: { persona?: string; after?: string } }>('/webchat/api/events', async (request, reply) => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/adapters/shared/parse-command.js';
-import { type Action, type CommandName, commandNames } from '../../../src/engine/commands.js';
+import { commandNames } from '../../../src/engine/capabilities.js';
+import type { Action, CommandName } from '../../../src/engine/commands.js';
 
 const bot = 'yishi_bot';
 

@@ -98,6 +98,12 @@ describe('translateUpdate', () => {
     const users: Array<[string, { id: number; first_name?: string; last_name?: string; username?: string }, string]> = [
       ['first and last name', { id: 11, first_name: 'Alice', last_name: 'Wang', username: 'alicew' }, 'Alice Wang'],
       ['first name only', { id: 11, first_name: '小明', username: 'xm' }, '小明'],
+      ['a Chinese family and given name', { id: 11, first_name: '王', last_name: '建国' }, '王建国'],
+      ['a Chinese given and family name', { id: 11, first_name: '建国', last_name: '王' }, '建国王'],
+      ['a Chinese name with a Latin part', { id: 11, first_name: 'Lily', last_name: '王' }, 'Lily 王'],
+      ['a Japanese name', { id: 11, first_name: '山田', last_name: 'たろう' }, '山田たろう'],
+      ['names with spaces around them', { id: 11, first_name: ' 王 ', last_name: ' 建国 ' }, '王建国'],
+      ['a blank first name', { id: 11, first_name: ' ', last_name: 'Wang' }, 'Wang'],
       ['last name only', { id: 11, last_name: 'Wang', username: 'wang' }, 'Wang'],
       ['username only', { id: 11, username: 'alicew' }, 'alicew'],
       ['neither name nor username', { id: 11 }, '11'],

@@ -227,8 +227,9 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       expect(await h.tap(c.residents.s1, c.chats.b1, `v:${number}:0`)).toMatchObject({ error: 'not_a_voter' });
     });
 
-    it('lets the creator remind, naming who has not voted', async () => {
-      expect(await h.say(c.staff.committee, c.chats.committee, `/remind ${number}`)).toMatchObject({ error: 'poll_creator_only' });
+    it('lets the creator and the committee remind, naming who has not voted; nobody else', async () => {
+      expect(await h.say(c.staff.head2, c.chats.b2, `/remind ${number}`)).toMatchObject({ error: 'poll_creator_only' });
+      expect(await h.say(c.staff.committee, c.chats.committee, `/remind ${number}`)).toMatchObject({ status: 'done' });
       const reminder = await h.say(c.staff.head1, c.chats.b1, `/remind ${number}`);
       expect(reminder.notices[0]?.params).toMatchObject({ notVoted: ['张伟家属', '杨磊', '陈静'], notVotedCount: 3 });
     });

@@ -1,6 +1,7 @@
 import type { Community, EscalationLevel } from '../../../db/generated/client.js';
 import type { EffectContext, Tx } from '../../context.js';
 import type { DailyDigest, DigestPoll, DigestRates, NoticeBody } from '../../notices.js';
+import { countedRatings } from '../followups/raters.js';
 import { computeRates } from '../followups/rates.js';
 import { openStatuses } from '../issues/raise-issue.js';
 import { centi, formatArea, tallyOwners } from '../polls/tally.js';
@@ -162,7 +163,7 @@ function twoThirds(total: bigint): bigint {
   return (2n * total + 2n) / 3n;
 }
 
-/** The three rates of each community over the last 30 days, in three queries however many communities. */
+/** The three rates of each community over the last 30 days, in five queries however many communities. */
 export async function communityRates(tx: Tx, communityIds: number[], now: Date): Promise<Map<number, DigestRates>> {
   const since = new Date(now.getTime() - digestWindows.rates);
   const scope = { communityId: { in: communityIds }, status: { not: 'hidden' as const } };
@@ -174,10 +175,7 @@ export async function communityRates(tx: Tx, communityIds: number[], now: Date):
     where: { createdAt: { gte: since }, issue: scope },
     select: { partyId: true, issueId: true, deadline: true, respondedAt: true, createdAt: true, issue: { select: { communityId: true } } },
   });
-  const ratings = await tx.rating.findMany({
-    where: { createdAt: { gte: since }, issue: scope },
-    select: { issueId: true, score: true, createdAt: true, issue: { select: { communityId: true } } },
-  });
+  const ratings = await countedRatings(tx, { createdAt: { gte: since }, issue: scope });
   return new Map(
     communityIds.map((id) => [
       id,
@@ -185,7 +183,7 @@ export async function communityRates(tx: Tx, communityIds: number[], now: Date):
         {
           issues: issues.filter((i) => i.communityId === id),
           followUps: followUps.filter((f) => f.issue.communityId === id),
-          ratings: ratings.filter((r) => r.issue.communityId === id),
+          ratings: ratings.filter((r) => r.communityId === id),
         },
         now,
         since,

@@ -1,5 +1,6 @@
 import type { Tx } from '../../context.js';
 import { findCommunity } from '../setup/find-community.js';
+import { countsAsRating, ratersOf } from './raters.js';
 import { type RatesReport, ratesReport } from './rates.js';
 
 export type CommunityExport = {
@@ -35,7 +36,8 @@ export type CommunityExport = {
 
 /**
  * `yishi export <community>`: the committee's data and what integrators read. Issues (hidden ones left out),
- * support counts, escalations, follow-ups, ratings and the three rates; no names or platform ids of residents.
+ * support counts, escalations, follow-ups, the raters' ratings and the three rates; no names or platform ids of
+ * residents.
  */
 export async function exportCommunity(tx: Tx, slug: string, now: Date): Promise<CommunityExport> {
   const community = await findCommunity(tx, slug);
@@ -48,9 +50,10 @@ export async function exportCommunity(tx: Tx, slug: string, now: Date): Promise<
       supports: { select: { householdId: true } },
       escalations: { orderBy: { id: 'asc' } },
       followUps: { include: { party: true }, orderBy: { id: 'asc' } },
-      ratings: { select: { round: true, score: true }, orderBy: [{ round: 'asc' }, { id: 'asc' }] },
+      ratings: { select: { round: true, score: true, memberId: true }, orderBy: [{ round: 'asc' }, { id: 'asc' }] },
     },
   });
+  const raters = await ratersOf(tx, issues);
   return {
     format: 'yishi.community-export.v1',
     generatedAt: now.toISOString(),
@@ -80,7 +83,9 @@ export async function exportCommunity(tx: Tx, slug: string, now: Date): Promise<
         response: f.response,
         answeredInTime: f.respondedAt ? f.respondedAt <= f.deadline : f.deadline < now ? false : null,
       })),
-      ratings: issue.ratings,
+      ratings: issue.ratings
+        .filter((rating) => countsAsRating(raters, { issueId: issue.id, memberId: rating.memberId }))
+        .map(({ round, score }) => ({ round, score })),
     })),
     rates: await ratesReport(tx, community.id, now, null),
   };

@@ -1,5 +1,6 @@
 import type { Tx } from '../../context.js';
 import type { Rate } from '../../notices.js';
+import { countedRatings } from './raters.js';
 
 export type Rates = { response: Rate; resolution: Rate; satisfaction: Rate };
 export type RatesReport = { community: Rates; responders: Array<{ party: string; rates: Rates }> };
@@ -15,7 +16,8 @@ const done = (status: string) => status === 'resolved' || status === 'closed';
  * The three figures supervised follow-up is judged by (README, "The three rates"), as exact fractions:
  * - response: of follow-ups answered, or whose deadline has passed, the share answered on or before the deadline;
  * - resolution: of issues (for a responder: issues it was assigned), the share now resolved or closed;
- * - satisfaction: of ratings given (for a responder: on issues it was assigned), the share of 4 or 5.
+ * - satisfaction: of ratings given by raters (the raiser and the neighbours whose support counted: countedRatings;
+ *   for a responder: on issues it was assigned), the share of 4 or 5.
  * Only what started at or after `since` counts (follow-ups by assignment, issues by raising, ratings by rating).
  */
 export function computeRates(
@@ -48,10 +50,7 @@ export async function ratesReport(tx: Tx, communityId: number, now: Date, since:
     where: { issue: { communityId, status: { not: 'hidden' } } },
     select: { partyId: true, issueId: true, deadline: true, respondedAt: true, createdAt: true },
   });
-  const ratings = await tx.rating.findMany({
-    where: { issue: { communityId, status: { not: 'hidden' } } },
-    select: { issueId: true, score: true, createdAt: true },
-  });
+  const ratings = await countedRatings(tx, { issue: { communityId, status: { not: 'hidden' } } });
   const parties = await tx.party.findMany({ where: { communityId }, orderBy: { name: 'asc' } });
   const facts = { issues, followUps, ratings };
   const involved = new Set(followUps.map((f) => f.partyId));

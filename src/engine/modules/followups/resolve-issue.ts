@@ -5,6 +5,7 @@ import type { Button } from '../../notices.js';
 import { findIssue, originChat, privateChatOf } from '../issues/issue-queries.js';
 import { openStatuses } from '../issues/raise-issue.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
+import { ratersOf } from './raters.js';
 
 const day = 86_400_000;
 
@@ -18,10 +19,10 @@ export function ratingReminderKey(issueId: number, round: number): string {
 
 /**
  * `/resolve <n> [text]`: the committee, a member of a body following it up, or for a matter not triaged big the
- * raiser, marks the issue resolved. The raiser and every supporter are then asked to rate it 1-5 (privately where
- * they have a private chat with the bot, and with buttons where it was raised); the outcome is decided when all
- * have rated or the rating window closes. Emits issue.resolved and issue.rating_requested; throws issue_not_found,
- * issue_not_open, resolve_not_allowed.
+ * raiser, marks the issue resolved. Its raters (the raiser and the neighbours whose support counted: ratersOf) are
+ * then asked to rate it 1-5 (privately where they have a private chat with the bot, and with buttons where it was
+ * raised; the raiser is told it is their own issue); the outcome is decided when all have rated or the rating window
+ * closes. Emits issue.resolved and issue.rating_requested; throws issue_not_found, issue_not_open, resolve_not_allowed.
  */
 export async function resolveIssue(ctx: CommandContext, action: { number: number; text?: string }): Promise<void> {
   const community = requireCommunity(ctx);
@@ -65,15 +66,16 @@ export async function resolveIssue(ctx: CommandContext, action: { number: number
   const origin = await originChat(ctx.tx, issue);
   if (origin) announce(ctx, origin, resolved, ratingButtons(issue.number));
   if (origin?.id !== ctx.chat.id) reply(ctx, resolved);
-  const raters = await ctx.tx.support.findMany({ where: { issueId: issue.id, memberId: { not: null } }, include: { member: true } });
-  for (const { member } of raters) {
-    if (!member) continue;
-    const chat = await privateChatOf(ctx.tx, member.id);
-    if (chat) {
+  const raters = (await ratersOf(ctx.tx, [issue])).get(issue.id) ?? [];
+  const members = new Map((await ctx.tx.member.findMany({ where: { id: { in: raters } } })).map((member) => [member.id, member]));
+  for (const memberId of raters) {
+    const member = members.get(memberId);
+    const chat = member ? await privateChatOf(ctx.tx, member.id) : null;
+    if (member && chat) {
       announce(
         ctx,
         { id: chat.id, locale: member.locale ?? chat.locale },
-        { type: 'issue.rating_requested', params: { number: issue.number, text: issue.text } },
+        { type: 'issue.rating_requested', params: { number: issue.number, text: issue.text, raiser: member.id === issue.raisedById } },
         ratingButtons(issue.number),
       );
     }

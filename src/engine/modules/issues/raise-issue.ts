@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Issue } from '../../../db/generated/client.js';
+import type { Issue, IssueDraft } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
@@ -52,14 +52,17 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
   await createIssue(ctx, { text, buildingId, originChatId: ctx.chat.id, originMessageId: ctx.command.messageId ?? null });
 }
 
-/** `raise anyway` on a held draft: raises it, once; a second tap shows the issue it became. Throws draft_not_found. */
+/**
+ * `raise anyway` on a held draft: raises it, once. The draft is then used up: a second tap (a double tap, or the
+ * button tapped again later) changes nothing and says nothing, since the raised notice is already in the chat.
+ * Emits issue.raised; throws draft_not_found.
+ */
 export async function raiseDraft(ctx: CommandContext, action: { draftId: number }): Promise<void> {
-  const draft = await ctx.tx.issueDraft.findFirst({ where: { id: action.draftId, memberId: ctx.member.id }, include: { issue: true } });
+  // Locked, so that of two taps racing on one draft the second sees it used.
+  const [draft] = await ctx.tx.$queryRaw<IssueDraft[]>`
+    SELECT * FROM "IssueDraft" WHERE "id" = ${action.draftId} AND "memberId" = ${ctx.member.id} FOR UPDATE`;
   if (!draft) throw new DomainError('draft_not_found');
-  if (draft.issue) {
-    await replyRaised(ctx, draft.issue);
-    return;
-  }
+  if (draft.issueId !== null) return;
   const issue = await createIssue(ctx, {
     text: draft.text,
     buildingId: draft.buildingId,

@@ -11,10 +11,12 @@ import { householdsNeeded } from './thresholds.js';
 export const supportable = new Set(['open', 'in_progress', 'answered']);
 
 /**
- * `/support <n>` or the support button: one support per member per issue. When the households backing it reach
- * the community's threshold, the issue moves up one level from where it entered (further steps are for the
- * building head, group head, representatives or committee to take). Emits issue.supported and maybe
- * issue.escalated; throws issue_not_found, issue_not_open, not_a_member, already_supported.
+ * `/support <n>` or the support button: one support per member per issue, counted for the member's household in the
+ * issue's scope; a member without one there is refused (their support would not count, and a support is what makes
+ * a neighbour a rater of the outcome). When the households backing it reach the community's threshold, the issue
+ * moves up one level from where it entered (further steps are for the building head, group head, representatives or
+ * committee to take). Emits issue.supported and maybe issue.escalated; throws issue_not_found, issue_not_open,
+ * not_a_member, already_supported, support_out_of_scope.
  */
 export async function supportIssue(ctx: CommandContext, action: { number: number }): Promise<void> {
   const issue = await findIssue(ctx, action.number);
@@ -22,7 +24,9 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
   await requireMember(ctx);
   const existing = await ctx.tx.support.findUnique({ where: { issueId_memberId: { issueId: issue.id, memberId: ctx.member.id } } });
   if (existing) throw new DomainError('already_supported', { number: issue.number });
-  await recordSupport(ctx, issue);
+  const householdId = await supporterHousehold(ctx.tx, ctx.member.id, issue);
+  if (householdId === null) throw new DomainError('support_out_of_scope', { number: issue.number, scope: await scopeName(ctx, issue) });
+  await ctx.tx.support.create({ data: { issueId: issue.id, memberId: ctx.member.id, householdId, createdAt: ctx.now } });
   await audit(ctx, {
     communityId: issue.communityId,
     actorMemberId: ctx.member.id,
@@ -51,7 +55,16 @@ export function escalationBySupport(issue: Issue, households: number, needed: nu
   return to && issue.level === startingLevel(issue) && supportable.has(issue.status) && households >= needed ? to : null;
 }
 
-/** A support by the actor, counted for their household in the issue's scope (if they have one there). */
+/** Where an issue's supporters must live, by name: its building, or the whole community. */
+async function scopeName(ctx: CommandContext, issue: Issue): Promise<string> {
+  if (issue.buildingId === null) return requireCommunity(ctx).name;
+  return (await ctx.tx.building.findUniqueOrThrow({ where: { id: issue.buildingId }, select: { name: true } })).name;
+}
+
+/**
+ * The raiser's own support of the issue they raise, counted for their household in its scope if they have one there
+ * (the raiser rates the outcome in any case).
+ */
 export async function recordSupport(ctx: CommandContext, issue: Issue): Promise<void> {
   await ctx.tx.support.create({
     data: {

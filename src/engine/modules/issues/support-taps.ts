@@ -7,9 +7,9 @@ import { escalationBySupport, supportable } from './support-issue.js';
 import { householdsNeeded } from './thresholds.js';
 
 /**
- * A batch of supports (button or `/support <n>`), decided as `supportIssue` decides one: same refusals, same
- * counting of households, same reply and audit entry. A support that would move its issue up goes to the general
- * path, which escalates.
+ * A batch of supports (button or `/support <n>`), decided as `supportIssue` decides one: same refusals (a member
+ * without a household in the issue's scope among them), same counting of households, same reply and audit entry.
+ * A support that would move its issue up goes to the general path, which escalates.
  */
 export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> = async (tx, now, _settings, taps) => {
   const { communityIds, numbers } = numberedSubjects(taps);
@@ -41,8 +41,8 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
         GROUP BY i."id"`
     ).map((row) => [row.issueId, row.households]),
   );
-  const perBuilding = await tx.$queryRaw<Array<{ buildingId: number; communityId: number; households: number }>>`
-    SELECT b."id" AS "buildingId", b."communityId", count(h."id")::int AS "households"
+  const perBuilding = await tx.$queryRaw<Array<{ buildingId: number; communityId: number; name: string; households: number }>>`
+    SELECT b."id" AS "buildingId", b."communityId", b."name", count(h."id")::int AS "households"
     FROM "Building" b LEFT JOIN "Household" h ON h."buildingId" = b."id"
     WHERE b."communityId" = ANY(${[...new Set(taps.map(({ ctx }) => ctx.community.id))]}::int[])
     GROUP BY b."id"`;
@@ -51,7 +51,7 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       .filter((row) => (issue.buildingId === null ? row.communityId === issue.communityId : row.buildingId === issue.buildingId))
       .reduce((sum, row) => sum + row.households, 0);
 
-  const rows: Array<{ issueId: number; memberId: number; householdId: number | null }> = [];
+  const rows: Array<{ issueId: number; memberId: number; householdId: number }> = [];
   return {
     subject: (ctx, action) => `issue:${ctx.community.id}:${action.number}`,
     apply(ctx, action) {
@@ -60,8 +60,13 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       if (!supportable.has(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
       if (!ctx.isMember) throw new DomainError('not_a_member', { community: ctx.community.name });
       if (supported.has(`${issue.id}:${ctx.member.id}`)) throw new DomainError('already_supported', { number: issue.number });
-      const householdId = ctx.households.find((household) => householdInScope(issue, household))?.id ?? null;
-      const adds = householdId !== null && !counted.has(`${issue.id}:${householdId}`);
+      const householdId = ctx.households.find((household) => householdInScope(issue, household))?.id;
+      if (householdId === undefined) {
+        const scope =
+          issue.buildingId === null ? ctx.community.name : (perBuilding.find((row) => row.buildingId === issue.buildingId)?.name ?? '');
+        throw new DomainError('support_out_of_scope', { number: issue.number, scope });
+      }
+      const adds = !counted.has(`${issue.id}:${householdId}`);
       const households = (backing.get(issue.id) ?? 0) + (adds ? 1 : 0);
       const needed = householdsNeeded(
         { kind: ctx.community.supportThresholdKind, value: ctx.community.supportThresholdValue },

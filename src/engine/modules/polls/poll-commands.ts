@@ -34,13 +34,14 @@ export async function closeDuePoll(ctx: EffectContext, pollId: number): Promise<
 }
 
 /**
- * `/remind <n>` (the poll's creator): reminds the chat. An open poll names who has not voted; a secret poll and an
+ * `/remind <n>` (the poll's creator or the committee, as for /close): reminds the chat. An open poll names who has not voted; a secret poll and an
  * owners' vote name nobody (building heads use /turnout for households). Emits poll.reminder; throws poll_not_found,
  * poll_creator_only, poll_closed.
  */
 export async function remindVoters(ctx: CommandContext, action: { number: number }): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'share');
-  if (poll.createdById !== ctx.member.id) throw new DomainError('poll_creator_only', { number: poll.number });
+  const committee = hasRole(await rolesIn(ctx.tx, ctx.member.id, poll.communityId), 'committee');
+  if (poll.createdById !== ctx.member.id && !committee) throw new DomainError('poll_creator_only', { number: poll.number });
   if (!isOpen(poll, ctx.now)) throw new DomainError('poll_closed', { number: poll.number });
   let notVoted: string[] | null = null;
   let notVotedCount: number;
@@ -63,7 +64,14 @@ export async function remindVoters(ctx: CommandContext, action: { number: number
   }
   reply(ctx, {
     type: 'poll.reminder',
-    params: { number: poll.number, question: poll.question, closesAt: poll.closesAt.toISOString(), notVoted, notVotedCount },
+    params: {
+      number: poll.number,
+      question: poll.question,
+      closesAt: poll.closesAt.toISOString(),
+      kind: poll.kind,
+      notVoted,
+      notVotedCount,
+    },
   });
 }
 

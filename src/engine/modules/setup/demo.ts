@@ -10,9 +10,11 @@ export type DemoPersona = {
   roles: Array<RoleKind | 'resident'>;
   building: string | null;
   unit: string | null;
+  /** The building whose head this persona is, if any. */
+  headOf: string | null;
   locale: string;
 };
-export type DemoChat = { id: string; kind: 'group'; title: string; binding: ChatBinding };
+export type DemoChat = { id: string; kind: 'group'; title: string; binding: ChatBinding; building: string | null };
 export type DemoWorld = { demo: true; community: { name: string }; personas: DemoPersona[]; chats: DemoChat[] };
 
 /** Whether the database holds no community at all: only then is the demo seeded on its own. */
@@ -50,7 +52,7 @@ export async function demoWorld(tx: Tx): Promise<DemoWorld | null> {
       ],
     },
     include: {
-      roles: { where: { communityId: community.id } },
+      roles: { where: { communityId: community.id }, include: { building: true } },
       claims: {
         where: { household: { building: { communityId: community.id } } },
         include: { household: { include: { building: true } } },
@@ -61,6 +63,7 @@ export async function demoWorld(tx: Tx): Promise<DemoWorld | null> {
   const chats = await tx.chat.findMany({
     where: { platform: 'local', communityId: community.id, kind: 'group', leftAt: null },
     orderBy: { id: 'asc' },
+    include: { building: true },
   });
   return {
     demo: true,
@@ -73,6 +76,7 @@ export async function demoWorld(tx: Tx): Promise<DemoWorld | null> {
         roles: [...new Set([...member.roles.map((role) => role.kind), ...(household ? (['resident'] as const) : [])])],
         building: household?.building.name ?? null,
         unit: household?.unit ?? null,
+        headOf: member.roles.find((role) => role.kind === 'building_head')?.building?.name ?? null,
         locale: member.locale ?? community.locale,
       };
     }),
@@ -81,6 +85,7 @@ export async function demoWorld(tx: Tx): Promise<DemoWorld | null> {
       kind: 'group',
       title: chat.title ?? chat.platformChatId,
       binding: chat.binding ?? 'community',
+      building: chat.building?.name ?? null,
     })),
   };
 }

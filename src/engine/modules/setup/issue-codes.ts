@@ -9,26 +9,34 @@ const day = 86_400_000;
 export type ClaimCode = { building: string; unit: string; owner: string; code: string; expiresAt: string };
 
 /**
- * `yishi codes claim`: one single-use claim code per household (of one building if given, of unclaimed households
- * only if asked), for the committee to hand out. Only hashes are stored, so this list is the only copy.
- * Throws community_not_found, building_not_found.
+ * `yishi codes claim`: one single-use claim code per household (of one building if given, of one unit of it if given
+ * too, of unclaimed households only if asked), for the committee to hand out. One unit's code is how a family member
+ * joins a household already claimed: each member claims with a code of their own. Only hashes are stored, so this
+ * list is the only copy. Throws community_not_found, building_not_found, unit_needs_building, unit_not_found.
  */
 export async function issueClaimCodes(
   tx: Tx,
   slug: string,
-  options: { building?: string; unclaimedOnly?: boolean; days: number },
+  options: { building?: string; unit?: string; unclaimedOnly?: boolean; days: number },
   now: Date,
 ): Promise<ClaimCode[]> {
   const community = await findCommunity(tx, slug);
+  if (options.unit !== undefined && !options.building) throw new OperatorError('unit_needs_building', { unit: options.unit });
+  const building = options.building
+    ? await tx.building.findUnique({ where: { communityId_name: { communityId: community.id, name: options.building } } })
+    : null;
+  if (options.building && !building) throw new OperatorError('building_not_found', { building: options.building, community: slug });
   if (
-    options.building &&
-    !(await tx.building.findUnique({ where: { communityId_name: { communityId: community.id, name: options.building } } }))
+    building &&
+    options.unit !== undefined &&
+    !(await tx.household.findUnique({ where: { buildingId_unit: { buildingId: building.id, unit: options.unit } } }))
   ) {
-    throw new OperatorError('building_not_found', { building: options.building, community: slug });
+    throw new OperatorError('unit_not_found', { unit: options.unit, building: building.name, community: slug });
   }
   const households = await tx.household.findMany({
     where: {
       building: { communityId: community.id, ...(options.building ? { name: options.building } : {}) },
+      ...(options.unit !== undefined ? { unit: options.unit } : {}),
       ...(options.unclaimedOnly ? { claims: { none: {} } } : {}),
     },
     include: { building: true },
@@ -52,7 +60,7 @@ export async function issueClaimCodes(
       communityId: community.id,
       actorLabel: 'cli',
       action: 'codes.claim_issued',
-      data: { count: codes.length, building: options.building ?? null },
+      data: { count: codes.length, building: options.building ?? null, unit: options.unit ?? null },
     },
   );
   return codes.map(({ household, code }) => ({
