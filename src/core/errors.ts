@@ -124,6 +124,7 @@ export const domainErrorCodes = [
   'poll_creator_only',
   'not_owners_vote',
   'turnout_role_required',
+  'own_building_only',
   'household_not_found',
   'household_ambiguous',
   'voted_in_chat',

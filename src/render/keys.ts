@@ -53,6 +53,7 @@ export const errorKeys: Record<DomainErrorCode, string> = {
   poll_creator_only: 'errors:poll_creator_only',
   not_owners_vote: 'errors:not_owners_vote',
   turnout_role_required: 'errors:turnout_role_required',
+  own_building_only: 'errors:own_building_only',
   household_not_found: 'errors:household_not_found',
   household_ambiguous: 'errors:household_ambiguous',
   voted_in_chat: 'errors:voted_in_chat',

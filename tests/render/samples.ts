@@ -104,6 +104,7 @@ export const refusalParams: Record<DomainErrorCode, Record<string, string | numb
   poll_creator_only: { number: 3 },
   not_owners_vote: { number: 3 },
   turnout_role_required: {},
+  own_building_only: { building: '1栋', unit: '2栋/202' },
   household_not_found: { unit: '9-909' },
   household_ambiguous: { unit: '1-101', buildings: '1栋, 3栋' },
   voted_in_chat: { unit: '3栋 1-101' },

@@ -128,7 +128,9 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
 
     it('keeps a paper ballot from overriding a chat ballot, and lets a chat ballot replace a paper one', async () => {
       expect(await h.say(c.staff.head1, c.chats.b1, `/paperballot ${number} 101 no`)).toMatchObject({ error: 'voted_in_chat' });
-      expect(await h.say(c.staff.head1, c.chats.b1, `/paperballot ${number} 2栋/201 no`)).toMatchObject({ error: 'household_not_found' });
+      // Permission before lookup: the unit exists, but a building head records ballots for their own building only.
+      expect(await h.say(c.staff.head1, c.chats.b1, `/paperballot ${number} 2栋/201 no`)).toMatchObject({ error: 'own_building_only' });
+      expect(await h.say(c.staff.head1, c.chats.b1, `/paperballot ${number} 9栋/901 no`)).toMatchObject({ error: 'household_not_found' });
       const [code] = await h.engine.operate((tx, now) =>
         issueClaimCodes(tx, c.slug, { building: '2栋', days: 5 }, now).then((codes) => codes.filter((x) => x.unit === '102')),
       );

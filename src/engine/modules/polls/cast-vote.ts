@@ -188,7 +188,8 @@ async function announceTurnout(ctx: CommandContext, poll: PollWithOptions): Prom
 }
 
 /** Resolves "<building>/<unit>" or a unit unique in the scope; a building head is held to their own building. */
-async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: string, onlyBuildings: number[] | null) {
+/** A typed unit ("2栋/202", or "202" in one's own building) among the vote's households. */
+async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: string, ownBuildings: number[]) {
   const [buildingName, unit] = typed.includes('/') ? (typed.split('/', 2) as [string, string]) : [null, typed];
   const candidates = await ctx.tx.household.findMany({
     where: {
@@ -196,11 +197,12 @@ async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: 
       building: {
         ...scopeOf(poll),
         ...(buildingName ? { name: buildingName.trim() } : {}),
-        ...(onlyBuildings !== null ? { id: { in: onlyBuildings } } : {}),
       },
     },
     include: { building: true },
   });
+  const own = candidates.filter((candidate) => ownBuildings.includes(candidate.buildingId));
+  if (own.length === 1) return own[0]!;
   if (candidates.length === 0) throw new DomainError('household_not_found', { unit: typed });
   if (candidates.length > 1)
     throw new DomainError('household_ambiguous', { unit: typed, buildings: candidates.map((c) => c.building.name).join(', ') });
@@ -211,7 +213,7 @@ async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: 
  * `/paperballot <n> <unit> yes|no|abstain [note]`: a building head (for their building) or the committee records a
  * paper or proxy ballot for a household that does not use chat. Marked as paper in results and audit; a chat ballot
  * from the household later replaces it while the vote is open, never the other way round. Emits poll.paper_recorded;
- * throws poll_not_found, not_owners_vote, turnout_role_required, household_not_found, household_ambiguous,
+ * throws poll_not_found, not_owners_vote, turnout_role_required, household_not_found, household_ambiguous, own_building_only,
  * voted_in_chat; a closed poll answers poll_closed.
  */
 export async function recordPaperBallot(
@@ -225,7 +227,16 @@ export async function recordPaperBallot(
   const committee = hasRole(roles, 'committee');
   const headOf = roles.filter((role) => role.kind === 'building_head' && role.buildingId !== null).map((role) => role.buildingId!);
   if (!committee && headOf.length === 0) throw new DomainError('turnout_role_required');
-  const household = await findHousehold(ctx, poll, action.unit, committee ? null : headOf);
+  // The household is looked up in the whole vote, so that a building head naming another building's unit is told the
+  // rule that refuses them, not that the unit does not exist.
+  const household = await findHousehold(ctx, poll, action.unit, headOf);
+  if (!committee && !headOf.includes(household.buildingId)) {
+    const own = await ctx.tx.building.findMany({ where: { id: { in: headOf } }, select: { name: true }, orderBy: { id: 'asc' } });
+    throw new DomainError('own_building_only', {
+      building: own.map((b) => b.name).join('、'),
+      unit: `${household.building.name}/${household.unit}`,
+    });
+  }
   const existing = await ctx.tx.ballot.findUnique({ where: { pollId_householdId: { pollId: poll.id, householdId: household.id } } });
   if (existing?.source === 'chat') throw new DomainError('voted_in_chat', { unit: `${household.building.name} ${household.unit}` });
   const option = poll.options.find((candidate) => candidate.label === action.choice)!;
