@@ -83,7 +83,11 @@ export type NoticeBody =
   /** The scheduler's reminders of a follow-up: before its deadline, and when it passed unanswered. */
   | { type: 'followup.due_soon'; params: { number: number; text: string; party: string; deadline: string } }
   | { type: 'followup.overdue'; params: { number: number; text: string; party: string; deadline: string } }
-  | { type: 'poll.turnout_listed'; params: { number: number; buildings: Array<{ building: string; units: string[] }> } }
+  | {
+      type: 'poll.turnout_listed';
+      /** `scope`: the buildings listed when not the whole vote (a building head's own), `elsewhere`: households not voted outside it. */
+      params: { number: number; buildings: Array<{ building: string; units: string[] }>; scope?: string[]; elsewhere?: number };
+    }
   | { type: 'poll.turnout_progress'; params: { number: number; percentOfQuorum: number; gap: { households: number; area: string } } }
   | { type: 'poll.paper_recorded'; params: { number: number; building: string; unit: string; choice: string; replaced: boolean } }
   /** The committee's daily digest (DOMAIN rule 7); a day with nothing to report is `digest.daily_empty` instead. */

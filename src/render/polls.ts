@@ -171,17 +171,29 @@ export const pollRenderers: NoticeRenderers<PollNotice> = {
       }),
     ),
   ],
-  'poll.turnout_listed': ({ number, buildings }, { t }) =>
-    buildings.length === 0
-      ? [paragraph(t('notices:poll.turnout_all_voted', { number }))]
-      : [
-          heading(t('notices:poll.turnout_listed', { number })),
-          list(
-            buildings.map((b) =>
-              t('notices:poll.turnout_building', { building: b.building, count: b.units.length, units: joined(t, b.units) }),
+  'poll.turnout_listed': ({ number, buildings, scope, elsewhere }, { t }) => {
+    const where = scope ? joined(t, scope) : null;
+    const blocks =
+      buildings.length === 0
+        ? [
+            paragraph(
+              where ? t('notices:poll.turnout_all_voted_in', { number, scope: where }) : t('notices:poll.turnout_all_voted', { number }),
             ),
-          ),
-        ],
+          ]
+        : [
+            heading(where ? t('notices:poll.turnout_listed_in', { number, scope: where }) : t('notices:poll.turnout_listed', { number })),
+            list(
+              buildings.map((b) =>
+                t('notices:poll.turnout_building', { building: b.building, count: b.units.length, units: joined(t, b.units) }),
+              ),
+            ),
+          ];
+    if (where && elsewhere !== undefined)
+      blocks.push(
+        paragraph(elsewhere === 0 ? t('notices:poll.turnout_elsewhere_none') : t('notices:poll.turnout_elsewhere', { count: elsewhere })),
+      );
+    return blocks;
+  },
   'poll.turnout_progress': ({ number, percentOfQuorum, gap }, { t }) => [
     paragraph(
       percentOfQuorum >= 100

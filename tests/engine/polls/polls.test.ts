@@ -114,7 +114,10 @@ describeEachDatabase('polls and owners’ votes', (kind) => {
       const listed = await h.say(c.staff.head1, c.chats.b1, `/turnout ${number}`);
       // Exactly the units, nothing about choices.
       expect(listed.notices).toEqual([
-        expect.objectContaining({ type: 'poll.turnout_listed', params: { number, buildings: [{ building: '1栋', units: ['302'] }] } }),
+        expect.objectContaining({
+          type: 'poll.turnout_listed',
+          params: { number, buildings: [{ building: '1栋', units: ['302'] }], scope: ['1栋'], elsewhere: 1 },
+        }),
       ]);
       expect(await h.say(c.residents.r6, c.chats.b1, `/turnout ${number}`)).toMatchObject({ error: 'turnout_role_required' });
       const all = await h.say(c.staff.committee, c.chats.committee, `/turnout ${number}`);

@@ -95,8 +95,18 @@ export async function listTurnout(ctx: CommandContext, action: { number: number 
   const byBuilding = new Map<string, string[]>();
   for (const household of households)
     byBuilding.set(household.building.name, [...(byBuilding.get(household.building.name) ?? []), household.unit]);
+  // A building head sees their own buildings: the answer names that scope and says how many have not voted elsewhere,
+  // so it never claims more than it counted.
+  const scoped = committee
+    ? {}
+    : {
+        scope: (await ctx.tx.building.findMany({ where: { id: { in: headOf } }, orderBy: { name: 'asc' } })).map((b) => b.name),
+        elsewhere: await ctx.tx.household.count({
+          where: { building: { ...scopeOf(poll), id: { notIn: headOf } }, ballots: { none: { pollId: poll.id } } },
+        }),
+      };
   reply(ctx, {
     type: 'poll.turnout_listed',
-    params: { number: poll.number, buildings: [...byBuilding].map(([building, units]) => ({ building, units })) },
+    params: { number: poll.number, buildings: [...byBuilding].map(([building, units]) => ({ building, units })), ...scoped },
   });
 }
