@@ -93,8 +93,15 @@ describeEachDatabase('/help offers only what the rules allow', (kind) => {
     ['a party group', c.chats.property],
   ];
 
-  it('never leads anyone into a "not you" or "not here" refusal', async () => {
+  it('never leads anyone into a "not you" or "not here" refusal, and every command is answered where it was typed', async () => {
     const misled: string[] = [];
+    const silent: string[] = [];
+    const chatIdOf = async (chat: ChatRef) =>
+      (
+        await setup.db.prisma.chat.findUnique({
+          where: { platform_platformChatId: { platform: chat.platform, platformChatId: chat.platformChatId } },
+        })
+      )?.id;
     for (const [whoName, who] of people())
       for (const [chatName, chat] of chats(who)) {
         const help = await h.say(who, chat, '/help');
@@ -104,9 +111,15 @@ describeEachDatabase('/help offers only what the rules allow', (kind) => {
           if (name === 'forgetme' || name === 'start' || name === 'help') continue;
           const result = await h.say(who, chat, `/${name} ${sampleArguments[name] ?? ''}`.trim());
           if (result.error && notYouOrNotHere.has(result.error)) misled.push(`${whoName} in ${chatName}: /${name} -> ${result.error}`);
+          // An answer where it was typed (or, for a deliberately private answer, in the private chat with the bot).
+          const here = await chatIdOf(chat);
+          const privately = await chatIdOf(h.privateChat(who));
+          if (!result.notices.some((notice) => notice.chatId === here || notice.chatId === privately))
+            silent.push(`${whoName} in ${chatName}: /${name} (${result.status}) answered nowhere near`);
         }
       }
     expect(misled).toEqual([]);
+    expect(silent).toEqual([]);
   }, 120_000);
 
   it('offers the committee its commands and a resident none of them', async () => {
