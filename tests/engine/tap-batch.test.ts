@@ -5,6 +5,7 @@
 // they happen, and a pass-through spy on the fast path makes sure it really decided a good share of the taps.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { parseCommand } from '../../src/adapters/shared/parse-command.js';
 import type { DatabaseKind } from '../../src/db/database.js';
 import type { AuditEntry } from '../../src/db/generated/client.js';
 import { verifyChain } from '../../src/engine/audit-chain.js';
@@ -16,7 +17,7 @@ import { describeEachDatabase, openTestDatabase } from '../helpers/database.js';
 import { buildCommunity, createHarness, type Harness, type Person } from '../helpers/engine.js';
 
 /** What the fast path did, counted by a spy that passes every call through unchanged. */
-const fastPath = vi.hoisted(() => ({ batches: 0, failed: 0, decided: 0, handedOver: 0 }));
+const fastPath = vi.hoisted(() => ({ batches: 0, failed: 0, decided: 0, handedOver: 0, decidedEvents: [] as string[] }));
 
 vi.mock('../../src/engine/tap-batch.js', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../src/engine/tap-batch.js')>();
@@ -26,7 +27,9 @@ vi.mock('../../src/engine/tap-batch.js', async (importOriginal) => {
       fastPath.batches += 1;
       try {
         const result = await actual.dispatchTaps(...args);
-        fastPath.decided += [...result.outcomes.values()].filter((outcome) => outcome.status !== 'duplicate').length;
+        const decided = [...result.outcomes].filter(([, outcome]) => outcome.status !== 'duplicate');
+        fastPath.decided += decided.length;
+        fastPath.decidedEvents.push(...decided.map(([command]) => command.eventId));
         fastPath.handedOver += result.rest.length;
         return result;
       } catch (error) {
@@ -38,7 +41,7 @@ vi.mock('../../src/engine/tap-batch.js', async (importOriginal) => {
 });
 
 function resetFastPath() {
-  Object.assign(fastPath, { batches: 0, failed: 0, decided: 0, handedOver: 0 });
+  Object.assign(fastPath, { batches: 0, failed: 0, decided: 0, handedOver: 0, decidedEvents: [] });
 }
 
 const slug = 'taps';
@@ -54,7 +57,9 @@ const polls = {
 } as const;
 
 type ChatKey = 'b1' | 'b2' | 'community';
-type ActorKey = 'r1' | 'r1b' | 'r2' | 'r3' | 'r4' | 'r5' | 'r6' | 's1' | 'outsider' | 'newcomer';
+type ActorKey = 'r1' | 'r1b' | 'r2' | 'r3' | 'r4' | 'r5' | 'r6' | 's1' | 'outsider' | 'newcomer' | StaffKey;
+/** Who sends the committee's and building heads' commands between the taps. */
+type StaffKey = 'committee' | 'head1' | 'head2';
 const residentKeys: ActorKey[] = ['r1', 'r1b', 'r2', 'r3', 'r4', 'r5', 'r6', 's1'];
 
 /** One tap, independent of the database it is sent to (chat ids differ between the two). */
@@ -96,6 +101,9 @@ async function openWorld(kind: DatabaseKind, settings: Partial<EngineSettings> =
     const people: Record<ActorKey, Person> = {
       ...c.residents,
       outsider: c.staff.outsider,
+      committee: c.staff.committee,
+      head1: c.staff.head1,
+      head2: c.staff.head2,
       /** Never seen by the engine before their first tap. */
       newcomer: { id: `${slug}-newcomer`, name: '新搬来的邻居' },
     };
@@ -209,6 +217,9 @@ const homeChat: Record<ActorKey, ChatKey> = {
   s1: 'b2',
   outsider: 'b2',
   newcomer: 'community',
+  committee: 'community',
+  head1: 'b1',
+  head2: 'b2',
 };
 
 /** The several-chats sequence: supports and multi-choice votes anywhere, single-choice votes in the voter's home chat. */
@@ -664,6 +675,234 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
       ]);
       expect(JSON.parse(inbox[1]!.payload)).toEqual({ redacted: 'secret ballot' });
       expect(JSON.parse(inbox[2]!.payload)).toMatchObject({ eventId: 'dup-support', action: { type: 'issue.support', number: 2 } });
+    });
+  });
+
+  describe('hidden, resolved and closed issues, and paper ballots replaced by taps, in batches of 6', () => {
+    // Set up alike in both databases by the general path: issue #3 (backed by r4) hidden, #4 resolved, #5 resolved and
+    // rated closed; paper ballots for 1栋 102 (r2's household), 1栋 202 (r4's) and 2栋 102 (no one's) in the owners'
+    // vote (poll #4). Then the same sequence both ways: taps on those issues (a hidden issue is not found, even for
+    // its supporter; a resolved or closed one is not open), taps replacing paper ballots, paper ballots after taps
+    // (refused: a chat ballot is never replaced by paper), and more such commands between the taps. Each command a tap
+    // depends on is the last of its batch or followed in it only by its own chat's commands (a batch's taps in other
+    // chats are decided before its other commands, and different chats' commands run side by side).
+    const batch = 6;
+    let a: World;
+    let b: World;
+    let specs: Spec[];
+    let resultsA: DispatchResult[];
+    let resultsB: DispatchResult[];
+    let effectsA: Effects;
+    let effectsB: Effects;
+    let fast: typeof fastPath;
+
+    const prepare = async (world: World) => {
+      const { h, c } = world;
+      const steps: Array<[Person, ChatKey, string]> = [
+        [c.residents.r3, 'community', '/issue 地下车库入口有人乱贴小广告'],
+        [c.residents.r4, 'community', '/support 3'],
+        [c.staff.committee, 'community', '/hide 3 商业广告，与社区事务无关'],
+        [c.residents.r5, 'community', '/issue 健身区的秋千螺丝松动了'],
+        [c.staff.committee, 'community', '/resolve 4 已经拧紧'],
+        [c.residents.r6, 'community', '/issue 垃圾分类点周末没人清运'],
+        [c.staff.committee, 'community', '/resolve 5 周末已安排清运'],
+        [c.residents.r6, 'community', '/rate 5 5'],
+        [c.staff.committee, 'community', `/paperballot ${polls.owners.number} 1栋/102 yes`],
+        [c.staff.head1, 'b1', `/paperballot ${polls.owners.number} 202 no 书面委托`],
+        [c.staff.head2, 'b2', `/paperballot ${polls.owners.number} 102 abstain`],
+      ];
+      for (const [who, chat, text] of steps) {
+        const result = await h.say(who, c.chats[chat], text);
+        if (result.status !== 'done') throw new Error(`${text}: ${JSON.stringify(result)}`);
+      }
+      const statuses = await world.db.prisma.issue.findMany({ where: { communityId: c.community.id }, orderBy: { number: 'asc' } });
+      if (statuses.map((issue) => issue.status).join() !== 'open,open,hidden,resolved,closed')
+        throw new Error(`unexpected issue states: ${statuses.map((issue) => issue.status).join()}`);
+      world.baseline.outbox = (await world.db.prisma.outboxNotice.aggregate({ _max: { id: true } }))._max.id ?? 0;
+      world.baseline.audit = (await world.db.prisma.auditEntry.aggregate({ _max: { id: true } }))._max.id ?? 0;
+    };
+
+    const sequence = (): Spec[] => {
+      const list: Spec[] = [];
+      const add = (actor: ActorKey, chat: ChatKey, what: Action | string) => {
+        const action = typeof what === 'string' ? parseCommand(what) : what;
+        if (!action) throw new Error(`not a command: ${String(what)}`);
+        list.push({ eventId: `states-${list.length}`, messageId: `sm-${list.length}`, actor, chat, action });
+      };
+      const support = (number: number): Action => ({ type: 'issue.support', number });
+      const vote = (position: number): Action => ({ type: 'poll.vote', number: polls.owners.number, position });
+      const paper = (unit: string, choice: string) => `/paperballot ${polls.owners.number} ${unit} ${choice}`;
+      // 1: the prepared states, all decidable by the fast path.
+      add('r1', 'community', support(3));
+      add('r4', 'community', support(3));
+      add('outsider', 'community', support(3));
+      add('s1', 'b2', support(4));
+      add('r2', 'b1', vote(1));
+      add('r3', 'community', support(5));
+      // 2: more of them; a paper ballot for a household that has voted in chat (batch 1) ends the batch.
+      add('r6', 'community', support(5));
+      add('outsider', 'b2', support(5));
+      add('r4', 'b1', vote(0));
+      add('r5', 'community', support(4));
+      add('r1', 'community', support(4));
+      add('committee', 'community', paper('1栋/102', 'abstain'));
+      // 3: a paper ballot, a tap of that household, a second paper ballot, in one chat and one batch (every change of
+      // the owners' vote from here on is in the community chat: handed to the general path in two chats, changes
+      // would race for a turnout milestone, as commands of different chats are handled side by side).
+      add('committee', 'community', paper('1栋/201', 'yes'));
+      add('r3', 'community', vote(1));
+      add('committee', 'community', paper('1栋/201', 'no'));
+      add('s1', 'b2', support(3));
+      add('committee', 'community', paper('1栋/302', 'yes'));
+      add('outsider', 'b2', support(4));
+      // 4: the household with a paper ballot from batch 3 taps, then its building head records paper, refused; then
+      // #1 is hidden at the end of the batch.
+      add('r6', 'community', vote(2));
+      add('head1', 'b1', paper('302', 'no'));
+      add('r2', 'community', vote(0));
+      add('r2', 'community', support(1));
+      add('r1b', 'community', vote(2));
+      add('committee', 'community', '/hide 1 与另一条重复');
+      // 5: #1 is now hidden, for its raiser and supporters too.
+      add('r3', 'community', support(1));
+      add('r2', 'community', support(1));
+      add('r4', 'b1', support(1));
+      add('r5', 'community', vote(1));
+      add('s1', 'community', vote(0));
+      add('r1', 'b1', support(2));
+      return list;
+    };
+
+    beforeAll(async () => {
+      a = await openWorld(kind);
+      b = await openWorld(kind);
+      await prepare(a);
+      await prepare(b);
+      specs = sequence();
+      resultsA = await oneByOne(a, specs);
+      resetFastPath();
+      resultsB = await inBatches(b, specs, batch);
+      fast = { ...fastPath };
+      const eventIds = specs.map((spec) => spec.eventId);
+      effectsA = await effects(a, eventIds);
+      effectsB = await effects(b, eventIds);
+    });
+    afterAll(async () => {
+      await a?.db.close();
+      await b?.db.close();
+    });
+
+    /** The results of the specs `which` selects, with the refusal codes their notices carry. */
+    const outcomes = (results: DispatchResult[], which: (spec: Spec) => boolean) =>
+      specs.flatMap((spec, index) =>
+        which(spec)
+          ? [
+              {
+                event: spec.eventId,
+                ...resultView(results[index]!),
+                error: results[index]!.error ?? null,
+                codes: results[index]!.notices.map(refusalCode).filter(Boolean),
+              },
+            ]
+          : [],
+      );
+    const supportOf = (numbers: number[]) => (spec: Spec) => spec.action.type === 'issue.support' && numbers.includes(spec.action.number);
+    const ownersVote = (spec: Spec) =>
+      (spec.action.type === 'poll.vote' || spec.action.type === 'poll.paper_ballot') && spec.action.number === polls.owners.number;
+
+    it('starts both databases from the same state, and exercises the cases', () => {
+      expect(b.baseline).toEqual(a.baseline);
+      const codes = (which: (spec: Spec) => boolean) => outcomes(resultsA, which).map((outcome) => outcome.codes.join());
+      expect(codes(supportOf([3]))).toEqual(['issue_not_found', 'issue_not_found', 'issue_not_found', 'issue_not_found']);
+      expect(codes(supportOf([4, 5]))).toEqual(Array(7).fill('issue_not_open'));
+      expect(codes(supportOf([1]))).toEqual(['', 'issue_not_found', 'issue_not_found', 'issue_not_found']);
+      expect(outcomes(resultsA, ownersVote).map((outcome) => [outcome.status, outcome.codes.join()])).toEqual([
+        ['done', ''], // r2 replaces the paper ballot of 1栋 102
+        ['done', ''], // r4 replaces the paper ballot of 1栋 202
+        ['refused', 'voted_in_chat'],
+        ['done', ''], // paper ballot for 1栋 201
+        ['done', ''], // r3 replaces it
+        ['refused', 'voted_in_chat'],
+        ['done', ''], // paper ballot for 1栋 302
+        ['done', ''], // r6 replaces it
+        ['refused', 'voted_in_chat'],
+        ['done', ''], // r2 changes their chat ballot
+        ['done', ''], // r1b
+        ['done', ''], // r5
+        ['done', ''], // s1
+      ]);
+      // The paper ballots replaced by taps are chat ballots now, cast by the tapping member; 2栋 102 is still paper.
+      const owners = effectsA.ballots.filter((ballot) => ballot.poll === polls.owners.number);
+      expect(owners.filter((ballot) => ballot.source === 'paper').map((ballot) => ballot.castBy)).toEqual([a.people.head2.id]);
+      expect(owners.filter((ballot) => ballot.source === 'chat')).toHaveLength(7);
+      expect(owners.every((ballot) => ballot.source === 'paper' || ballot.note === null)).toBe(true);
+      // The fast path decided the taps on the prepared states itself.
+      expect(fast.failed).toBe(0);
+      expect(fast.batches).toBe(Math.ceil(specs.length / batch));
+      expect(fast.decided).toBeGreaterThanOrEqual(15);
+      // ...among them every tap on the hidden, resolved and closed issues outside the chat of a committee command of
+      // the same batch, and taps replacing paper ballots recorded in an earlier batch.
+      const decided = new Set(fast.decidedEvents);
+      const byFastPath = (which: (spec: Spec) => boolean) => specs.filter(which).map((spec) => [spec.eventId, decided.has(spec.eventId)]);
+      expect(byFastPath(supportOf([3, 4, 5]))).toEqual(specs.filter(supportOf([3, 4, 5])).map((spec) => [spec.eventId, true]));
+      expect(byFastPath(supportOf([1])).slice(1)).toEqual(
+        specs
+          .filter(supportOf([1]))
+          .slice(1)
+          .map((spec) => [spec.eventId, true]),
+      );
+      for (const [actor, position] of [
+        ['r2', 1], // 1栋 102, paper from the set-up
+        ['r4', 0], // 1栋 202, paper from the set-up
+        ['r6', 2], // 1栋 302, paper from batch 3
+      ] as const) {
+        const tap = specs.find((spec) => spec.actor === actor && spec.action.type === 'poll.vote' && spec.action.position === position)!;
+        expect([tap.eventId, decided.has(tap.eventId)]).toEqual([tap.eventId, true]);
+      }
+    });
+
+    it('answers taps on a hidden issue as not found, as dispatch does', () => {
+      expect(outcomes(resultsB, supportOf([1, 3]))).toEqual(outcomes(resultsA, supportOf([1, 3])));
+      expect(effectsB.supports.filter((support) => [1, 3].includes(support.issue))).toEqual(
+        effectsA.supports.filter((support) => [1, 3].includes(support.issue)),
+      );
+    });
+
+    it('answers taps on a resolved or closed issue as not open, as dispatch does', () => {
+      expect(outcomes(resultsB, supportOf([4, 5]))).toEqual(outcomes(resultsA, supportOf([4, 5])));
+      expect(effectsB.supports.filter((support) => [4, 5].includes(support.issue))).toEqual(
+        effectsA.supports.filter((support) => [4, 5].includes(support.issue)),
+      );
+    });
+
+    it('lets a tap replace a paper ballot and never the reverse, as dispatch does', () => {
+      expect(outcomes(resultsB, ownersVote)).toEqual(outcomes(resultsA, ownersVote));
+      expect(effectsB.ballots).toEqual(effectsA.ballots);
+      expect(effectsB.pollStates).toEqual(effectsA.pollStates);
+    });
+
+    // Commands of different chats are handled side by side (and a batch's fast-path taps before its other commands),
+    // so notices are compared chat by chat and audit entries as a set; each chat keeps its order.
+    const byChat = (of: Effects) => {
+      const chats = new Map<number, unknown[]>();
+      for (const notice of of.notices) chats.set(notice.chatId, [...(chats.get(notice.chatId) ?? []), notice]);
+      return Object.fromEntries(chats);
+    };
+
+    it('leaves the same rows, notices (in each chat in order), audit entries and inbox rows', () => {
+      expect(effectsB.supports).toEqual(effectsA.supports);
+      expect(effectsB.escalations).toEqual(effectsA.escalations);
+      expect(effectsB.issues).toEqual(effectsA.issues);
+      expect(effectsB.people).toEqual(effectsA.people);
+      expect(Object.keys(byChat(effectsA)).length).toBeGreaterThanOrEqual(3);
+      expect(byChat(effectsB)).toEqual(byChat(effectsA));
+      expect(effectsB.keyed).toEqual(effectsA.keyed);
+      expect(effectsA.audit.length).toBeGreaterThan(10);
+      expect([...effectsB.audit].sort(byJson)).toEqual([...effectsA.audit].sort(byJson));
+      expect(verifyChain(effectsB.chain).broken).toBeNull();
+      expect(effectsA.inbox.every((row) => row.state === 'done')).toBe(true);
+      expect(effectsB.inbox).toEqual(effectsA.inbox);
+      expect(resultsB.map(resultView)).toEqual(resultsA.map(resultView));
     });
   });
 
