@@ -108,6 +108,14 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
     return { id: group.id, title: group.title, binding: group.binding, building: group.building };
   }
 
+  /** The running adapter, and the persona and chat a request names, each refused with its own code when unknown. */
+  async function speaker(personaId: unknown, chatId: string) {
+    const web = adapter();
+    const world = await worldOf(web);
+    const persona = personaOf(world, personaId);
+    return { web, persona, chat: chatOf(world, persona, chatId) };
+  }
+
   const visibleChats = (world: DemoWorld, persona: DemoPersona) => [...world.chats.map((chat) => chat.id), `dm-${persona.id}`];
 
   app.setErrorHandler((error, request, reply) => {
@@ -144,9 +152,7 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
   app.get<{ Params: { chatId: string }; Querystring: { persona?: string; after?: string } }>(
     '/webchat/api/chats/:chatId/messages',
     async (request) => {
-      const web = adapter();
-      const world = await worldOf(web);
-      const chat = chatOf(world, personaOf(world, request.query.persona), request.params.chatId);
+      const { web, chat } = await speaker(request.query.persona, request.params.chatId);
       return { messages: await web.transcript.since([chat.id], afterOf(request.query.after)) };
     },
   );
@@ -155,11 +161,8 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
     '/webchat/api/chats/:chatId/messages',
     { bodyLimit: 64 * 1024 },
     async (request, reply) => {
-      const web = adapter();
-      const world = await worldOf(web);
       const body = request.body ?? {};
-      const persona = personaOf(world, body.persona);
-      const chat = chatOf(world, persona, request.params.chatId);
+      const { web, persona, chat } = await speaker(body.persona, request.params.chatId);
       if (!text(body.clientMessageId, 100)) throw new WebChatRefusal('field_invalid', { field: 'clientMessageId' });
       if (typeof body.text !== 'string') throw new WebChatRefusal('field_invalid', { field: 'text' });
       if (body.text.trim().length === 0) throw new WebChatRefusal('text_empty');
@@ -179,11 +182,8 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
     '/webchat/api/chats/:chatId/taps',
     { bodyLimit: 16 * 1024 },
     async (request, reply) => {
-      const web = adapter();
-      const world = await worldOf(web);
       const body = request.body ?? {};
-      const persona = personaOf(world, body.persona);
-      const chat = chatOf(world, persona, request.params.chatId);
+      const { web, persona, chat } = await speaker(body.persona, request.params.chatId);
       if (!text(body.clientTapId, 100)) throw new WebChatRefusal('field_invalid', { field: 'clientTapId' });
       if (!Number.isSafeInteger(body.messageId)) throw new WebChatRefusal('field_invalid', { field: 'messageId' });
       const message = await web.transcript.find(body.messageId as number);
@@ -202,10 +202,7 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
   );
 
   app.get<{ Querystring: { persona?: string; chat?: string } }>('/webchat/api/menu', async (request) => {
-    const web = adapter();
-    const world = await worldOf(web);
-    const persona = personaOf(world, request.query.persona);
-    const chat = chatOf(world, persona, request.query.chat ?? '');
+    const { web, persona, chat } = await speaker(request.query.persona, request.query.chat ?? '');
     const t = web.i18n.getFixedT(persona.locale);
     // The same commands /help offers this persona in this chat: composed from the capabilities' manifests.
     const kind = web.isPrivateChat(chat.id) ? 'private' : 'group';
