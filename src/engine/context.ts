@@ -175,9 +175,6 @@ export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
       "revision" = "OutboxNotice"."revision" + 1`;
 }
 
-/** What a secret vote's inbox row keeps of the event once it is handled. */
-export const redactedInboxPayload = JSON.stringify({ redacted: 'secret ballot' });
-
 export function toJson(value: unknown): Prisma.InputJsonValue {
   return JSON.parse(JSON.stringify(value)) as Prisma.InputJsonValue;
 }

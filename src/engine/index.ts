@@ -4,8 +4,9 @@ import type { Logger } from '../core/logger.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
-import { appendAudit, type CommandContext, pushRefusal, redactedInboxPayload, type Tx, writeNotices } from './context.js';
+import { appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';
+import { claimEvent, markDone, recordFailedAttempt } from './inbox-events.js';
 import { communitiesOf } from './modules/membership/permissions.js';
 import { resolveLocale } from './modules/membership/set-language.js';
 import type { Notice } from './notices.js';
@@ -80,17 +81,7 @@ export function createEngine(deps: EngineDeps) {
             replyToMessageId: command.messageId,
           });
         await writeNotices(tx, ctx.notices);
-        const attempts = (previous?.attempts ?? 0) + 1;
-        const failure = {
-          state: attempts >= settings.maxInboxAttempts ? ('dead' as const) : ('failed' as const),
-          lastError: String(error).slice(0, 2_000),
-          retryAt: retryAfterFailure(now, attempts - 1),
-        };
-        await tx.inboxEvent.upsert({
-          where: { platform_eventId: { platform: command.actor.platform, eventId: command.eventId } },
-          create: { platform: command.actor.platform, eventId: command.eventId, payload: JSON.stringify(command), attempts: 1, ...failure },
-          update: { attempts: { increment: 1 }, ...failure },
-        });
+        await recordFailedAttempt(tx, { command }, now, settings.maxInboxAttempts, String(error));
         return { status: 'failed' as const, notices: ctx.notices };
       }, transactionOptions);
     } catch (secondError) {
@@ -158,32 +149,11 @@ export function createEngine(deps: EngineDeps) {
 
 export type Engine = ReturnType<typeof createEngine>;
 
-/** A failed event's next try, after `attempts` earlier tries: 2 s after the first failure, doubling, at most a minute. */
-function retryAfterFailure(now: Date, attempts: number): Date {
-  return new Date(now.getTime() + Math.min(60_000, 2_000 * 2 ** attempts));
-}
-
 async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: DomainErrorCode): Promise<DispatchResult> {
   await writeNotices(ctx.tx, ctx.notices);
   if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
-  await ctx.tx.inboxEvent.update({
-    where: { platform_eventId: { platform: ctx.command.actor.platform, eventId: ctx.command.eventId } },
-    data: { state: 'done', processedAt: ctx.now, lastError: null, ...(ctx.redactInbox ? { payload: redactedInboxPayload } : {}) },
-  });
+  await markDone(ctx.tx, ctx.now, [{ command: ctx.command, redact: Boolean(ctx.redactInbox) }]);
   return { status, notices: ctx.notices, ...(error ? { error } : {}) };
-}
-
-/**
- * Records the event (if the adapter has not already) and locks its inbox row until the transaction ends.
- * False when it was already handled: a redelivery, or the loser of two concurrent deliveries.
- */
-async function claimEvent(tx: Tx, command: EngineCommand): Promise<boolean> {
-  const rows = await tx.$queryRaw<Array<{ state: string }>>`
-    INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
-    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}, 'pending', 1)
-    ON CONFLICT ("platform", "eventId") DO UPDATE SET "attempts" = "InboxEvent"."attempts" + 1
-    RETURNING "state"::text AS "state"`;
-  return rows[0]?.state !== 'done';
 }
 
 async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: EngineSettings): Promise<CommandContext> {

@@ -1,50 +1,16 @@
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Chat, Community, Member, PrismaClient } from '../db/generated/client.js';
 import type { Action, EngineCommand } from './commands.js';
-import { type AuditInput, appendAudit, pushRefusal, redactedInboxPayload, type Tx, writeNotices } from './context.js';
+import { appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
 import type { FloodGuard } from './flood.js';
+import { claimEvents, markDone } from './inbox-events.js';
 import { supportTaps } from './modules/issues/support-taps.js';
+import { claimedHouseholds, membershipsOf } from './modules/membership/households.js';
 import { resolveLocale } from './modules/membership/set-language.js';
 import { voteTaps } from './modules/polls/vote-taps.js';
 import type { Notice } from './notices.js';
 import type { EngineSettings } from './settings.js';
-
-/** A household the tapping member has claimed, with what the tap handlers need to know of it. */
-export type ActorHousehold = { id: number; unit: string; areaM2: string; buildingId: number; buildingName: string; communityId: number };
-
-/** One tap of a batch: who tapped where, in which language, and where its notices and audit entries go. */
-export type TapContext = {
-  command: EngineCommand;
-  member: Member;
-  chat: Chat;
-  community: Community;
-  locale: string;
-  /** The member's claimed households in every community, lowest id first. */
-  households: ActorHousehold[];
-  /** Verified member of the chat's community (DOMAIN rule 6): a household there, or a role. */
-  isMember: boolean;
-  notices: Notice[];
-  pendingAudit: AuditInput[];
-  redactInbox?: boolean;
-};
-
-/**
- * A capability's set-oriented handling of its taps. `prepare` loads in a few statements what deciding the batch
- * needs; `apply` decides one tap in memory, in order: it throws a DomainError to refuse (having changed nothing),
- * or returns false to hand the tap to the general path (an escalation, a milestone, a closed poll: the rarer
- * outcomes the use-case itself handles); `flush` writes what the applied taps changed.
- */
-export type TapHandler<A extends Action> = (
-  tx: Tx,
-  now: Date,
-  settings: EngineSettings,
-  taps: Array<{ ctx: TapContext; action: A }>,
-) => Promise<{
-  subject(ctx: TapContext, action: A): string;
-  apply(ctx: TapContext, action: A): boolean;
-  /** Writes the applied taps' effects; returns notices that concern the batch as a whole (live poll counts). */
-  flush(): Promise<Notice[]>;
-}>;
+import type { TapContext, TapHandler } from './taps.js';
 
 type TapAction = Extract<Action, { type: 'issue.support' | 'poll.vote' }>;
 const tapHandlers: { [T in TapAction['type']]: TapHandler<Extract<TapAction, { type: T }>> } = {
@@ -57,8 +23,7 @@ export type TapOutcome = { status: 'done' | 'refused' | 'duplicate'; notices: No
 const isTap = (action: Action): action is TapAction => action.type in tapHandlers;
 const actorKey = (command: EngineCommand) => `${command.actor.platform}:${command.actor.platformUserId}`;
 const chatKey = (command: EngineCommand) => `${command.chat.platform}:${command.chat.platformChatId}`;
-const eventKey = (command: { platform: string; eventId: string } | EngineCommand) =>
-  'actor' in command ? `${command.actor.platform}:${command.eventId}` : `${command.platform}:${command.eventId}`;
+const eventKey = (command: EngineCommand) => `${command.actor.platform}:${command.eventId}`;
 
 /**
  * The fast path for bursts of support and vote taps: a whole batch in one transaction and a few statements, with the
@@ -145,7 +110,11 @@ export async function dispatchTaps(
       await writeNotices(tx, [...handled.flatMap((ctx) => ctx.notices), ...tail]);
       const entries = handled.flatMap((ctx) => ctx.pendingAudit);
       if (entries.length > 0) await appendAudit({ tx, now }, entries);
-      await markDone(tx, now, handled);
+      await markDone(
+        tx,
+        now,
+        handled.map((ctx) => ({ command: ctx.command, redact: Boolean(ctx.redactInbox) })),
+      );
       return { outcomes, rest };
     },
     { maxWait: 10_000, timeout: 60_000 },
@@ -153,32 +122,7 @@ export async function dispatchTaps(
 }
 
 /**
- * Locks the events' inbox rows (recording those the adapter has not) and returns each one's state. The rows are
- * nearly always there already, so the payloads are sent only for the missing ones.
- */
-async function claimEvents(tx: Tx, commands: EngineCommand[]): Promise<Map<string, string>> {
-  // A lock, not an attempt: attempts count failures, which the general path records if the batch falls back to it.
-  const claim = (batch: EngineCommand[]) => tx.$queryRaw<Array<{ platform: string; eventId: string; state: string }>>`
-    SELECT "platform"::text AS "platform", "eventId", "state"::text AS "state" FROM "InboxEvent"
-    WHERE ("platform", "eventId") IN (
-      SELECT p::"Platform", e FROM unnest(${batch.map((c) => c.actor.platform)}::text[], ${batch.map((c) => c.eventId)}::text[]) AS k(p, e))
-    ORDER BY "id" FOR UPDATE`;
-  const rows = await claim(commands);
-  const found = new Set(rows.map(eventKey));
-  const missing = commands.filter((command) => !found.has(eventKey(command)));
-  if (missing.length > 0) {
-    await tx.$executeRaw`
-      INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
-      SELECT p::"Platform", e, j, 'pending', 0
-      FROM unnest(${missing.map((c) => c.actor.platform)}::text[], ${missing.map((c) => c.eventId)}::text[], ${missing.map((c) => JSON.stringify(c))}::text[]) AS t(p, e, j)
-      ON CONFLICT ("platform", "eventId") DO NOTHING`;
-    rows.push(...(await claim(missing)));
-  }
-  return new Map(rows.map((row) => [eventKey(row), row.state]));
-}
-
-/**
- * Members, chats, communities, households and roles of the batch in five statements. A tap by someone the engine
+ * Members, chats, communities, households and memberships of the batch in five statements. A tap by someone the engine
  * has not met, under a changed name, or from a chat it does not know or that is not linked, gets no context: the
  * general path, which records those, takes it.
  */
@@ -192,20 +136,12 @@ async function loadActors(tx: Tx, commands: EngineCommand[]): Promise<(command: 
   const communities = await tx.$queryRaw<Community[]>`
     SELECT * FROM "Community" WHERE "id" = ANY(${chats.flatMap((chat) => chat.communityId ?? [])}::int[])`;
   const memberIds = members.map((member) => member.id);
-  const claims = await tx.$queryRaw<Array<ActorHousehold & { memberId: number }>>`
-    SELECT c."memberId", h."id", h."unit", h."areaM2"::text AS "areaM2", h."buildingId", b."name" AS "buildingName", b."communityId"
-    FROM "HouseholdClaim" c JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
-    WHERE c."memberId" = ANY(${memberIds}::int[])
-    ORDER BY h."id"`;
-  const roles = await tx.$queryRaw<Array<{ memberId: number; communityId: number }>>`
-    SELECT DISTINCT "memberId", "communityId" FROM "Role" WHERE "memberId" = ANY(${memberIds}::int[])`;
+  const householdsOf = await claimedHouseholds(tx, memberIds);
+  const memberships = await membershipsOf(tx, memberIds);
 
   const memberBy = new Map(members.map((member) => [`${member.platform}:${member.platformUserId}`, member]));
   const chatBy = new Map(chats.map((chat) => [`${chat.platform}:${chat.platformChatId}`, chat]));
   const communityBy = new Map(communities.map((community) => [community.id, community]));
-  const householdsOf = new Map<number, ActorHousehold[]>();
-  for (const { memberId, ...household } of claims) householdsOf.set(memberId, [...(householdsOf.get(memberId) ?? []), household]);
-  const roleIn = new Set(roles.map((role) => `${role.memberId}:${role.communityId}`));
 
   return (command) => {
     const member = memberBy.get(actorKey(command));
@@ -213,35 +149,16 @@ async function loadActors(tx: Tx, commands: EngineCommand[]): Promise<(command: 
     const community = chat?.communityId != null ? communityBy.get(chat.communityId) : undefined;
     if (!member || member.displayName !== command.actor.displayName || !chat || !community) return null;
     if (chat.kind !== 'group' || chat.leftAt !== null || (command.chat.title && command.chat.title !== chat.title)) return null;
-    const households = householdsOf.get(member.id) ?? [];
     return {
       command,
       member,
       chat,
       community,
       locale: resolveLocale(member, chat, community, command.actor.languageHint),
-      households,
-      isMember: households.some((h) => h.communityId === community.id) || roleIn.has(`${member.id}:${community.id}`),
+      households: householdsOf.get(member.id)!,
+      isMember: memberships.get(member.id)!.has(community.id),
       notices: [],
       pendingAudit: [],
     };
   };
-}
-
-/** Marks the handled events done; a secret vote's inbox copy is replaced, as the general path does. */
-async function markDone(tx: Tx, now: Date, handled: TapContext[]): Promise<void> {
-  for (const redact of [false, true]) {
-    const events = handled.filter((ctx) => Boolean(ctx.redactInbox) === redact).map((ctx) => ctx.command);
-    if (events.length === 0) continue;
-    const platforms = events.map((command) => command.actor.platform);
-    const eventIds = events.map((command) => command.eventId);
-    if (redact)
-      await tx.$executeRaw`
-        UPDATE "InboxEvent" SET "state" = 'done', "processedAt" = ${now}, "lastError" = NULL, "payload" = ${redactedInboxPayload}
-        WHERE ("platform", "eventId") IN (SELECT p::"Platform", e FROM unnest(${platforms}::text[], ${eventIds}::text[]) AS k(p, e))`;
-    else
-      await tx.$executeRaw`
-        UPDATE "InboxEvent" SET "state" = 'done', "processedAt" = ${now}, "lastError" = NULL
-        WHERE ("platform", "eventId") IN (SELECT p::"Platform", e FROM unnest(${platforms}::text[], ${eventIds}::text[]) AS k(p, e))`;
-  }
 }

@@ -11,6 +11,8 @@ export type DeadLetter = {
   payloadStart: string;
 };
 
+export { retryDeadLetters } from '../engine/inbox-events.js';
+
 const payloadPreview = 300;
 
 /** Events set aside, oldest first. */
@@ -19,18 +21,6 @@ export async function listDeadLetters(db: PrismaClient, limit = 100): Promise<De
     SELECT "id", "platform"::text AS "platform", "eventId", "receivedAt", "attempts", "lastError", left("payload", ${payloadPreview}) AS "payloadStart"
     FROM "InboxEvent" WHERE "state" = 'dead' ORDER BY "id" LIMIT ${limit}`;
   return rows;
-}
-
-/**
- * Puts dead letters back in the queue with a fresh count of attempts: the one with `id`, or all of them. Returns
- * how many went back (0 when `id` is not a dead letter).
- */
-export async function retryDeadLetters(db: PrismaClient, which: { id: number } | 'all'): Promise<number> {
-  const { count } = await db.inboxEvent.updateMany({
-    where: { state: 'dead', ...(which === 'all' ? {} : { id: which.id }) },
-    data: { state: 'pending', attempts: 0, retryAt: null },
-  });
-  return count;
 }
 
 /** Events waiting, failed and waiting to be tried again, and set aside, for /healthz. */

@@ -2,6 +2,7 @@ import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
 import type { Platform, PrismaClient } from '../db/generated/client.js';
 import type { EngineCommand } from '../engine/commands.js';
+import { markIgnored, recordEvents, recordFailedAttempt, setAside } from '../engine/inbox-events.js';
 import type { Engine } from '../engine/index.js';
 import { parseStoredPayload, serialisePayload } from './payload.js';
 
@@ -38,31 +39,21 @@ export function createInbox(deps: {
     const rows = events.map((event) => ({ eventId: event.eventId, ...serialisePayload(event.payload) }));
     let count: number;
     try {
-      count = await insertEvents(platform, rows);
+      count = await recordEvents(deps.db, platform, rows);
     } catch (batchError) {
       // One event the database refuses must not cost the others their place: each on its own, the refused as dead letters.
       deps.logger.warn({ err: batchError, platform, events: rows.length }, 'recording a batch of events failed; recording them one by one');
       count = 0;
       for (const row of rows) {
         try {
-          count += await insertEvents(platform, [row]);
+          count += await recordEvents(deps.db, platform, [row]);
         } catch (error) {
-          count += await insertEvents(platform, [{ eventId: row.eventId, ...unrecordable(row.eventId, error) }]);
+          count += await recordEvents(deps.db, platform, [{ eventId: row.eventId, ...unrecordable(row.eventId, error) }]);
         }
       }
     }
     loop.wake();
     return count;
-  }
-
-  function insertEvents(platform: Platform, rows: Array<{ eventId: string; payload: string; error?: string }>): Promise<number> {
-    return deps.db.$executeRaw`
-      INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "lastError")
-      SELECT ${platform}::"Platform", e, p, (CASE WHEN x IS NULL THEN 'pending' ELSE 'dead' END)::"InboxState", x
-      FROM unnest(${rows.map((row) => row.eventId)}::text[], ${rows.map((row) => row.payload)}::text[], ${rows.map((row) => row.error ?? null)}::text[])
-        WITH ORDINALITY AS t(e, p, x, i)
-      ORDER BY i
-      ON CONFLICT ("platform", "eventId") DO NOTHING`;
   }
 
   /** Handles what is due now; returns how many events it took. */
@@ -84,13 +75,11 @@ export function createInbox(deps: {
       } catch (error) {
         // A shape the translator cannot read: trying again changes nothing, so it waits for an operator.
         deps.logger.warn({ err: error, eventId: row.eventId }, 'inbound event could not be translated; set aside as a dead letter');
-        untranslatable.push({ id: row.id, error: `untranslatable: ${String(error)}`.slice(0, errorLength) });
+        untranslatable.push({ id: row.id, error: `untranslatable: ${String(error)}` });
       }
     }
-    if (ignored.length > 0)
-      await deps.db.inboxEvent.updateMany({ where: { id: { in: ignored } }, data: { state: 'done', processedAt: new Date() } });
-    for (const { id, error } of untranslatable)
-      await deps.db.inboxEvent.update({ where: { id }, data: { state: 'dead', lastError: error } });
+    await markIgnored(deps.db, ignored, new Date());
+    for (const { id, error } of untranslatable) await setAside(deps.db, id, error);
     const results = await deps.engine.dispatchAll(
       commands.map((entry) => entry.command),
       deps.concurrency,
@@ -99,23 +88,10 @@ export function createInbox(deps: {
       if (result.status !== 'failed') continue;
       const { id, command } = commands[index]!;
       deps.logger.warn({ eventId: command.eventId }, 'inbound event failed; it will be retried');
-      await markUnrecordedFailure(id);
+      // The engine records a failure itself; this is for when it could not (the failure was in recording it).
+      await recordFailedAttempt(deps.db, { id }, new Date(), deps.engine.settings.maxInboxAttempts, null);
     }
     return rows.length;
-  }
-
-  /**
-   * The engine records a failure itself; when it could not (the failure was in recording it), the row would still be
-   * pending and be taken again at once, ahead of everything else. This gives it the same backoff and the same end.
-   */
-  async function markUnrecordedFailure(id: number): Promise<void> {
-    await deps.db.$executeRaw`
-      UPDATE "InboxEvent" SET
-        "attempts" = "attempts" + 1,
-        "state" = (CASE WHEN "attempts" + 1 >= ${deps.engine.settings.maxInboxAttempts} THEN 'dead' ELSE 'failed' END)::"InboxState",
-        "retryAt" = ${new Date()}::timestamp + make_interval(secs => LEAST(60, 2 * power(2, "attempts"))),
-        "lastError" = COALESCE("lastError", 'failed, and recording the failure failed too')
-      WHERE "id" = ${id} AND "state" = 'pending'`;
   }
 
   const loop = createPollingLoop({ name: 'inbox', idleMs: 1_000, logger: deps.logger, step: processDue });

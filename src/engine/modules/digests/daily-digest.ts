@@ -1,6 +1,7 @@
 import type { Community, EscalationLevel } from '../../../db/generated/client.js';
 import type { EffectContext, Tx } from '../../context.js';
 import type { DailyDigest, DigestPoll, DigestRates, NoticeBody } from '../../notices.js';
+import { buildingInScopeSql } from '../../scope.js';
 import { countedRatings } from '../followups/raters.js';
 import { computeRates } from '../followups/rates.js';
 import { openStatuses } from '../issues/raise-issue.js';
@@ -126,7 +127,7 @@ async function pollsClosingSoon(tx: Tx, communityId: number, now: Date): Promise
       CASE WHEN p."kind" = 'ordinary' THEN
         (SELECT count(DISTINCT c."memberId")::int FROM "HouseholdClaim" c
           JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
-          WHERE b."communityId" = p."communityId" AND (p."buildingId" IS NULL OR b."id" = p."buildingId"))
+          WHERE ${buildingInScopeSql('b', 'p')})
       ELSE 0 END AS "eligible",
       w."households", w."area", w."voted", w."votedArea"
     FROM "Poll" p
@@ -136,7 +137,7 @@ async function pollsClosingSoon(tx: Tx, communityId: number, now: Date): Promise
       FROM "Household" h
       JOIN "Building" b ON b."id" = h."buildingId"
       LEFT JOIN "Ballot" bl ON bl."householdId" = h."id" AND bl."pollId" = p."id"
-      WHERE b."communityId" = p."communityId" AND (p."buildingId" IS NULL OR b."id" = p."buildingId")
+      WHERE ${buildingInScopeSql('b', 'p')}
     ) w ON p."kind" = 'owners_vote'
     WHERE p."communityId" = ${communityId} AND p."status" = 'open' AND p."closesAt" > ${now} AND p."closesAt" <= ${until}
     ORDER BY p."closesAt" ASC, p."number" ASC`;

@@ -1,6 +1,6 @@
 import type { Issue, Prisma } from '../../../db/generated/client.js';
 import type { Tx } from '../../context.js';
-import { householdInScope } from '../../tap-scope.js';
+import { householdInScope } from '../../scope.js';
 
 type RatedIssue = Pick<Issue, 'id' | 'raisedById' | 'buildingId' | 'communityId'>;
 

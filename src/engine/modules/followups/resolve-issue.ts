@@ -2,8 +2,9 @@ import { DomainError } from '../../../core/errors.js';
 import type { CommandContext } from '../../context.js';
 import { announce, audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Button } from '../../notices.js';
-import { findIssue, originChat, privateChatOf } from '../issues/issue-queries.js';
+import { findIssue, originChat } from '../issues/issue-queries.js';
 import { openStatuses } from '../issues/raise-issue.js';
+import { privateChatOf } from '../membership/households.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
 import { ratersOf } from './raters.js';
 

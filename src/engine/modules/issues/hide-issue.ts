@@ -1,7 +1,8 @@
 import type { CommandContext } from '../../context.js';
 import { announce, audit, checkText, reply } from '../../context.js';
+import { privateChatOf } from '../membership/households.js';
 import { requireCommittee } from '../membership/permissions.js';
-import { findIssue, originChat, privateChatOf } from './issue-queries.js';
+import { findIssue, originChat } from './issue-queries.js';
 
 /**
  * `/hide <n> <reason>` (committee): takes an abusive or off-topic issue out of every list. The reason goes to the

@@ -3,6 +3,8 @@ import type { Chat, EscalationLevel, Issue } from '../../../db/generated/client.
 import type { CommandContext, Tx } from '../../context.js';
 import { requireCommunity } from '../../context.js';
 import type { IssueSummary, Level } from '../../notices.js';
+import { buildingInScopeSql, householdInScope, type Scoped } from '../../scope.js';
+import type { ClaimedHousehold } from '../membership/households.js';
 
 /**
  * The issue #number of the command's community, locked for the rest of the transaction so that concurrent
@@ -14,41 +16,37 @@ export async function findIssue(ctx: CommandContext, number: number, options: { 
   const rows = await ctx.tx.$queryRaw<Array<{ id: number }>>`
     SELECT "id" FROM "Issue" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;
   const issue = rows[0] ? await ctx.tx.issue.findUnique({ where: { id: rows[0].id } }) : null;
+  return visibleIssue(issue, number, options);
+}
+
+/** The issue as its reader may see it: a hidden issue exists only for the committee (includeHidden). Throws issue_not_found. */
+export function visibleIssue(issue: Issue | null | undefined, number: number, options: { includeHidden?: boolean } = {}): Issue {
   if (!issue || (issue.status === 'hidden' && !options.includeHidden)) throw new DomainError('issue_not_found', { number });
   return issue;
 }
 
-/** Where a building-scoped issue's supporters must live: its building; a community-wide issue: any building. */
-function scopeFilter(issue: Pick<Issue, 'buildingId' | 'communityId'>) {
-  return issue.buildingId === null ? { communityId: issue.communityId } : { id: issue.buildingId };
+/** Distinct households in each issue's scope that back it (the raiser's included), by issue id; one statement. */
+export async function backingHouseholds(tx: Tx, issueIds: number[]): Promise<Map<number, number>> {
+  const rows = await tx.$queryRaw<Array<{ issueId: number; households: number }>>`
+    SELECT i."id" AS "issueId", count(DISTINCT s."householdId")::int AS "households"
+    FROM "Issue" i
+    JOIN "Support" s ON s."issueId" = i."id"
+    JOIN "Household" h ON h."id" = s."householdId"
+    JOIN "Building" b ON b."id" = h."buildingId"
+    WHERE i."id" = ANY(${issueIds}::int[]) AND ${buildingInScopeSql('b', 'i')}
+    GROUP BY i."id"`;
+  const backing = new Map(issueIds.map((id) => [id, 0]));
+  for (const row of rows) backing.set(row.issueId, row.households);
+  return backing;
 }
 
-export async function householdsInScope(tx: Tx, issue: Pick<Issue, 'buildingId' | 'communityId'>): Promise<number> {
-  return tx.household.count({ where: { building: scopeFilter(issue) } });
+export async function supportingHouseholds(tx: Tx, issue: Pick<Issue, 'id'>): Promise<number> {
+  return (await backingHouseholds(tx, [issue.id])).get(issue.id)!;
 }
 
-/** Distinct households in the issue's scope that back it (the raiser's included). */
-export async function supportingHouseholds(tx: Tx, issue: Pick<Issue, 'id' | 'buildingId' | 'communityId'>): Promise<number> {
-  const rows = await tx.support.findMany({
-    where: { issueId: issue.id, household: { building: scopeFilter(issue) } },
-    distinct: ['householdId'],
-    select: { householdId: true },
-  });
-  return rows.length;
-}
-
-/** The member's household to count a support for: one in the issue's scope if they have one. */
-export async function supporterHousehold(
-  tx: Tx,
-  memberId: number,
-  issue: Pick<Issue, 'buildingId' | 'communityId'>,
-): Promise<number | null> {
-  const claim = await tx.householdClaim.findFirst({
-    where: { memberId, household: { building: scopeFilter(issue) } },
-    orderBy: { householdId: 'asc' },
-    select: { householdId: true },
-  });
-  return claim?.householdId ?? null;
+/** The household a support counts for: the supporter's first claimed household in the issue's scope, if any. */
+export function supporterHousehold(households: ClaimedHousehold[], issue: Scoped): number | null {
+  return households.find((household) => householdInScope(issue, household))?.id ?? null;
 }
 
 /**
@@ -73,24 +71,19 @@ export async function chatsAtLevel(tx: Tx, issue: Pick<Issue, 'buildingId' | 'co
 }
 
 export async function summarise(tx: Tx, issues: Issue[]): Promise<IssueSummary[]> {
-  const summaries: IssueSummary[] = [];
-  for (const issue of issues) {
-    summaries.push({
-      number: issue.number,
-      text: issue.text,
-      status: issue.status,
-      level: issue.level as Level,
-      supporters: await supportingHouseholds(tx, issue),
-    });
-  }
-  return summaries;
+  const backing = await backingHouseholds(
+    tx,
+    issues.map((issue) => issue.id),
+  );
+  return issues.map((issue) => ({
+    number: issue.number,
+    text: issue.text,
+    status: issue.status,
+    level: issue.level as Level,
+    supporters: backing.get(issue.id)!,
+  }));
 }
 
 export function originChat(tx: Tx, issue: Pick<Issue, 'originChatId'>): Promise<Chat | null> {
   return issue.originChatId === null ? Promise.resolve(null) : tx.chat.findUnique({ where: { id: issue.originChatId } });
-}
-
-/** A member's private chat with the bot, if they ever opened one. */
-export function privateChatOf(tx: Tx, memberId: number): Promise<Chat | null> {
-  return tx.chat.findFirst({ where: { memberId, kind: 'private', leftAt: null }, orderBy: { id: 'desc' } });
 }

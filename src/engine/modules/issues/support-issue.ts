@@ -1,14 +1,52 @@
 import { DomainError } from '../../../core/errors.js';
-import type { EscalationLevel, Issue } from '../../../db/generated/client.js';
-import type { CommandContext } from '../../context.js';
+import type { Community, EscalationLevel, Issue } from '../../../db/generated/client.js';
+import type { AuditInput, CommandContext } from '../../context.js';
 import { audit, reply, requireCommunity } from '../../context.js';
-import { requireMember } from '../membership/permissions.js';
+import { buildingSizes, householdsInScopeOf } from '../../scope.js';
+import { type ClaimedHousehold, claimedHouseholds } from '../membership/households.js';
+import { isCommunityMember } from '../membership/permissions.js';
 import { moveUp } from './escalate.js';
-import { findIssue, householdsInScope, supporterHousehold, supportingHouseholds } from './issue-queries.js';
+import { backingHouseholds, findIssue, supporterHousehold } from './issue-queries.js';
 import { nextLevel, startingLevel } from './levels.js';
 import { householdsNeeded } from './thresholds.js';
 
 export const supportable = new Set(['open', 'in_progress', 'answered']);
+
+type Buildings = Awaited<ReturnType<typeof buildingSizes>>;
+
+/**
+ * The rules a support must pass, in the order their refusals are given (after issue_not_found), for the general path
+ * and the tap batch alike; returns the household the support counts for.
+ */
+export function supportedHousehold(
+  issue: Issue,
+  supporter: { isMember: boolean; alreadySupported: boolean; households: ClaimedHousehold[] },
+  community: Community,
+  buildings: Buildings,
+): number {
+  if (!supportable.has(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
+  if (!supporter.isMember) throw new DomainError('not_a_member', { community: community.name });
+  if (supporter.alreadySupported) throw new DomainError('already_supported', { number: issue.number });
+  const householdId = supporterHousehold(supporter.households, issue);
+  if (householdId === null) {
+    // Where the issue's supporters must live, by name: its building, or the whole community.
+    const scope = issue.buildingId === null ? community.name : (buildings.find((b) => b.buildingId === issue.buildingId)?.name ?? '');
+    throw new DomainError('support_out_of_scope', { number: issue.number, scope });
+  }
+  return householdId;
+}
+
+/** Households that must back the issue for it to move up: the community's threshold over the issue's scope. */
+export function supportNeeded(issue: Issue, community: Community, buildings: Buildings): number {
+  return householdsNeeded(
+    { kind: community.supportThresholdKind, value: community.supportThresholdValue },
+    householdsInScopeOf(issue, buildings),
+  );
+}
+
+export function supportAudit(issue: Issue, memberId: number): AuditInput {
+  return { communityId: issue.communityId, actorMemberId: memberId, action: 'issue.supported', subjectType: 'issue', subjectId: issue.id };
+}
 
 /**
  * `/support <n>` or the support button: one support per member per issue, counted for the member's household in the
@@ -19,21 +57,17 @@ export const supportable = new Set(['open', 'in_progress', 'answered']);
  * not_a_member, already_supported, support_out_of_scope.
  */
 export async function supportIssue(ctx: CommandContext, action: { number: number }): Promise<void> {
+  const community = requireCommunity(ctx);
   const issue = await findIssue(ctx, action.number);
-  if (!supportable.has(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
-  await requireMember(ctx);
   const existing = await ctx.tx.support.findUnique({ where: { issueId_memberId: { issueId: issue.id, memberId: ctx.member.id } } });
-  if (existing) throw new DomainError('already_supported', { number: issue.number });
-  const householdId = await supporterHousehold(ctx.tx, ctx.member.id, issue);
-  if (householdId === null) throw new DomainError('support_out_of_scope', { number: issue.number, scope: await scopeName(ctx, issue) });
+  const supporter = {
+    isMember: await isCommunityMember(ctx.tx, ctx.member.id, community.id),
+    alreadySupported: existing !== null,
+    households: (await claimedHouseholds(ctx.tx, [ctx.member.id])).get(ctx.member.id)!,
+  };
+  const householdId = supportedHousehold(issue, supporter, community, await buildingSizes(ctx.tx, [community.id]));
   await ctx.tx.support.create({ data: { issueId: issue.id, memberId: ctx.member.id, householdId, createdAt: ctx.now } });
-  await audit(ctx, {
-    communityId: issue.communityId,
-    actorMemberId: ctx.member.id,
-    action: 'issue.supported',
-    subjectType: 'issue',
-    subjectId: issue.id,
-  });
+  await audit(ctx, supportAudit(issue, ctx.member.id));
   const { households, needed } = await escalateIfSupported(ctx, issue);
   reply(ctx, { type: 'issue.supported', params: { number: issue.number, households, threshold: needed } });
 }
@@ -41,9 +75,8 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
 /** Moves the issue up one level if it is still where it entered and enough households back it. */
 export async function escalateIfSupported(ctx: CommandContext, issue: Issue): Promise<{ households: number; needed: number }> {
   const community = requireCommunity(ctx);
-  const households = await supportingHouseholds(ctx.tx, issue);
-  const inScope = await householdsInScope(ctx.tx, issue);
-  const needed = householdsNeeded({ kind: community.supportThresholdKind, value: community.supportThresholdValue }, inScope);
+  const households = (await backingHouseholds(ctx.tx, [issue.id])).get(issue.id)!;
+  const needed = supportNeeded(issue, community, await buildingSizes(ctx.tx, [community.id]));
   const to = escalationBySupport(issue, households, needed);
   if (to) await moveUp(ctx, issue, to, 'support', null, null);
   return { households, needed };
@@ -55,23 +88,13 @@ export function escalationBySupport(issue: Issue, households: number, needed: nu
   return to && issue.level === startingLevel(issue) && supportable.has(issue.status) && households >= needed ? to : null;
 }
 
-/** Where an issue's supporters must live, by name: its building, or the whole community. */
-async function scopeName(ctx: CommandContext, issue: Issue): Promise<string> {
-  if (issue.buildingId === null) return requireCommunity(ctx).name;
-  return (await ctx.tx.building.findUniqueOrThrow({ where: { id: issue.buildingId }, select: { name: true } })).name;
-}
-
 /**
  * The raiser's own support of the issue they raise, counted for their household in its scope if they have one there
  * (the raiser rates the outcome in any case).
  */
 export async function recordSupport(ctx: CommandContext, issue: Issue): Promise<void> {
+  const households = (await claimedHouseholds(ctx.tx, [ctx.member.id])).get(ctx.member.id)!;
   await ctx.tx.support.create({
-    data: {
-      issueId: issue.id,
-      memberId: ctx.member.id,
-      householdId: await supporterHousehold(ctx.tx, ctx.member.id, issue),
-      createdAt: ctx.now,
-    },
+    data: { issueId: issue.id, memberId: ctx.member.id, householdId: supporterHousehold(households, issue), createdAt: ctx.now },
   });
 }

@@ -1,6 +1,7 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Role, RoleKind } from '../../../db/generated/client.js';
 import { type CommandContext, requireCommunity, type Tx } from '../../context.js';
+import { membershipsOf } from './households.js';
 
 export async function rolesIn(tx: Tx, memberId: number, communityId: number): Promise<Role[]> {
   return tx.role.findMany({ where: { memberId, communityId } });
@@ -17,9 +18,7 @@ export function hasRole(roles: Role[], kind: RoleKind, scope?: { buildingId?: nu
 
 /** Verified membership (DOMAIN rule 6): a claimed household in the community, or a role in it. */
 export async function isCommunityMember(tx: Tx, memberId: number, communityId: number): Promise<boolean> {
-  const claims = await tx.householdClaim.count({ where: { memberId, household: { building: { communityId } } } });
-  const roles = await tx.role.count({ where: { memberId, communityId } });
-  return claims + roles > 0;
+  return (await membershipsOf(tx, [memberId])).get(memberId)!.has(communityId);
 }
 
 export async function requireMember(ctx: CommandContext): Promise<void> {
@@ -36,10 +35,5 @@ export async function requireCommittee(ctx: CommandContext): Promise<Role[]> {
 
 /** Communities a member belongs to, by claim or by role: the context of a command sent in a private chat. */
 export async function communitiesOf(tx: Tx, memberId: number): Promise<number[]> {
-  const claims = await tx.householdClaim.findMany({
-    where: { memberId },
-    select: { household: { select: { building: { select: { communityId: true } } } } },
-  });
-  const roles = await tx.role.findMany({ where: { memberId }, select: { communityId: true } });
-  return [...new Set([...claims.map((claim) => claim.household.building.communityId), ...roles.map((role) => role.communityId)])];
+  return [...(await membershipsOf(tx, [memberId])).get(memberId)!].sort((a, b) => a - b);
 }

@@ -1,66 +1,15 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Ballot, BallotSource, Household } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, reply } from '../../context.js';
 import type { NoticeBody } from '../../notices.js';
-import { privateChatOf } from '../issues/issue-queries.js';
+import { buildingsInScope, householdInScope } from '../../scope.js';
+import { type ClaimedHousehold, claimedHouseholds, privateChatOf } from '../membership/households.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
-import {
-  ballotSecret,
-  findPoll,
-  isOpen,
-  ownersTurnout,
-  type PollWithOptions,
-  pollResults,
-  refreshLiveCounts,
-  scopeOf,
-  secretVoterKey,
-} from './poll-queries.js';
+import { applyVote, castsOf, loadBallots, votedOption, writeBallots } from './ballots.js';
+import { ballotSecret, findPoll, isOpen, ownersTurnout, type PollWithOptions, pollResults, refreshLiveCounts } from './poll-queries.js';
 import { formatArea, type OwnersTally, tallyOwners } from './tally.js';
 
 /** Shares of the quorum at which turnout news is posted in the poll's chat. */
 const milestones = [50, 75, 90, 100];
-
-/**
- * Writes a voter's ballot: created, or its choices replaced (the last tap before the close counts). In a multi-choice
- * poll a tap toggles its option. Concurrent taps by one voter meet on the (poll, voter key) unique key.
- */
-async function putBallot(
-  ctx: CommandContext,
-  poll: PollWithOptions,
-  ballot: {
-    voterKey: string;
-    householdId: number | null;
-    memberId: number | null;
-    castById: number | null;
-    source: BallotSource;
-    note?: string | null;
-  },
-  optionId: number,
-): Promise<{ previous: Ballot | null; choices: number[] }> {
-  const previous = await ctx.tx.ballot.findUnique({
-    where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } },
-    include: { choices: true },
-  });
-  const current = await ctx.tx.ballot.upsert({
-    where: { pollId_voterKey: { pollId: poll.id, voterKey: ballot.voterKey } },
-    create: { pollId: poll.id, ...ballot, note: ballot.note ?? null, createdAt: ctx.now, updatedAt: ctx.now },
-    update: { source: ballot.source, castById: ballot.castById, note: ballot.note ?? null, updatedAt: ctx.now },
-  });
-  const next = nextChoices(poll.multi, previous?.choices.map((choice) => choice.optionId) ?? [], optionId);
-  await ctx.tx.ballotChoice.deleteMany({ where: { ballotId: current.id } });
-  if (next.length === 0) {
-    await ctx.tx.ballot.delete({ where: { id: current.id } });
-  } else {
-    await ctx.tx.ballotChoice.createMany({ data: next.map((id) => ({ ballotId: current.id, optionId: id })) });
-  }
-  return { previous, choices: next };
-}
-
-/** A tap's effect on a voter's choices: in a multi-choice poll it toggles the option, otherwise it replaces the choice. */
-export function nextChoices(multi: boolean, had: number[], optionId: number): number[] {
-  if (!multi) return [optionId];
-  return had.includes(optionId) ? had.filter((id) => id !== optionId) : [...had, optionId];
-}
 
 /** Refuses a vote on a closed poll, showing its result. */
 async function refuseClosed(ctx: CommandContext, poll: PollWithOptions): Promise<void> {
@@ -79,57 +28,28 @@ async function refuseClosed(ctx: CommandContext, poll: PollWithOptions): Promise
 export async function castVote(ctx: CommandContext, action: { number: number; position: number }): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'share');
   if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
-  const option = poll.options.find((candidate) => candidate.position === action.position);
-  if (!option) throw new DomainError('poll_option_invalid', { number: poll.number });
-  const households = await ctx.tx.household.findMany({
-    where: { building: scopeOf(poll), claims: { some: { memberId: ctx.member.id } } },
-    include: { building: true },
-    orderBy: { id: 'asc' },
-  });
-  if (households.length === 0) throw new DomainError('not_a_voter', { number: poll.number });
+  const households = (await claimedHouseholds(ctx.tx, [ctx.member.id]))
+    .get(ctx.member.id)!
+    .filter((household) => householdInScope(poll, household));
+  const option = votedOption(poll, action.position, households);
+  const secret = poll.secret ? await ballotSecret(ctx.tx, ctx.settings.ballotSecret) : '';
+  const casts = castsOf(ctx.member.id, poll, households, secret);
+  const ballots = await loadBallots(
+    ctx.tx,
+    [poll.id],
+    casts.map((cast) => cast.voterKey),
+  );
+  const votes = applyVote(poll, ctx.member.id, casts, ballots, option);
+  await writeBallots(
+    ctx.tx,
+    ctx.now,
+    votes.map(({ next }) => ({ ...next, source: 'chat', note: null })),
+  );
+  for (const vote of votes) await audit(ctx, vote.audit);
+  // A secret vote's inbox copy of the tap would name the voter.
+  if (poll.kind !== 'owners_vote' && poll.secret) ctx.redactInbox = true;
 
-  // Who the ballot belongs to, and what the audit log may say about it: a household in an owners' vote; in a secret
-  // poll a key that names no one, with nothing in the audit entry or the inbox copy of the tap that names the voter.
-  type Cast = {
-    ballot: Parameters<typeof putBallot>[2];
-    actor: number | null;
-    data: (choices: number[]) => Record<string, string | number | boolean>;
-  };
-  const base = { householdId: null, memberId: null, castById: null, source: 'chat' as const };
-  let casts: Cast[];
-  if (poll.kind === 'owners_vote') {
-    casts = households.map((household) => ({
-      ballot: { ...base, voterKey: `household:${household.id}`, householdId: household.id, castById: ctx.member.id },
-      actor: ctx.member.id,
-      data: () => ({ householdId: household.id, choice: option.label, source: 'chat' }),
-    }));
-  } else if (poll.secret) {
-    const voterKey = secretVoterKey(await ballotSecret(ctx.tx, ctx.settings.ballotSecret), poll.id, ctx.member.id);
-    casts = [{ ballot: { ...base, voterKey }, actor: null, data: () => ({ secret: true }) }];
-    ctx.redactInbox = true;
-  } else {
-    casts = [
-      {
-        ballot: { ...base, voterKey: `member:${ctx.member.id}`, memberId: ctx.member.id, castById: ctx.member.id },
-        actor: ctx.member.id,
-        data: (current) => ({ choices: current.length }),
-      },
-    ];
-  }
-  let choices: number[] = [];
-  for (const cast of casts) {
-    ({ choices } = await putBallot(ctx, poll, cast.ballot, option.id));
-    await audit(ctx, {
-      communityId: poll.communityId,
-      actorMemberId: cast.actor,
-      action: 'ballot.cast',
-      subjectType: 'poll',
-      subjectId: poll.id,
-      data: cast.data(choices),
-    });
-  }
-
-  const confirmation = voteConfirmation(poll, choices, poll.kind === 'owners_vote' ? households : []);
+  const confirmation = voteConfirmation(poll, votes.at(-1)!.next.choices, poll.kind === 'owners_vote' ? households : []);
   const own = await privateChatOf(ctx.tx, ctx.member.id);
   if (own) announce(ctx, { id: own.id, locale: ctx.member.locale ?? own.locale }, confirmation);
   if (poll.kind === 'owners_vote') await announceTurnout(ctx, poll);
@@ -140,7 +60,7 @@ export async function castVote(ctx: CommandContext, action: { number: number; po
 export function voteConfirmation(
   poll: PollWithOptions,
   choices: number[],
-  households: Array<Pick<Household, 'unit'> & { building: { name: string } }>,
+  households: Array<Pick<ClaimedHousehold, 'unit' | 'buildingName'>>,
 ): NoticeBody {
   return {
     type: 'poll.vote_recorded',
@@ -148,7 +68,7 @@ export function voteConfirmation(
       number: poll.number,
       question: poll.question,
       choices: poll.options.filter((option) => choices.includes(option.id)).map((option) => option.label),
-      households: households.map((household) => `${household.building.name} ${household.unit}`),
+      households: households.map((household) => `${household.buildingName} ${household.unit}`),
       secret: poll.secret,
     },
   };
@@ -195,7 +115,7 @@ async function findHousehold(ctx: CommandContext, poll: PollWithOptions, typed: 
     where: {
       unit: unit.trim(),
       building: {
-        ...scopeOf(poll),
+        ...buildingsInScope(poll),
         ...(buildingName ? { name: buildingName.trim() } : {}),
       },
     },
@@ -241,12 +161,19 @@ export async function recordPaperBallot(
   if (existing?.source === 'chat') throw new DomainError('voted_in_chat', { unit: `${household.building.name} ${household.unit}` });
   const option = poll.options.find((candidate) => candidate.label === action.choice)!;
   const note = action.note?.trim() ? [...action.note.trim()].slice(0, 500).join('') : null;
-  await putBallot(
-    ctx,
-    poll,
-    { voterKey: `household:${household.id}`, householdId: household.id, memberId: null, castById: ctx.member.id, source: 'paper', note },
-    option.id,
-  );
+  await writeBallots(ctx.tx, ctx.now, [
+    {
+      id: existing?.id ?? null,
+      pollId: poll.id,
+      voterKey: `household:${household.id}`,
+      householdId: household.id,
+      memberId: null,
+      castById: ctx.member.id,
+      choices: [option.id],
+      source: 'paper',
+      note,
+    },
+  ]);
   await audit(ctx, {
     communityId: poll.communityId,
     actorMemberId: ctx.member.id,

@@ -1,7 +1,8 @@
 import { DomainError } from '../../../core/errors.js';
 import { type CommandContext, type EffectContext, reply } from '../../context.js';
+import { buildingsInScope } from '../../scope.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
-import { closePollNow, eligibleMembers, findPoll, isOpen, pollResults, scopeOf } from './poll-queries.js';
+import { closePollNow, eligibleMembers, findPoll, isOpen, pollResults } from './poll-queries.js';
 
 /** `/results <n>`: the live tally (counts only, never voters), or the frozen result of a closed poll. Emits poll.results. */
 export async function showResults(ctx: CommandContext, action: { number: number }): Promise<void> {
@@ -46,7 +47,7 @@ export async function remindVoters(ctx: CommandContext, action: { number: number
   let notVoted: string[] | null = null;
   let notVotedCount: number;
   if (poll.kind === 'owners_vote') {
-    notVotedCount = await ctx.tx.household.count({ where: { building: scopeOf(poll), ballots: { none: { pollId: poll.id } } } });
+    notVotedCount = await ctx.tx.household.count({ where: { building: buildingsInScope(poll), ballots: { none: { pollId: poll.id } } } });
   } else {
     const eligible = await eligibleMembers(ctx.tx, poll);
     if (poll.secret) {
@@ -88,7 +89,10 @@ export async function listTurnout(ctx: CommandContext, action: { number: number 
   const headOf = roles.filter((role) => role.kind === 'building_head' && role.buildingId !== null).map((role) => role.buildingId!);
   if (!committee && headOf.length === 0) throw new DomainError('turnout_role_required');
   const households = await ctx.tx.household.findMany({
-    where: { building: { ...scopeOf(poll), ...(committee ? {} : { id: { in: headOf } }) }, ballots: { none: { pollId: poll.id } } },
+    where: {
+      building: { ...buildingsInScope(poll), ...(committee ? {} : { id: { in: headOf } }) },
+      ballots: { none: { pollId: poll.id } },
+    },
     include: { building: true },
     orderBy: [{ building: { name: 'asc' } }, { unit: 'asc' }],
   });
@@ -102,7 +106,7 @@ export async function listTurnout(ctx: CommandContext, action: { number: number 
     : {
         scope: (await ctx.tx.building.findMany({ where: { id: { in: headOf } }, orderBy: { name: 'asc' } })).map((b) => b.name),
         elsewhere: await ctx.tx.household.count({
-          where: { building: { ...scopeOf(poll), id: { notIn: headOf } }, ballots: { none: { pollId: poll.id } } },
+          where: { building: { ...buildingsInScope(poll), id: { notIn: headOf } }, ballots: { none: { pollId: poll.id } } },
         }),
       };
   reply(ctx, {

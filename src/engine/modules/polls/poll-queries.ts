@@ -3,6 +3,7 @@ import { DomainError } from '../../../core/errors.js';
 import type { Poll, PollOption } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, type EffectContext, requireCommunity, type Tx } from '../../context.js';
 import type { Button, OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
+import { buildingInScopeSql, buildingsInScope } from '../../scope.js';
 import { type BuildingTurnout, centi, formatArea, type OwnersChoice, ownersChoices, tallyOrdinaryCounts, tallyOwners } from './tally.js';
 
 export type PollWithOptions = Poll & { options: PollOption[] };
@@ -46,11 +47,6 @@ export async function findPoll(ctx: CommandContext, number: number, lock: 'share
 
 export function isOpen(poll: Poll, now: Date): boolean {
   return poll.status === 'open' && poll.closesAt > now;
-}
-
-/** Where the poll's voters must live: its building, or any building of the community. */
-export function scopeOf(poll: Pick<Poll, 'buildingId' | 'communityId'>) {
-  return poll.buildingId === null ? { communityId: poll.communityId } : { id: poll.buildingId };
 }
 
 /** The secret ballots' key: BALLOT_SECRET when configured, else this installation's own, made on first use. */
@@ -97,7 +93,7 @@ export async function ownersTurnout(tx: Tx, poll: Pick<Poll, 'id' | 'communityId
     LEFT JOIN "Ballot" bl ON bl."householdId" = h."id" AND bl."pollId" = ${poll.id}
     LEFT JOIN "BallotChoice" bc ON bc."ballotId" = bl."id"
     LEFT JOIN "PollOption" o ON o."id" = bc."optionId"
-    WHERE b."communityId" = ${poll.communityId} AND (${poll.buildingId}::int IS NULL OR b."id" = ${poll.buildingId}::int)
+    WHERE ${buildingInScopeSql('b', poll)}
     GROUP BY b."id", b."name"
     ORDER BY b."name"`;
   return rows.map((row) => ({
@@ -140,7 +136,7 @@ export async function ownersResults(tx: Tx, poll: PollWithOptions): Promise<Owne
 /** Members who may vote in an ordinary poll: those with a claimed household in its scope. */
 export function eligibleMembers(tx: Tx, poll: Pick<Poll, 'buildingId' | 'communityId'>) {
   return tx.member.findMany({
-    where: { claims: { some: { household: { building: scopeOf(poll) } } } },
+    where: { claims: { some: { household: { building: buildingsInScope(poll) } } } },
     select: { id: true, displayName: true },
   });
 }
@@ -152,7 +148,7 @@ export async function ordinaryResults(tx: Tx, poll: PollWithOptions): Promise<Or
       (SELECT count(*)::int FROM "Ballot" WHERE "pollId" = ${poll.id}) AS "voters",
       (SELECT count(DISTINCT c."memberId")::int FROM "HouseholdClaim" c
         JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
-        WHERE b."communityId" = ${poll.communityId} AND (${poll.buildingId}::int IS NULL OR b."id" = ${poll.buildingId}::int)) AS "eligible",
+        WHERE ${buildingInScopeSql('b', poll)}) AS "eligible",
       ARRAY(SELECT count(bc."ballotId")::int FROM "PollOption" o LEFT JOIN "BallotChoice" bc ON bc."optionId" = o."id"
         WHERE o."pollId" = ${poll.id} GROUP BY o."position" ORDER BY o."position") AS "votes"`;
   const tally = tallyOrdinaryCounts(row!.votes.map(Number), row!.voters, row!.eligible, poll.quorumPercent);

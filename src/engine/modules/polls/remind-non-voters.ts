@@ -1,4 +1,6 @@
 import { audit, type EffectContext } from '../../context.js';
+import { buildingInScopeSql } from '../../scope.js';
+import { privateChatsOf } from '../membership/households.js';
 
 /**
  * The scheduler's reminder a day and two hours before an owners' vote closes: each member of a household in its
@@ -9,21 +11,23 @@ export async function remindNonVoters(ctx: EffectContext, params: { pollId: numb
   const poll = await ctx.tx.poll.findUnique({ where: { id: params.pollId }, include: { community: true } });
   if (poll?.status !== 'open' || poll.closesAt <= ctx.now) return;
   ctx.community = poll.community;
-  const members = await ctx.tx.$queryRaw<Array<{ memberId: number; chatId: number; locale: string | null; households: string[] }>>`
-    SELECT m."id" AS "memberId", pc."id" AS "chatId", coalesce(m."locale", pc."locale") AS "locale",
-      array_agg(b."name" || ' ' || h."unit" ORDER BY b."name", h."unit") AS "households"
+  const members = await ctx.tx.$queryRaw<Array<{ memberId: number; locale: string | null; households: string[] }>>`
+    SELECT m."id" AS "memberId", m."locale", array_agg(b."name" || ' ' || h."unit" ORDER BY b."name", h."unit") AS "households"
     FROM "Household" h
     JOIN "Building" b ON b."id" = h."buildingId"
     JOIN "HouseholdClaim" c ON c."householdId" = h."id"
     JOIN "Member" m ON m."id" = c."memberId"
-    JOIN LATERAL (
-      SELECT "id", "locale" FROM "Chat" WHERE "memberId" = m."id" AND "kind" = 'private' AND "leftAt" IS NULL ORDER BY "id" DESC LIMIT 1
-    ) pc ON true
-    WHERE b."communityId" = ${poll.communityId} AND (${poll.buildingId}::int IS NULL OR b."id" = ${poll.buildingId}::int)
+    WHERE ${buildingInScopeSql('b', poll)}
       AND NOT EXISTS (SELECT 1 FROM "Ballot" bl WHERE bl."pollId" = ${poll.id} AND bl."householdId" = h."id")
-    GROUP BY m."id", pc."id", pc."locale"
+    GROUP BY m."id"
     ORDER BY m."id"`;
-  for (const member of members)
+  const chats = await privateChatsOf(
+    ctx.tx,
+    members.map((member) => member.memberId),
+  );
+  const reached = members.filter((member) => chats.has(member.memberId));
+  for (const member of reached) {
+    const chat = chats.get(member.memberId)!;
     ctx.notices.push({
       type: 'poll.vote_reminder',
       params: {
@@ -33,15 +37,16 @@ export async function remindNonVoters(ctx: EffectContext, params: { pollId: numb
         hoursLeft: params.hoursLeft,
         households: member.households,
       },
-      chatId: member.chatId,
-      locale: member.locale ?? poll.community.locale,
+      chatId: chat.id,
+      locale: member.locale ?? chat.locale ?? poll.community.locale,
     });
+  }
   await audit(ctx, {
     communityId: poll.communityId,
     actorLabel: 'scheduler',
     action: 'poll.voters_reminded',
     subjectType: 'poll',
     subjectId: poll.id,
-    data: { hoursLeft: params.hoursLeft, members: members.length },
+    data: { hoursLeft: params.hoursLeft, members: reached.length },
   });
 }
