@@ -1,6 +1,6 @@
 import { DomainError } from '../core/errors.js';
 import type { ChatBinding, RoleKind } from '../db/generated/enums.js';
-import type { Capability, ChatKind, CommandArgs, CommandSpec, HandlerTable } from './capability.js';
+import type { Capability, ChatKind, CommandArgs, CommandSpec, HandlerTable, ReminderAction } from './capability.js';
 import type { Action, ActionType } from './commands.js';
 import { type CommandContext, reply } from './context.js';
 import { digests } from './modules/digests/index.js';
@@ -9,9 +9,11 @@ import { issues } from './modules/issues/index.js';
 import { membership } from './modules/membership/index.js';
 import { isCommunityMember, rolesIn } from './modules/membership/permissions.js';
 import { polls } from './modules/polls/index.js';
+import type { ReminderKind } from './modules/reminders/schedule.js';
+import type { TapHandler } from './taps.js';
 
-// Every capability of the engine, one line each. The command parser, /help, the platforms' menus and the handler
-// table are composed from these manifests: a new capability is a folder under modules/ and a line here.
+// Every capability of the engine, one line each. The command parser, /help, the platforms' menus, the handler table,
+// the tap batch's deciders and the reminders' actions are composed from these manifests: a new capability is a folder under modules/ and a line here.
 const manifests = [membership, issues, followups, polls, digests] as const;
 const capabilities = manifests as readonly Capability[];
 
@@ -108,3 +110,24 @@ export const handlers = Object.assign(
   },
   ...capabilities.map((entry) => entry.handlers),
 ) as HandlerTable;
+
+type TapType = KeysOf<NonNullable<(typeof manifests)[number]['taps']>>;
+export type TapAction = Extract<Action, { type: TapType }>;
+
+/** The actions decided in bulk by the tap batch, and their deciders. */
+export const tapHandlers = Object.assign({}, ...capabilities.map((entry) => entry.taps ?? {})) as {
+  [T in TapType]: TapHandler<Extract<Action, { type: T }>>;
+};
+
+// Checked when compiling: every reminder kind a capability declares has its action in some manifest.
+type UnhandledReminder = Exclude<ReminderKind, KeysOf<NonNullable<(typeof manifests)[number]['reminders']>>>;
+const everyReminderHandled: [UnhandledReminder] extends [never] ? true : { unhandled: UnhandledReminder } = true;
+void everyReminderHandled;
+
+/** What each kind of reminder does when it falls due. */
+export const reminderActions = Object.assign({}, ...capabilities.map((entry) => entry.reminders ?? {})) as {
+  [K in ReminderKind]: ReminderAction<K>;
+};
+
+/** The capabilities' recurring reminders, each giving the rows missing now. */
+export const recurringSchedules = capabilities.flatMap((entry) => (entry.recurring ? [entry.recurring] : []));

@@ -1,6 +1,9 @@
+import type { Logger } from '../core/logger.js';
 import type { ChatBinding, RoleKind } from '../db/generated/enums.js';
 import type { Action, ActionType } from './commands.js';
-import type { CommandContext } from './context.js';
+import type { CommandContext, EffectContext, Tx } from './context.js';
+import type { Reminder, ReminderKind, ReminderParams } from './modules/reminders/schedule.js';
+import type { TapHandler } from './taps.js';
 
 export type ChatKind = 'private' | 'group';
 
@@ -43,15 +46,26 @@ export type CommandSpec = {
 export type Handler<T extends ActionType> = (ctx: CommandContext, action: Extract<Action, { type: T }>) => Promise<void>;
 export type HandlerTable = { [T in ActionType]: Handler<T> };
 
-/** A capability's manifest: its chat commands and the use-cases that handle its actions. */
-export type Capability<T extends ActionType = ActionType> = {
+/** What a reminder of this kind does when it falls due, in the transaction that marks it fired. */
+export type ReminderAction<K extends ReminderKind> = (ctx: EffectContext, params: ReminderParams[K], dueAt: Date) => Promise<void>;
+
+/**
+ * A capability's manifest: its chat commands, the use-cases that handle its actions, and optionally the set-oriented
+ * deciders of actions that arrive in bursts (taps), what its reminders do, and the reminders it keeps scheduled.
+ */
+export type Capability<T extends ActionType = ActionType, R extends ReminderKind = ReminderKind> = {
   name: string;
   commands: CommandSpec[];
   handlers: { [K in T]: Handler<K> };
+  /** Decides bursts of these actions together in the tap batch (tap-batch.ts), by the same rules as the handler. */
+  taps?: { [K in T]?: TapHandler<Extract<Action, { type: K }>> };
+  reminders?: { [K in R]: ReminderAction<K> };
+  /** The reminders that recur for ever (each firing schedules its next), missing ones: asked at start and hourly. */
+  recurring?: (tx: Tx, now: Date, logger?: Logger) => Promise<Reminder[]>;
 };
 
 /** Declares a capability, checking that its handler table handles exactly the action types it names. */
-export function capability<T extends ActionType>(manifest: Capability<T>): Capability<T> {
+export function capability<T extends ActionType, R extends ReminderKind = never>(manifest: Capability<T, R>): Capability<T, R> {
   return manifest;
 }
 

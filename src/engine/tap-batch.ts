@@ -1,26 +1,19 @@
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Chat, Community, Member, PrismaClient } from '../db/generated/client.js';
+import { type TapAction, tapHandlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
 import { appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
 import type { FloodGuard } from './flood.js';
 import { claimEvents, markDone } from './inbox-events.js';
-import { supportTaps } from './modules/issues/support-taps.js';
 import { claimedHouseholds, membershipsOf } from './modules/membership/households.js';
 import { resolveLocale } from './modules/membership/set-language.js';
-import { voteTaps } from './modules/polls/vote-taps.js';
 import type { Notice } from './notices.js';
 import type { EngineSettings } from './settings.js';
 import type { TapContext, TapHandler } from './taps.js';
 
-type TapAction = Extract<Action, { type: 'issue.support' | 'poll.vote' }>;
-const tapHandlers: { [T in TapAction['type']]: TapHandler<Extract<TapAction, { type: T }>> } = {
-  'issue.support': supportTaps,
-  'poll.vote': voteTaps,
-};
-
 export type TapOutcome = { status: 'done' | 'refused' | 'duplicate'; notices: Notice[]; error?: DomainErrorCode };
 
-const isTap = (action: Action): action is TapAction => action.type in tapHandlers;
+const isTap = (action: Action): action is TapAction => Object.hasOwn(tapHandlers, action.type);
 const actorKey = (command: EngineCommand) => `${command.actor.platform}:${command.actor.platformUserId}`;
 const chatKey = (command: EngineCommand) => `${command.chat.platform}:${command.chat.platformChatId}`;
 const eventKey = (command: EngineCommand) => `${command.actor.platform}:${command.eventId}`;

@@ -1,4 +1,5 @@
 import { capability } from '../../capability.js';
+import { dailyDigestDue, missingDigests, weeklyRollupDue } from './schedule-digests.js';
 import { showDigest } from './show-digest.js';
 
 /** Digests: the committee's daily digest on demand (the scheduled ones are reminders). */
@@ -14,4 +15,6 @@ export const digests = capability({
     },
   ],
   handlers: { 'digest.show': showDigest },
+  reminders: { 'digest.daily': dailyDigestDue, 'digest.weekly': weeklyRollupDue },
+  recurring: missingDigests,
 });

@@ -1,9 +1,18 @@
 import { capability } from '../../capability.js';
 import { assignIssue } from './assign-issue.js';
-import { rateIssue } from './rate-issue.js';
+import { escalateOverdue, remindFollowUp } from './follow-up-reminders.js';
+import { closeRating, rateIssue } from './rate-issue.js';
 import { reopenIssue } from './reopen-issue.js';
 import { resolveIssue } from './resolve-issue.js';
 import { respondIssue } from './respond-issue.js';
+
+declare module '../reminders/schedule.js' {
+  interface ReminderParams {
+    'issue.close_rating': { issueId: number; round: number };
+    'followup.remind': { followUpId: number };
+    'followup.overdue': { followUpId: number };
+  }
+}
 
 /** Supervised follow-up: assigning a big matter, the party's answer, resolution, residents' ratings, reopening. */
 export const followups = capability({
@@ -59,4 +68,5 @@ export const followups = capability({
     'issue.rate': rateIssue,
     'issue.reopen': reopenIssue,
   },
+  reminders: { 'issue.close_rating': closeRating, 'followup.remind': remindFollowUp, 'followup.overdue': escalateOverdue },
 });

@@ -65,3 +65,11 @@ export async function decideOutcome(ctx: EffectContext, issue: Issue): Promise<v
   const origin = await originChat(ctx.tx, current);
   if (origin) announce(ctx, origin, { type: 'issue.closed', params: { number: current.number, satisfied, raters: ratings.length } });
 }
+
+/** The scheduler's wake-up at the end of a resolved issue's rating window (round `round`). */
+export async function closeRating(ctx: EffectContext, { issueId, round }: { issueId: number; round: number }): Promise<void> {
+  const issue = await ctx.tx.issue.findUnique({ where: { id: issueId }, include: { community: true } });
+  if (!issue || issue.round !== round) return;
+  ctx.community = issue.community;
+  await decideOutcome(ctx, issue);
+}

@@ -4,6 +4,7 @@ import { escalateIssue } from './escalate-issue.js';
 import { hideIssue } from './hide-issue.js';
 import { raiseDraft, raiseIssue } from './raise-issue.js';
 import { supportIssue } from './support-issue.js';
+import { supportTaps } from './support-taps.js';
 import { triageIssue } from './triage-issue.js';
 
 const triageWords: Record<string, 'small' | 'big'> = { small: 'small', big: 'big', 小: 'small', 大: 'big', 小事: 'small', 大事: 'big' };
@@ -76,4 +77,5 @@ export const issues = capability({
     'issue.escalate': escalateIssue,
     'issue.hide': hideIssue,
   },
+  taps: { 'issue.support': supportTaps },
 });

@@ -2,7 +2,16 @@ import { capability } from '../../capability.js';
 import { castVote, recordPaperBallot } from './cast-vote.js';
 import { createOwnersVote, createPoll } from './create-poll.js';
 import { parseOwnersVote, parsePaperBallot, parsePoll } from './parse-poll.js';
-import { closePoll, listTurnout, remindVoters, showResults } from './poll-commands.js';
+import { closeDuePoll, closePoll, listTurnout, remindVoters, showResults } from './poll-commands.js';
+import { remindNonVoters } from './remind-non-voters.js';
+import { voteTaps } from './vote-taps.js';
+
+declare module '../reminders/schedule.js' {
+  interface ReminderParams {
+    'poll.close': { pollId: number };
+    'poll.remind': { pollId: number; hoursLeft: number };
+  }
+}
 
 /** Polls and owners' votes: creating, voting by button, results, closing, reminders, turnout, paper ballots. */
 export const polls = capability({
@@ -68,4 +77,6 @@ export const polls = capability({
     'poll.turnout': listTurnout,
     'poll.paper_ballot': recordPaperBallot,
   },
+  taps: { 'poll.vote': voteTaps },
+  reminders: { 'poll.close': closeDuePoll, 'poll.remind': remindNonVoters },
 });

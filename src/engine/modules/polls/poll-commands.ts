@@ -26,11 +26,15 @@ export async function closePoll(ctx: CommandContext, action: { number: number })
 }
 
 /** The scheduler's wake-up at a poll's deadline; closing twice does nothing. */
-export async function closeDuePoll(ctx: EffectContext, pollId: number): Promise<void> {
+export async function closeDuePoll(ctx: EffectContext, { pollId }: { pollId: number }): Promise<void> {
   const rows = await ctx.tx.$queryRaw<Array<{ id: number }>>`SELECT "id" FROM "Poll" WHERE "id" = ${pollId} FOR UPDATE`;
   if (!rows[0]) return;
-  const poll = await ctx.tx.poll.findUniqueOrThrow({ where: { id: pollId }, include: { options: { orderBy: { position: 'asc' } } } });
+  const poll = await ctx.tx.poll.findUniqueOrThrow({
+    where: { id: pollId },
+    include: { options: { orderBy: { position: 'asc' } }, community: true },
+  });
   if (poll.closesAt > ctx.now) return;
+  ctx.community = poll.community;
   await closePollNow(ctx, poll, null);
 }
 

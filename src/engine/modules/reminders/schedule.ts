@@ -1,16 +1,13 @@
 import type { Prisma } from '../../../db/generated/client.js';
 import type { Tx } from '../../context.js';
 
-/** What each kind of reminder carries; the engine's `fireReminder` knows what to do with each. */
-export type ReminderParams = {
-  'poll.close': { pollId: number };
-  'poll.remind': { pollId: number; hoursLeft: number };
-  'issue.close_rating': { issueId: number; round: number };
-  'followup.remind': { followUpId: number };
-  'followup.overdue': { followUpId: number };
-  'digest.daily': { communityId: number; period: string };
-  'digest.weekly': { subdistrictId: number; period: string };
-};
+/**
+ * What each kind of reminder carries. Each capability adds its own kinds from its folder (declaration merging:
+ * `declare module '../reminders/schedule.js' { interface ReminderParams { ... } }`) and says in its manifest what
+ * each does when it falls due.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by the capabilities' declarations
+export interface ReminderParams {}
 export type ReminderKind = keyof ReminderParams;
 
 export type Reminder<K extends ReminderKind = ReminderKind> = { key: string; kind: K; dueAt: Date; params: ReminderParams[K] };
