@@ -6,6 +6,7 @@ import { findIssue, originChat } from '../issues/issue-queries.js';
 import { openStatuses } from '../issues/raise-issue.js';
 import { privateChatOf } from '../membership/households.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
+import { answeringParties } from './permissions.js';
 import { ratersOf } from './raters.js';
 
 const day = 86_400_000;
@@ -35,9 +36,7 @@ export async function resolveIssue(ctx: CommandContext, action: { number: number
   );
   const allowed =
     hasRole(roles, 'committee') ||
-    roles.some(
-      (role) => (role.kind === 'responder' || role.kind === 'party_member') && role.partyId !== null && followUpParties.has(role.partyId),
-    ) ||
+    [...answeringParties(roles)].some((partyId) => followUpParties.has(partyId)) ||
     (issue.raisedById === ctx.member.id && issue.triage !== 'big');
   if (!allowed) throw new DomainError('resolve_not_allowed', { number: issue.number });
   const note = action.text?.trim() ? checkText(ctx, action.text) : null;

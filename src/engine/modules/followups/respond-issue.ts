@@ -3,6 +3,7 @@ import type { CommandContext } from '../../context.js';
 import { announce, audit, checkText, reply, requireCommunity } from '../../context.js';
 import { findIssue, originChat } from '../issues/issue-queries.js';
 import { rolesIn } from '../membership/permissions.js';
+import { answeringParties } from './permissions.js';
 
 /**
  * `/respond <n> <text>`: a member of the assigned body answers; the answer is posted back where the issue was
@@ -19,7 +20,7 @@ export async function respondIssue(ctx: CommandContext, action: { number: number
   });
   if (open.length === 0) throw new DomainError('no_open_follow_up', { number: issue.number });
   const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
-  const partyIds = new Set(roles.filter((role) => role.kind === 'responder' || role.kind === 'party_member').map((role) => role.partyId));
+  const partyIds = answeringParties(roles);
   const followUp = open.find((candidate) => partyIds.has(candidate.partyId));
   if (!followUp) throw new DomainError('not_responder', { number: issue.number, party: open.map((f) => f.party.name).join(', ') });
   const response = checkText(ctx, action.text);

@@ -1,11 +1,11 @@
 import { DomainError } from '../../../core/errors.js';
 import type { CommandContext } from '../../context.js';
-import { reply, requireCommunity } from '../../context.js';
+import { reply } from '../../context.js';
 import type { NoticeBody } from '../../notices.js';
-import { hasRole, rolesIn } from '../membership/permissions.js';
 import { moveUp } from './escalate.js';
 import { findIssue } from './issue-queries.js';
 import { escalatorAt, nextLevel } from './levels.js';
+import { requireEscalator } from './permissions.js';
 import { openStatuses } from './raise-issue.js';
 
 /**
@@ -15,16 +15,12 @@ import { openStatuses } from './raise-issue.js';
  * escalate_role_required.
  */
 export async function escalateIssue(ctx: CommandContext, action: { number: number; reason?: string }): Promise<void> {
-  const community = requireCommunity(ctx);
   const issue = await findIssue(ctx, action.number);
   if (!(openStatuses as readonly string[]).includes(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
   const to = nextLevel(issue.level);
   const role = escalatorAt[issue.level];
   if (!to || !role) throw new DomainError('already_top_level', { number: issue.number });
-  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
-  const allowed =
-    hasRole(roles, 'committee') || hasRole(roles, role, role === 'building_head' ? { buildingId: issue.buildingId } : undefined);
-  if (!allowed) throw new DomainError('escalate_role_required', { role, number: issue.number });
+  await requireEscalator(ctx, issue, role);
   const reason = action.reason?.trim() ? [...action.reason.trim()].slice(0, ctx.settings.maxTextLength).join('') : null;
   await moveUp(ctx, issue, to, 'manual', reason, { id: ctx.member.id, name: ctx.member.displayName });
   // Whoever typed it hears the answer where they typed it, even when that chat is at neither level.

@@ -3,8 +3,8 @@ import { announce, audit, type CommandContext, reply } from '../../context.js';
 import type { NoticeBody } from '../../notices.js';
 import { buildingsInScope, householdInScope } from '../../scope.js';
 import { type ClaimedHousehold, claimedHouseholds, privateChatOf } from '../membership/households.js';
-import { hasRole, rolesIn } from '../membership/permissions.js';
 import { applyVote, castsOf, loadBallots, votedOption, writeBallots } from './ballots.js';
+import { requireTurnoutRole } from './permissions.js';
 import { ballotSecret, findPoll, isOpen, ownersTurnout, type PollWithOptions, pollResults, refreshLiveCounts } from './poll-queries.js';
 import { formatArea, type OwnersTally, tallyOwners } from './tally.js';
 
@@ -143,10 +143,7 @@ export async function recordPaperBallot(
   const poll = await findPoll(ctx, action.number, 'share');
   if (poll.kind !== 'owners_vote') throw new DomainError('not_owners_vote', { number: poll.number });
   if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
-  const roles = await rolesIn(ctx.tx, ctx.member.id, poll.communityId);
-  const committee = hasRole(roles, 'committee');
-  const headOf = roles.filter((role) => role.kind === 'building_head' && role.buildingId !== null).map((role) => role.buildingId!);
-  if (!committee && headOf.length === 0) throw new DomainError('turnout_role_required');
+  const { committee, headOf } = await requireTurnoutRole(ctx, poll.communityId);
   // The household is looked up in the whole vote, so that a building head naming another building's unit is told the
   // rule that refuses them, not that the unit does not exist.
   const household = await findHousehold(ctx, poll, action.unit, headOf);

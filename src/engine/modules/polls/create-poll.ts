@@ -1,9 +1,9 @@
 import { DomainError } from '../../../core/errors.js';
 import type { PollKind } from '../../../db/generated/client.js';
 import { audit, type CommandContext, requireCommunity } from '../../context.js';
-import { hasRole, rolesIn } from '../membership/permissions.js';
 import { outsideQuietHours } from '../reminders/quiet-hours.js';
 import { type Reminder, scheduleReminders } from '../reminders/schedule.js';
+import { requireOwnersVoteOpener, requirePollOpener } from './permissions.js';
 import { openedKey, pollHeader, voteButtons } from './poll-queries.js';
 
 const hour = 3_600_000;
@@ -110,9 +110,7 @@ export async function createPoll(
 ): Promise<void> {
   const community = requireCommunity(ctx);
   const buildingId = scopeOfChat(ctx);
-  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
-  if (!hasRole(roles, 'committee') && !(buildingId !== null && hasRole(roles, 'building_head', { buildingId })))
-    throw new DomainError('poll_role_required');
+  await requirePollOpener(ctx, community.id, buildingId);
   const question = action.question.trim();
   const options = action.options.map((option) => option.trim()).filter(Boolean);
   if (!question) throw new DomainError('poll_question_empty');
@@ -146,9 +144,9 @@ export async function createOwnersVote(
   ctx: CommandContext,
   action: { matterClass: 'ordinary' | 'major'; question: string; hours?: number },
 ): Promise<void> {
-  const community = requireCommunity(ctx);
+  const _community = requireCommunity(ctx);
   const buildingId = scopeOfChat(ctx);
-  if (!hasRole(await rolesIn(ctx.tx, ctx.member.id, community.id), 'committee')) throw new DomainError('committee_only');
+  await requireOwnersVoteOpener(ctx);
   const question = action.question.trim();
   if (!question) throw new DomainError('poll_question_empty');
   if ([...question].length > ctx.settings.maxTextLength)

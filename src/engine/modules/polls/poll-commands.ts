@@ -1,7 +1,7 @@
 import { DomainError } from '../../../core/errors.js';
 import { type CommandContext, type EffectContext, reply } from '../../context.js';
 import { buildingsInScope } from '../../scope.js';
-import { hasRole, rolesIn } from '../membership/permissions.js';
+import { requirePollOwner, requireTurnoutRole } from './permissions.js';
 import { closePollNow, eligibleMembers, findPoll, isOpen, pollResults } from './poll-queries.js';
 
 /** `/results <n>`: the live tally (counts only, never voters), or the frozen result of a closed poll. Emits poll.results. */
@@ -18,8 +18,7 @@ export async function showResults(ctx: CommandContext, action: { number: number 
  */
 export async function closePoll(ctx: CommandContext, action: { number: number }): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'update');
-  const committee = hasRole(await rolesIn(ctx.tx, ctx.member.id, poll.communityId), 'committee');
-  if (poll.createdById !== ctx.member.id && !committee) throw new DomainError('poll_creator_only', { number: poll.number });
+  await requirePollOwner(ctx, poll);
   const results = await closePollNow(ctx, poll, ctx.member.id);
   if (!results) throw new DomainError('poll_closed', { number: poll.number });
   if (poll.chatId !== ctx.chat.id) reply(ctx, { type: 'poll.closed', params: results });
@@ -45,8 +44,7 @@ export async function closeDuePoll(ctx: EffectContext, { pollId }: { pollId: num
  */
 export async function remindVoters(ctx: CommandContext, action: { number: number }): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'share');
-  const committee = hasRole(await rolesIn(ctx.tx, ctx.member.id, poll.communityId), 'committee');
-  if (poll.createdById !== ctx.member.id && !committee) throw new DomainError('poll_creator_only', { number: poll.number });
+  await requirePollOwner(ctx, poll);
   if (!isOpen(poll, ctx.now)) throw new DomainError('poll_closed', { number: poll.number });
   let notVoted: string[] | null = null;
   let notVotedCount: number;
@@ -88,10 +86,7 @@ export async function remindVoters(ctx: CommandContext, action: { number: number
 export async function listTurnout(ctx: CommandContext, action: { number: number }): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'share');
   if (poll.kind !== 'owners_vote') throw new DomainError('not_owners_vote', { number: poll.number });
-  const roles = await rolesIn(ctx.tx, ctx.member.id, poll.communityId);
-  const committee = hasRole(roles, 'committee');
-  const headOf = roles.filter((role) => role.kind === 'building_head' && role.buildingId !== null).map((role) => role.buildingId!);
-  if (!committee && headOf.length === 0) throw new DomainError('turnout_role_required');
+  const { committee, headOf } = await requireTurnoutRole(ctx, poll.communityId);
   const households = await ctx.tx.household.findMany({
     where: {
       building: { ...buildingsInScope(poll), ...(committee ? {} : { id: { in: headOf } }) },
