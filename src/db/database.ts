@@ -8,6 +8,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { OperatorError } from '../core/errors.js';
 import { lockDataDir } from './data-dir.js';
 import { PrismaClient } from './generated/client.js';
+import { copyTemplate } from './pglite-template.js';
 
 export type DatabaseKind = 'pglite' | 'postgresql';
 
@@ -96,6 +97,7 @@ export async function openPglite(options: { dataDir: string }): Promise<Database
   let pglite: PGlite;
   try {
     await mkdir(pgDir, { recursive: true });
+    if (isNew) await copyTemplate(pgDir);
     pglite = await PGlite.create(pgDir);
   } catch (error) {
     // A half-initialised folder would look corrupt on the next start; leave nothing behind.
