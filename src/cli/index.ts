@@ -8,6 +8,7 @@ import { describeFailure } from '../i18n/operator.js';
 import { registerDemoCommands } from './demo.js';
 import { registerInboxCommands } from './inbox.js';
 import { migrate } from './migrate.js';
+import { registerMinutesCommands } from './minutes.js';
 import { registerSetupCommands } from './setup.js';
 import { runWorker } from './worker.js';
 
@@ -29,6 +30,7 @@ program
 registerSetupCommands(program, t);
 registerInboxCommands(program, t);
 registerDemoCommands(program, t);
+registerMinutesCommands(program, t);
 
 try {
   await program.parseAsync();

@@ -101,6 +101,8 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
     .option('--timezone <zone>', 'Asia/Shanghai')
     .option('--digest-time <HH:MM>', '08:00')
     .option('--quiet-hours <HH:MM-HH:MM>', '22:00-08:00')
+    .option('--meeting-quorum <n>', 'parties that must attend a joint meeting (3)')
+    .option('--meeting-notice-hours <n>', 'hours before a joint meeting its agenda goes to the parties (48)')
     .action(async (slug: string, options: CommunitySettings) => {
       const updated = await withEngine((engine) => engine.operate((tx, now) => configureCommunity(tx, slug, options, now)));
       const threshold =
@@ -115,6 +117,8 @@ export function registerSetupCommands(program: Command, t: TFunction): void {
           timezone: updated.timezone,
           digestTime: updated.digestTime,
           quietHours: `${updated.quietHoursStart}-${updated.quietHoursEnd}`,
+          meetingQuorum: updated.meetingQuorum,
+          meetingNoticeHours: updated.meetingNoticeHours,
         }),
       );
     });

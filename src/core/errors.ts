@@ -50,7 +50,9 @@ export type OperatorErrorCode =
   | 'telegram_unreachable'
   | 'worker_needs_redis'
   | 'redis_unreachable'
-  | 'community_without_subdistrict';
+  | 'community_without_subdistrict'
+  | 'meeting_not_found'
+  | 'meeting_not_closed';
 
 export function isOperatorError(error: unknown): error is OperatorError {
   return error instanceof OperatorError;
@@ -129,6 +131,25 @@ export const domainErrorCodes = [
   'household_ambiguous',
   'voted_in_chat',
   'committee_chat_only',
+  'no_meeting',
+  'meeting_not_found',
+  'meeting_closed',
+  'meeting_time_invalid',
+  'meeting_in_past',
+  'meeting_exists',
+  'monthly_day_invalid',
+  'meeting_role_required',
+  'agenda_locked',
+  'agenda_not_locked',
+  'agenda_item_not_found',
+  'not_on_agenda',
+  'already_on_agenda',
+  'position_invalid',
+  'item_not_decided',
+  'not_party_member',
+  'party_not_at_meeting',
+  'party_ambiguous',
+  'delegate_missing',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 

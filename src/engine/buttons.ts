@@ -7,6 +7,8 @@ import type { Button } from './notices.js';
  *
  *   support  s:<issue>            rate  r:<issue>:<score>     vote  v:<poll>:<position>
  *   raise    d:<draft>            forget confirmation  f
+ *   rsvp     m:<meeting>:<answer>  (0 attend, 2 absent)
+ *   position p:<meeting>:<item>:<stance>  (0 agree, 1 object, 2 abstain)
  *
  * Numbers may have any size the database holds (1 to 2,147,483,647; positions and scores from 0), so nothing here
  * depends on how many options a poll may have or which scores a rating allows: the engine refuses what its rules do
@@ -19,7 +21,11 @@ export const maxButtonNumber = 2_147_483_647;
 
 type Field = 'positive' | 'natural';
 
-type Layout = { fields: Field[]; action(values: number[]): Action };
+const rsvpAnswers = ['attend', 'delegate', 'absent'] as const;
+const stanceCodes = ['agree', 'object', 'abstain'] as const;
+
+/** The action of the field values, or null for values no button of this kind is made with. */
+type Layout = { fields: Field[]; action(values: number[]): Action | null };
 
 const layouts: Record<string, Layout> = {
   s: { fields: ['positive'], action: ([number]) => ({ type: 'issue.support', number: number! }) },
@@ -30,6 +36,21 @@ const layouts: Record<string, Layout> = {
   },
   d: { fields: ['positive'], action: ([draftId]) => ({ type: 'issue.raise_draft', draftId: draftId! }) },
   f: { fields: [], action: () => ({ type: 'member.forget', confirmed: true }) },
+  m: {
+    fields: ['positive', 'natural'],
+    action: ([meeting, answer]) => {
+      const chosen = rsvpAnswers[answer!];
+      // A delegate's name cannot travel in a button: that answer is typed.
+      return chosen && chosen !== 'delegate' ? { type: 'meeting.rsvp', meeting: meeting!, answer: chosen } : null;
+    },
+  },
+  p: {
+    fields: ['positive', 'positive', 'natural'],
+    action: ([meeting, item, stance]) => {
+      const chosen = stanceCodes[stance!];
+      return chosen ? { type: 'meeting.position', meeting: meeting!, item: item!, stance: chosen } : null;
+    },
+  },
 };
 
 function fieldsOf(button: Button): [tag: string, values: number[]] {
@@ -44,6 +65,10 @@ function fieldsOf(button: Button): [tag: string, values: number[]] {
       return ['d', [button.draftId]];
     case 'forget_confirm':
       return ['f', []];
+    case 'rsvp':
+      return ['m', [button.meeting, rsvpAnswers.indexOf(button.answer)]];
+    case 'position':
+      return ['p', [button.meeting, button.item, stanceCodes.indexOf(button.stance)]];
   }
 }
 

@@ -6,6 +6,7 @@ import { type CommandContext, reply } from './context.js';
 import { digests } from './modules/digests/index.js';
 import { followups } from './modules/followups/index.js';
 import { issues } from './modules/issues/index.js';
+import { meetings } from './modules/meetings/index.js';
 import { membership } from './modules/membership/index.js';
 import { isCommunityMember, rolesIn } from './modules/membership/permissions.js';
 import { polls } from './modules/polls/index.js';
@@ -14,7 +15,7 @@ import type { TapHandler } from './taps.js';
 
 // Every capability of the engine, one line each. The command parser, /help, the platforms' menus, the handler table,
 // the tap batch's deciders and the reminders' actions are composed from these manifests: a new capability is a folder under modules/ and a line here.
-const manifests = [membership, issues, followups, polls, digests] as const;
+const manifests = [membership, issues, followups, polls, meetings, digests] as const;
 const capabilities = manifests as readonly Capability[];
 
 const help: CommandSpec = {

@@ -48,6 +48,22 @@ export type Action =
   | { type: 'poll.turnout'; number: number }
   | { type: 'poll.paper_ballot'; number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string }
   | { type: 'digest.show' }
+  | { type: 'meeting.schedule'; date: string; time: string; place?: string }
+  | { type: 'meeting.schedule'; monthlyDay: number; time: string; place?: string }
+  | { type: 'meeting.list' }
+  | ({ type: 'meeting.agenda' } & (
+      | { op: 'show' }
+      | { op: 'add' | 'drop'; number: number }
+      | { op: 'move'; number: number; position: number }
+      | { op: 'lock' }
+    ))
+  | { type: 'meeting.propose'; number: number; why?: string }
+  | { type: 'meeting.rsvp'; meeting?: number; answer: 'attend' | 'delegate' | 'absent'; delegate?: string; reason?: string }
+  | { type: 'meeting.decide'; item: number; text: string }
+  | { type: 'meeting.position'; meeting?: number; item: number; stance: 'agree' | 'object' | 'abstain'; party?: string; remark?: string }
+  | { type: 'meeting.action'; item: number; party: string; days: number; task: string }
+  | { type: 'meeting.settle'; item: number; outcome: 'deferred' | 'sent_up'; to?: string }
+  | { type: 'meeting.minutes' }
   | { type: 'member.export_data' }
   | { type: 'member.forget'; confirmed: boolean }
   /** The bot was removed from the chat (kept bound: a re-add resumes it), added back, or the group became a supergroup. */

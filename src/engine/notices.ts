@@ -12,7 +12,11 @@ export type Button =
   | { kind: 'raise_draft'; draftId: number }
   | { kind: 'forget_confirm' }
   /** `label` is an option as typed, or in an owners' vote (`choice`) the code yes / no / abstain. */
-  | { kind: 'vote'; number: number; position: number; label: string; choice?: boolean };
+  | { kind: 'vote'; number: number; position: number; label: string; choice?: boolean }
+  /** A party's answer to a joint meeting's notice (a delegate's name is typed: /rsvp delegate <name>). */
+  | { kind: 'rsvp'; meeting: number; answer: 'attend' | 'absent' }
+  /** A party's position on the decision of agenda item `item`. */
+  | { kind: 'position'; meeting: number; item: number; stance: 'agree' | 'object' | 'abstain' };
 
 /** What a burned code was for: a household (claim code), or what a chat would have been linked to (link code). */
 export type ExposedCode =
@@ -95,7 +99,129 @@ export type NoticeBody =
   | { type: 'digest.daily_empty'; params: { community: string; period: string } }
   /** The subdistrict's weekly roll-up of its communities. */
   | { type: 'digest.weekly'; params: WeeklyRollup }
-  | { type: 'command.failed'; params: Record<string, never> };
+  | { type: 'command.failed'; params: Record<string, never> }
+  | {
+      type: 'meeting.scheduled';
+      params: { meeting: number; startsAt: string; place: string | null; monthly: { day: number; time: string } | null };
+    }
+  | { type: 'meeting.listed'; params: { upcoming: MeetingSummary[]; past: MeetingSummary[] } }
+  | {
+      type: 'meeting.agenda';
+      params: {
+        meeting: number;
+        startsAt: string;
+        place: string | null;
+        locked: boolean;
+        items: AgendaEntry[];
+        /** Proposals of parties the committee has not accepted yet (/agenda add). */
+        proposals: Array<{ number: number; text: string; party: string | null; note: string | null }>;
+      };
+    }
+  | { type: 'meeting.proposed'; params: { meeting: number; number: number; text: string; party: string; note: string | null } }
+  /** To the parties' chats with the RSVP buttons: the locked agenda. */
+  | {
+      type: 'meeting.notice';
+      params: { meeting: number; startsAt: string; place: string | null; items: Array<{ position: number; number: number; text: string }> };
+    }
+  /** To the committee: the notice time came with the agenda still open; it was locked as it stood. */
+  | { type: 'meeting.auto_locked'; params: { meeting: number } }
+  | { type: 'meeting.rsvp_reminder'; params: { meeting: number; startsAt: string; hours: number } }
+  | {
+      type: 'meeting.rsvp_recorded';
+      params: {
+        meeting: number;
+        party: string;
+        answer: 'attend' | 'delegate' | 'absent';
+        delegate: string | null;
+        reason: string | null;
+        attending: number;
+        quorum: number;
+      };
+    }
+  | {
+      type: 'meeting.quorum_warning';
+      params: { meeting: number; startsAt: string; attending: number; quorum: number; unanswered: string[] };
+    }
+  | { type: 'meeting.decided'; params: { meeting: number; item: number; number: number; text: string; decision: string } }
+  | {
+      type: 'meeting.position_recorded';
+      params: {
+        meeting: number;
+        item: number;
+        number: number;
+        party: string;
+        stance: 'agree' | 'object' | 'abstain';
+        remark: string | null;
+      };
+    }
+  | {
+      type: 'meeting.action_assigned';
+      params: { meeting: number; item: number; number: number; party: string; task: string; deadline: string };
+    }
+  | { type: 'meeting.item_deferred'; params: { meeting: number; item: number; number: number; text: string } }
+  | { type: 'meeting.item_sent_up'; params: { meeting: number; item: number; number: number; text: string; to: string } }
+  | {
+      type: 'meeting.minutes';
+      params: {
+        meeting: number;
+        startsAt: string;
+        place: string | null;
+        attendance: Array<{
+          party: string;
+          answer: 'attend' | 'delegate' | 'absent' | null;
+          delegate: string | null;
+          reason: string | null;
+        }>;
+        quorum: number;
+        quorumMet: boolean;
+        items: AgendaEntry[];
+      };
+    }
+  /** To the chat where an issue was raised: what the joint meeting decided on it, and who does what by when. */
+  | {
+      type: 'meeting.report_back';
+      params: {
+        meeting: number;
+        number: number;
+        text: string;
+        decision: string | null;
+        sentUpTo: string | null;
+        actions: Array<{ party: string; task: string | null; deadline: string }>;
+      };
+    };
+
+export type MeetingSummary = {
+  meeting: number;
+  startsAt: string;
+  place: string | null;
+  status: 'scheduled' | 'locked' | 'closed';
+  items: number;
+  attending: number;
+  answered: number;
+  parties: number;
+  quorum: number;
+};
+
+/** An agenda item as shown: why it is there (source, support, category, age), its history, and what became of it. */
+export type AgendaEntry = {
+  position: number;
+  number: number;
+  text: string;
+  source: 'escalated' | 'overdue' | 'reopened' | 'proposed' | 'carried' | 'added';
+  note: string | null;
+  proposedBy: string | null;
+  households: number;
+  inScope: number;
+  category: string | null;
+  ageDays: number;
+  raisedIn: string | null;
+  steps: Array<{ to: Level; cause: string; by: string | null }>;
+  outcome: 'open' | 'decided' | 'deferred' | 'sent_up';
+  decision: string | null;
+  sentUpTo: string | null;
+  positions: Array<{ party: string; stance: 'agree' | 'object' | 'abstain'; remark: string | null }>;
+  actions: Array<{ party: string; task: string | null; deadline: string }>;
+};
 
 export type NoticeType = NoticeBody['type'];
 
@@ -124,6 +250,16 @@ export type IssueDetail = {
   createdAt: string;
   followUp: { party: string; deadline: string; response: string | null } | null;
   hiddenReason: string | null;
+  /** Each level it passed, with who or what moved it. */
+  steps: Array<{ to: Level; cause: string; by: string | null }>;
+  /** The joint meetings that took it up, and what became of it there (outcome open: on an agenda to come). */
+  meetings: Array<{
+    meeting: number;
+    startsAt: string;
+    outcome: 'open' | 'decided' | 'deferred' | 'sent_up';
+    decision: string | null;
+    sentUpTo: string | null;
+  }>;
 };
 
 export type MemberData = {
@@ -209,8 +345,8 @@ export type DailyDigest = {
   pollsClosing: DigestPoll[];
   /** Unanswered follow-ups past their deadline, on issues still being handled. */
   overdueFollowUps: Array<{ number: number; party: string; deadline: string; daysOverdue: number }>;
-  /** Scheduled meetings in the next 7 days. */
-  meetings: Array<{ title: string; startsAt: string; location: string | null }>;
+  /** Joint meetings in the next 7 days, with their RSVP state. */
+  meetings: MeetingSummary[];
   /** Over the last 30 days. */
   rates: DigestRates;
 };

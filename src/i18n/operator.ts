@@ -49,6 +49,8 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   worker_needs_redis: 'operator:errors.worker_needs_redis',
   redis_unreachable: 'operator:errors.redis_unreachable',
   community_without_subdistrict: 'operator:errors.community_without_subdistrict',
+  meeting_not_found: 'operator:errors.meeting_not_found',
+  meeting_not_closed: 'operator:errors.meeting_not_closed',
 };
 
 /** The scheduler's warnings and notes for the operator's log, in the operator's language. */

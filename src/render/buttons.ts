@@ -4,6 +4,12 @@ import type { TFunction } from '../i18n/index.js';
 import type { DocumentButton } from './document.js';
 import { label } from './labels.js';
 
+const positionKeys: Record<Extract<Button, { kind: 'position' }>['stance'], string> = {
+  agree: 'labels:button.position_agree',
+  object: 'labels:button.position_object',
+  abstain: 'labels:button.position_abstain',
+};
+
 /** A button's label in the reader's language; an ordinary poll's option stays as typed. */
 function buttonLabel(t: TFunction, button: Button): string {
   switch (button.kind) {
@@ -17,11 +23,15 @@ function buttonLabel(t: TFunction, button: Button): string {
       return t('labels:button.forget_confirm');
     case 'vote':
       return button.choice ? label(t, button.label) : button.label;
+    case 'rsvp':
+      return t(button.answer === 'attend' ? 'labels:button.rsvp_attend' : 'labels:button.rsvp_absent');
+    case 'position':
+      return t(positionKeys[button.stance]);
   }
 }
 
-/** Kinds whose buttons are answers to one question (a score, an option) and sit side by side. */
-const sideBySide = new Set<Button['kind']>(['rate', 'vote']);
+/** Kinds whose buttons are answers to one question (a score, an option, an RSVP, a stance) and sit side by side. */
+const sideBySide = new Set<Button['kind']>(['rate', 'vote', 'rsvp', 'position']);
 const perRow = 5;
 
 /** The buttons, labelled and encoded, in rows: a rating's or a poll's choices side by side (five a row), the others one a row. */

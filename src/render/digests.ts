@@ -4,6 +4,7 @@ import type { NoticeRenderers } from './context.js';
 import { date } from './dates.js';
 import { type Block, heading, list, paragraph } from './document.js';
 import { label, yesNo } from './labels.js';
+import { rsvpState } from './meetings.js';
 import { percent } from './percent.js';
 import { truncate } from './text.js';
 
@@ -79,11 +80,10 @@ export const digestRenderers: NoticeRenderers<'digest.daily' | 'digest.daily_emp
         count: f.daysOverdue,
       }),
     );
-    section('notices:digest.meetings', d.meetings, (m) =>
-      m.location
-        ? t('notices:digest.meeting_line', { title: m.title, startsAt: date(t, m.startsAt, timeZone), location: m.location })
-        : t('notices:digest.meeting_line_no_location', { title: m.title, startsAt: date(t, m.startsAt, timeZone) }),
-    );
+    section('notices:digest.meetings', d.meetings, (m) => {
+      const shown = { meeting: m.meeting, startsAt: date(t, m.startsAt, timeZone), rsvp: rsvpState(t, m) };
+      return m.place ? t('notices:digest.meeting_line', { ...shown, place: m.place }) : t('notices:digest.meeting_line_no_place', shown);
+    });
     blocks.push(paragraph(t('notices:digest.rates', ratesParams(t, d.rates))));
     return blocks;
   },

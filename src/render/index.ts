@@ -6,6 +6,7 @@ import { digestRenderers } from './digests.js';
 import type { Block, RenderedDocument } from './document.js';
 import { followUpRenderers } from './followups.js';
 import { issueRenderers } from './issues.js';
+import { meetingRenderers } from './meetings.js';
 import { membershipRenderers } from './membership.js';
 import { pollRenderers } from './polls.js';
 import { refusalRenderers } from './refusals.js';
@@ -21,6 +22,7 @@ const renderers: NoticeRenderers<NoticeType> = {
   ...issueRenderers,
   ...followUpRenderers,
   ...pollRenderers,
+  ...meetingRenderers,
   ...digestRenderers,
   ...refusalRenderers,
 };

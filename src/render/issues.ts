@@ -87,6 +87,29 @@ export const issueRenderers: NoticeRenderers<IssueNotice> = {
       if (issue.followUp.response) blocks.push(paragraph(t('notices:issue.shown_response', { response: issue.followUp.response })));
     }
     if (issue.hiddenReason) blocks.push(paragraph(t('notices:issue.shown_hidden', { reason: issue.hiddenReason })));
+    if (issue.steps.length > 0)
+      blocks.push(
+        paragraph(
+          t('notices:issue.shown_steps', {
+            steps: issue.steps
+              .map((step) =>
+                step.by
+                  ? t('notices:meeting.step_by', { level: label(t, step.to), cause: label(t, step.cause), by: step.by })
+                  : t('notices:meeting.step', { level: label(t, step.to), cause: label(t, step.cause) }),
+              )
+              .join(' '),
+          }),
+        ),
+      );
+    for (const meeting of issue.meetings) {
+      const params = { meeting: meeting.meeting, startsAt: date(t, meeting.startsAt, timeZone) };
+      if (meeting.outcome === 'sent_up')
+        blocks.push(paragraph(t('notices:issue.shown_meeting_sent_up', { ...params, to: meeting.sentUpTo ?? '' })));
+      else if (meeting.outcome === 'decided')
+        blocks.push(paragraph(t('notices:issue.shown_meeting_decided', { ...params, decision: meeting.decision ?? '' })));
+      else if (meeting.outcome === 'deferred') blocks.push(paragraph(t('notices:issue.shown_meeting_deferred', params)));
+      else blocks.push(paragraph(t('notices:issue.shown_meeting_agenda', params)));
+    }
     return blocks;
   },
   'issue.triaged': ({ number, triage, by }, { t }) => [paragraph(t('notices:issue.triaged', { number, triage: label(t, triage), by }))],

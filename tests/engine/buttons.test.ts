@@ -17,6 +17,10 @@ function actionOf(button: Button): Action {
       return { type: 'issue.raise_draft', draftId: button.draftId };
     case 'forget_confirm':
       return { type: 'member.forget', confirmed: true };
+    case 'rsvp':
+      return { type: 'meeting.rsvp', meeting: button.meeting, answer: button.answer };
+    case 'position':
+      return { type: 'meeting.position', meeting: button.meeting, item: button.item, stance: button.stance };
   }
 }
 
@@ -31,6 +35,12 @@ const button: fc.Arbitrary<Button> = fc.oneof(
     .map(({ number, position, label, choice }): Button => ({ kind: 'vote', number, position, label, ...(choice ? { choice } : {}) })),
   positive.map((draftId): Button => ({ kind: 'raise_draft', draftId })),
   fc.constant<Button>({ kind: 'forget_confirm' }),
+  fc
+    .record({ meeting: positive, answer: fc.constantFrom('attend' as const, 'absent' as const) })
+    .map(({ meeting, answer }): Button => ({ kind: 'rsvp', meeting, answer })),
+  fc
+    .record({ meeting: positive, item: positive, stance: fc.constantFrom('agree' as const, 'object' as const, 'abstain' as const) })
+    .map(({ meeting, item, stance }): Button => ({ kind: 'position', meeting, item, stance })),
 );
 
 describe('encodeButton and decodeButton', () => {
@@ -46,6 +56,23 @@ describe('encodeButton and decodeButton', () => {
       [{ kind: 'vote', number: 12, position: 9, label: 'Option ten' }, 'v:12:9', { type: 'poll.vote', number: 12, position: 9 }],
       [{ kind: 'vote', number: 12, position: 10, label: 'Eleventh' }, 'v:12:10', { type: 'poll.vote', number: 12, position: 10 }],
       [{ kind: 'vote', number: 3, position: 123, label: 'x' }, 'v:3:123', { type: 'poll.vote', number: 3, position: 123 }],
+      [{ kind: 'rsvp', meeting: 2, answer: 'attend' }, 'm:2:0', { type: 'meeting.rsvp', meeting: 2, answer: 'attend' }],
+      [{ kind: 'rsvp', meeting: 2, answer: 'absent' }, 'm:2:2', { type: 'meeting.rsvp', meeting: 2, answer: 'absent' }],
+      [
+        { kind: 'position', meeting: 2, item: 1, stance: 'agree' },
+        'p:2:1:0',
+        { type: 'meeting.position', meeting: 2, item: 1, stance: 'agree' },
+      ],
+      [
+        { kind: 'position', meeting: 2, item: 3, stance: 'object' },
+        'p:2:3:1',
+        { type: 'meeting.position', meeting: 2, item: 3, stance: 'object' },
+      ],
+      [
+        { kind: 'position', meeting: 12, item: 10, stance: 'abstain' },
+        'p:12:10:2',
+        { type: 'meeting.position', meeting: 12, item: 10, stance: 'abstain' },
+      ],
     ])('round-trips %j', (button, id, action) => {
       expect(encodeButton(button)).toBe(id);
       expect(decodeButton(id)).toEqual(action);
@@ -94,6 +121,9 @@ describe('encodeButton and decodeButton', () => {
       { kind: 'rate', number: 1, score: -1 },
       { kind: 'vote', number: 1, position: Number.NaN, label: 'x' },
       { kind: 'raise_draft', draftId: Number.POSITIVE_INFINITY },
+      { kind: 'rsvp', meeting: 0, answer: 'attend' },
+      { kind: 'position', meeting: 1, item: 0, stance: 'agree' },
+      { kind: 'position', meeting: maxButtonNumber + 1, item: 1, stance: 'object' },
     ])('refuses to encode %j', (button) => {
       expect(() => encodeButton(button)).toThrow(RangeError);
     });
@@ -157,6 +187,18 @@ describe('encodeButton and decodeButton', () => {
       'toString:1',
       '__proto__:1',
       's:١٢',
+      'm:2',
+      'm:0:0',
+      'm:2:00',
+      'm:2:0:0',
+      'm:-2:0',
+      'M:2:0',
+      'p:2:1',
+      'p:0:1:0',
+      'p:2:0:0',
+      'p:2:1:01',
+      'p:2:1:0:0',
+      'p:2:1:x',
     ])('%j gives null', (id) => {
       expect(decodeButton(id)).toBeNull();
     });
@@ -171,6 +213,17 @@ describe('encodeButton and decodeButton', () => {
     test.prop([fc.stringMatching(/^[srvdf](?::-?\d{0,12}){0,3}$/)])('decodes near misses only when canonical', (id) => {
       const action = decodeButton(id);
       if (action !== null) expect(canonicalId(action)).toBe(id);
+    });
+
+    // An RSVP or stance code no button carries (1 is a delegate, whose name a button cannot hold) is never taken as an
+    // answer: it gives nothing, or the command's usage.
+    it.each(['m:2:1', 'm:2:3', 'm:2:2147483647', 'p:2:1:3', 'p:2:1:2147483647'])('%j is never an answer', (id) => {
+      expect(decodeButton(id)).toBeNull();
+    });
+
+    test.prop([fc.stringMatching(/^[mp](?::-?\d{0,12}){0,4}$/)])('decodes meeting near misses only when canonical, or as a usage', (id) => {
+      const action = decodeButton(id);
+      if (action !== null && action.type !== 'command.malformed') expect(canonicalId(action)).toBe(id);
     });
   });
 });
@@ -188,6 +241,12 @@ function canonicalId(action: Action): string {
       return encodeButton({ kind: 'raise_draft', draftId: action.draftId });
     case 'member.forget':
       return encodeButton({ kind: 'forget_confirm' });
+    case 'meeting.rsvp':
+      if (action.answer === 'delegate' || action.meeting === undefined) throw new Error('a button never carries a delegate or no meeting');
+      return encodeButton({ kind: 'rsvp', meeting: action.meeting, answer: action.answer });
+    case 'meeting.position':
+      if (action.meeting === undefined) throw new Error('a position button always names its meeting');
+      return encodeButton({ kind: 'position', meeting: action.meeting, item: action.item, stance: action.stance });
     default:
       throw new Error(`a button never stands for ${action.type}`);
   }

@@ -195,10 +195,10 @@ describeEachDatabase('daily digest', (kind) => {
     await done(h.tap(s1, c.chats.community, 'v:2:1'));
     await db.prisma.meeting.createMany({
       data: [
-        { communityId: c.community.id, title: '四方联席会议', startsAt: new Date(digestAt.getTime() + 2 * day), location: '社区会议室' },
-        { communityId: c.community.id, title: '下月例会', startsAt: new Date(digestAt.getTime() + 8 * day) },
-        { communityId: c.community.id, title: '已取消的会', startsAt: new Date(digestAt.getTime() + day), status: 'cancelled' },
-        { communityId: quiet.community.id, title: '别的社区的会', startsAt: new Date(digestAt.getTime() + 9 * day) },
+        { communityId: c.community.id, number: 1, startsAt: new Date(digestAt.getTime() + 2 * day), place: '社区会议室' },
+        { communityId: c.community.id, number: 2, startsAt: new Date(digestAt.getTime() + 8 * day) },
+        { communityId: c.community.id, number: 3, startsAt: new Date(digestAt.getTime() + day), status: 'closed' },
+        { communityId: quiet.community.id, number: 1, startsAt: new Date(digestAt.getTime() + 9 * day) },
       ],
     });
     h.clock.set(digestAt);
@@ -229,7 +229,20 @@ describeEachDatabase('daily digest', (kind) => {
       },
     ],
     overdueFollowUps: [{ number: 2, party: '街道城管科', deadline: '2026-12-02T02:00:00.000Z', daysOverdue: 2 }],
-    meetings: [{ title: '四方联席会议', startsAt: '2026-12-06T00:00:00.000Z', location: '社区会议室' }],
+    meetings: [
+      {
+        meeting: 1,
+        startsAt: '2026-12-06T00:00:00.000Z',
+        place: '社区会议室',
+        status: 'scheduled',
+        items: 0,
+        attending: 0,
+        answered: 0,
+        // 物业 sits at the joint meeting; 街道城管科, a department, does not.
+        parties: 1,
+        quorum: 3,
+      },
+    ],
     rates: {
       // #3 answered in time; #2 overdue and unanswered.
       response: { numerator: 1, denominator: 2 },
@@ -253,7 +266,7 @@ describeEachDatabase('daily digest', (kind) => {
       expect(digest.escalations).toEqual([]);
       expect(digest.pollsClosing.map((p) => p.number)).toEqual([2, 3]);
       expect(digest.overdueFollowUps).toEqual([{ number: 2, party: '街道城管科', deadline: '2026-12-02T02:00:00.000Z', daysOverdue: 3 }]);
-      expect(digest.meetings.map((m) => m.title)).toEqual(['四方联席会议']);
+      expect(digest.meetings.map((m) => m.meeting)).toEqual([1]);
     });
 
     it('renders in Chinese with the numbers, counts and exact rates', () => {
@@ -269,7 +282,7 @@ describeEachDatabase('daily digest', (kind) => {
         '#2 业主表决“使用维修资金更换电梯”：已参与 2/9 户（三分之二为 6 户），面积 208.50/891.00 平方米（三分之二为 594.00 平方米），法定参与比例未达到',
         '#2 街道城管科：期限',
         '已逾期 2 天',
-        '四方联席会议，社区会议室',
+        '社区会议室；1 方中 0 方已回复、0 方出席，法定 3 方',
         '三率（近 30 天）：响应率 1/2（50.0%） · 解决率 1/4（25.0%） · 满意率 1/1（100.0%）',
       ])
         expect(text).toContain(phrase);
@@ -287,7 +300,8 @@ describeEachDatabase('daily digest', (kind) => {
         "#2 owners' vote, 使用维修资金更换电梯: 2 of 9 households (2/3 is 6), 208.50 of 891.00 m² (2/3 is 594.00 m²); quorum not reached",
         '#2 街道城管科: due',
         '2 days overdue',
-        '四方联席会议, 社区会议室',
+        'Meeting #1:',
+        '社区会议室; 0 of 1 party answered, 0 attending, quorum 3',
         'The three rates (last 30 days): response 1/2 (50.0%) · resolution 1/4 (25.0%) · satisfaction 1/1 (100.0%)',
       ])
         expect(text).toContain(phrase);

@@ -23,6 +23,9 @@ const notYouOrNotHere = new Set([
   'chat_not_linked',
   'committee_chat_only',
   'not_a_member',
+  'meeting_role_required',
+  'not_party_member',
+  'party_not_at_meeting',
 ]);
 
 const sampleArguments: Record<string, string> = {
@@ -47,6 +50,14 @@ const sampleArguments: Record<string, string> = {
   remind: '1',
   turnout: '1',
   paperballot: '1 101 yes',
+  meeting: '2099-01-10 19:30 社区会议室',
+  propose: '1 请联席会议讨论',
+  rsvp: 'attend',
+  decide: '1 物业一周内修好',
+  position: '1 agree',
+  action: '1 物业 7 更换电梯主板',
+  defer: '1',
+  sendup: '1 街道办',
 };
 
 describe('the command catalogue', () => {

@@ -90,12 +90,15 @@ describe('renderNotice as a document', () => {
         expect(document.buttons).toEqual([[{ id: 's:12', label: expect.stringContaining('#12'), kind: 'support' }]]);
       });
 
-      it('shows an issue’s details, follow-up, answer and hiding as paragraphs of their own', () => {
+      it('shows an issue’s details, follow-up, answer, hiding, path and joint meetings as paragraphs of their own', () => {
         expect(shape(render(locale, sample('issue.shown (new)')))).toEqual(['paragraph']);
         const full = render(locale, sample('issue.shown (assigned, answered, hidden)'));
-        expect(shape(full)).toEqual(['paragraph', 'paragraph', 'paragraph', 'paragraph']);
+        expect(shape(full)).toEqual(['paragraph', 'paragraph', 'paragraph', 'paragraph', 'paragraph', 'paragraph', 'paragraph']);
         expect(textOf(full.blocks[2])).toContain('已修好');
         expect(textOf(full.blocks[3])).toContain('重复');
+        expect(textOf(full.blocks[4])).toContain('王五');
+        expect(textOf(full.blocks[5])).toMatch(/第 1 次|#1/);
+        expect(textOf(full.blocks[6])).toContain('物业一周内修好');
       });
     });
 
@@ -183,7 +186,8 @@ describe('renderNotice as a document', () => {
           'list:2',
           'paragraph',
         ]);
-        expect(itemsOf(document.blocks[12])).toEqual([expect.stringContaining('四方联席会议'), expect.stringContaining('居民代表会')]);
+        // Joint meetings: the first with its place, the second without one.
+        expect(itemsOf(document.blocks[12])).toEqual([expect.stringContaining('社区会议室'), expect.not.stringContaining('社区会议室')]);
       });
 
       it('leaves out the sections with nothing in them', () => {

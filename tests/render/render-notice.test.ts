@@ -287,6 +287,8 @@ describe('renderNotice', () => {
         createdAt,
         followUp: { party: '物业公司', deadline, response: null },
         hiddenReason: null,
+        steps: [],
+        meetings: [],
       },
     };
 

@@ -1,7 +1,16 @@
 // Samples of every notice type, as the engine emits them, for the render tests: each with the numbers its text must name.
 import { type DomainErrorCode, domainErrorCodes } from '../../src/core/errors.js';
 import { commandNames } from '../../src/engine/capabilities.js';
-import type { Button, NoticeBody, NoticeType, OwnersResults, PollHeader, PollResults } from '../../src/engine/notices.js';
+import type {
+  AgendaEntry,
+  Button,
+  MeetingSummary,
+  NoticeBody,
+  NoticeType,
+  OwnersResults,
+  PollHeader,
+  PollResults,
+} from '../../src/engine/notices.js';
 
 export type Renderable = NoticeBody & { buttons?: Button[] };
 export type Sample = { name: string; notice: Renderable; numbers: number[] };
@@ -49,6 +58,22 @@ export const noticeTypes: Record<NoticeType, true> = {
   'digest.daily_empty': true,
   'digest.weekly': true,
   'command.failed': true,
+  'meeting.scheduled': true,
+  'meeting.listed': true,
+  'meeting.agenda': true,
+  'meeting.proposed': true,
+  'meeting.notice': true,
+  'meeting.auto_locked': true,
+  'meeting.rsvp_reminder': true,
+  'meeting.rsvp_recorded': true,
+  'meeting.quorum_warning': true,
+  'meeting.decided': true,
+  'meeting.position_recorded': true,
+  'meeting.action_assigned': true,
+  'meeting.item_deferred': true,
+  'meeting.item_sent_up': true,
+  'meeting.minutes': true,
+  'meeting.report_back': true,
 };
 
 /** Plausible params for every refusal, as the engine throws them. */
@@ -109,10 +134,113 @@ export const refusalParams: Record<DomainErrorCode, Record<string, string | numb
   household_ambiguous: { unit: '1-101', buildings: '1栋, 3栋' },
   voted_in_chat: { unit: '3栋 1-101' },
   committee_chat_only: {},
+  no_meeting: {},
+  meeting_not_found: { number: 9 },
+  meeting_closed: { meeting: 2 },
+  meeting_time_invalid: { typed: '2026-13-40 25:00' },
+  meeting_in_past: { typed: '2026-01-05 19:30' },
+  meeting_exists: { typed: '2026-03-08 19:30' },
+  monthly_day_invalid: { max: 28 },
+  meeting_role_required: {},
+  agenda_locked: { meeting: 2 },
+  agenda_not_locked: { meeting: 2 },
+  agenda_item_not_found: { item: 7, meeting: 2 },
+  not_on_agenda: { number: 12, meeting: 2 },
+  already_on_agenda: { number: 12, meeting: 2 },
+  position_invalid: { max: 4 },
+  item_not_decided: { item: 3, meeting: 2 },
+  not_party_member: {},
+  party_not_at_meeting: {},
+  party_ambiguous: { parties: '物业公司, 社区民警' },
+  delegate_missing: {},
 };
 
 export const createdAt = '2026-03-01T02:30:00.000Z';
 export const deadline = '2026-03-08T02:30:00.000Z';
+
+export const meetingStartsAt = '2026-03-08T11:30:00.000Z';
+
+/** A meeting to come: three of four parties answered, two attend, three needed. */
+export const upcomingMeeting: MeetingSummary = {
+  meeting: 2,
+  startsAt: meetingStartsAt,
+  place: '社区会议室',
+  status: 'locked',
+  items: 3,
+  attending: 2,
+  answered: 3,
+  parties: 4,
+  quorum: 3,
+};
+
+const agendaItem = (overrides: Partial<AgendaEntry>): AgendaEntry => ({
+  position: 1,
+  number: 12,
+  text: '电梯坏了',
+  source: 'escalated',
+  note: null,
+  proposedBy: null,
+  households: 6,
+  inScope: 40,
+  category: 'facilities',
+  ageDays: 20,
+  raisedIn: '3栋业主群',
+  steps: [],
+  outcome: 'open',
+  decision: null,
+  sentUpTo: null,
+  positions: [],
+  actions: [],
+  ...overrides,
+});
+
+/** One item of each source, open, as the committee prepares the agenda. */
+export const openAgenda: AgendaEntry[] = [
+  agendaItem({
+    steps: [
+      { to: 'resident_group', cause: 'support', by: null },
+      { to: 'representatives', cause: 'overdue', by: null },
+      { to: 'joint_meeting', cause: 'manual', by: '王五' },
+    ],
+  }),
+  agendaItem({
+    position: 2,
+    number: 14,
+    text: 'Street light out',
+    source: 'proposed',
+    note: '夜里太黑',
+    proposedBy: '物业公司',
+    households: 1,
+    inScope: 1,
+    category: null,
+    ageDays: 1,
+    raisedIn: null,
+  }),
+  agendaItem({ position: 3, number: 15, source: 'overdue', category: 'sanitation', ageDays: 0, households: 0, inScope: 0 }),
+  agendaItem({ position: 4, number: 16, source: 'reopened', steps: [{ to: 'joint_meeting', cause: 'ratings', by: null }] }),
+  agendaItem({ position: 5, number: 17, source: 'carried' }),
+  agendaItem({ position: 6, number: 18, source: 'added' }),
+  agendaItem({ position: 7, number: 19, source: 'proposed', proposedBy: '社区民警' }),
+];
+
+/** Items as the minutes record them: decided with positions and action items, deferred, sent up. */
+export const settledAgenda: AgendaEntry[] = [
+  agendaItem({
+    outcome: 'decided',
+    decision: '物业一周内更换电梯控制柜，费用由维修资金列支',
+    positions: [
+      { party: '物业公司', stance: 'agree', remark: null },
+      { party: '业委会', stance: 'object', remark: '需先公示' },
+      { party: '社区民警', stance: 'abstain', remark: null },
+    ],
+    actions: [
+      { party: '物业公司', task: '更换控制柜', deadline },
+      { party: '业委会', task: null, deadline },
+    ],
+  }),
+  agendaItem({ position: 2, number: 14, source: 'carried', outcome: 'deferred' }),
+  agendaItem({ position: 3, number: 15, source: 'overdue', outcome: 'sent_up', sentUpTo: '街道城管科' }),
+];
 
 /** Names of residents; no notice of a secret poll may show any of them. */
 export const voterNames = ['王五', 'Alice', '李阿姨'];
@@ -539,6 +667,8 @@ export const samples: Sample[] = [
         createdAt,
         followUp: null,
         hiddenReason: null,
+        steps: [],
+        meetings: [],
       },
     },
     numbers: [12],
@@ -559,6 +689,14 @@ export const samples: Sample[] = [
         createdAt,
         followUp: { party: '物业公司', deadline, response: '已修好' },
         hiddenReason: '重复',
+        steps: [
+          { to: 'resident_group', cause: 'support', by: null },
+          { to: 'joint_meeting', cause: 'manual', by: '王五' },
+        ],
+        meetings: [
+          { meeting: 1, startsAt: createdAt, outcome: 'deferred', decision: null, sentUpTo: null },
+          { meeting: 2, startsAt: deadline, outcome: 'decided', decision: '物业一周内修好', sentUpTo: null },
+        ],
       },
     },
     numbers: [12],
@@ -621,11 +759,13 @@ export const samples: Sample[] = [
     (code): Sample => ({
       name: `command.refused (${code})`,
       notice: { type: 'command.refused', params: { code, ...refusalParams[code] } },
-      numbers: typeof refusalParams[code].number === 'number' ? [refusalParams[code].number] : [],
+      // meeting_not_found's number is a meeting's, not an issue's: it is named "第 9 次", not "#9", in Chinese.
+      numbers: typeof refusalParams[code].number === 'number' && code !== 'meeting_not_found' ? [refusalParams[code].number] : [],
     }),
   ),
   ...pollSamples,
   ...digestSamples(),
+  ...meetingSamples(),
   { name: 'command.failed', notice: { type: 'command.failed', params: {} }, numbers: [] },
 ];
 
@@ -698,10 +838,7 @@ function digestSamples(): Sample[] {
         },
       ],
       overdueFollowUps: [{ number: 17, party: '街道城管科', deadline: createdAt, daysOverdue: 2 }],
-      meetings: [
-        { title: '四方联席会议', startsAt: deadline, location: '社区会议室' },
-        { title: '居民代表会', startsAt: deadline, location: null },
-      ],
+      meetings: [upcomingMeeting, { ...upcomingMeeting, meeting: 3, place: null, status: 'scheduled', answered: 0, attending: 0 }],
       rates,
     },
   };
@@ -743,6 +880,302 @@ function digestSamples(): Sample[] {
       name: 'digest.weekly (no communities)',
       notice: { type: 'digest.weekly', params: { subdistrict: '幸福街道', period: '2026-W09', communities: [] } },
       numbers: [],
+    },
+  ];
+}
+
+function rsvpButtons(meeting: number): Button[] {
+  return [
+    { kind: 'rsvp', meeting, answer: 'attend' },
+    { kind: 'rsvp', meeting, answer: 'absent' },
+  ];
+}
+
+function positionButtons(meeting: number, item: number): Button[] {
+  return (['agree', 'object', 'abstain'] as const).map((stance): Button => ({ kind: 'position', meeting, item, stance }));
+}
+
+/** Every meeting notice, in its variants: scheduling, lists, agendas, the notice and RSVPs, the record, minutes, reports. */
+function meetingSamples(): Sample[] {
+  const rsvp = { meeting: 2, party: '物业公司', delegate: null, reason: null, attending: 3, quorum: 3 };
+  return [
+    {
+      name: 'meeting.scheduled (once, with a place)',
+      notice: { type: 'meeting.scheduled', params: { meeting: 2, startsAt: meetingStartsAt, place: '社区会议室', monthly: null } },
+      numbers: [],
+    },
+    {
+      name: 'meeting.scheduled (monthly, no place)',
+      notice: {
+        type: 'meeting.scheduled',
+        params: { meeting: 2, startsAt: meetingStartsAt, place: null, monthly: { day: 8, time: '19:30' } },
+      },
+      numbers: [],
+    },
+    {
+      name: 'meeting.listed',
+      notice: {
+        type: 'meeting.listed',
+        params: {
+          upcoming: [
+            upcomingMeeting,
+            { ...upcomingMeeting, meeting: 3, place: null, status: 'scheduled', items: 1, answered: 0, attending: 0 },
+          ],
+          past: [{ ...upcomingMeeting, meeting: 1, status: 'closed', parties: 1, answered: 1, attending: 1, quorum: 1 }],
+        },
+      },
+      numbers: [],
+    },
+    {
+      name: 'meeting.listed (only past)',
+      notice: { type: 'meeting.listed', params: { upcoming: [], past: [{ ...upcomingMeeting, meeting: 1, status: 'closed' }] } },
+      numbers: [],
+    },
+    { name: 'meeting.listed (none)', notice: { type: 'meeting.listed', params: { upcoming: [], past: [] } }, numbers: [] },
+    {
+      name: 'meeting.agenda (being prepared, with proposals)',
+      notice: {
+        type: 'meeting.agenda',
+        params: {
+          meeting: 2,
+          startsAt: meetingStartsAt,
+          place: '社区会议室',
+          locked: false,
+          items: openAgenda,
+          proposals: [
+            { number: 21, text: '小区门口违停', party: '社区民警', note: '影响消防通道' },
+            { number: 22, text: '垃圾分类点太远', party: '物业公司', note: null },
+          ],
+        },
+      },
+      numbers: [12, 14, 15, 16, 17, 18, 19, 21, 22],
+    },
+    {
+      name: 'meeting.agenda (locked, empty)',
+      notice: {
+        type: 'meeting.agenda',
+        params: { meeting: 2, startsAt: meetingStartsAt, place: null, locked: true, items: [], proposals: [] },
+      },
+      numbers: [],
+    },
+    {
+      name: 'meeting.agenda (locked, settled items)',
+      notice: {
+        type: 'meeting.agenda',
+        params: { meeting: 2, startsAt: meetingStartsAt, place: '社区会议室', locked: true, items: settledAgenda, proposals: [] },
+      },
+      numbers: [12, 14, 15],
+    },
+    {
+      name: 'meeting.proposed',
+      notice: {
+        type: 'meeting.proposed',
+        params: { meeting: 2, number: 21, text: '小区门口违停', party: '社区民警', note: '影响消防通道' },
+      },
+      numbers: [21],
+    },
+    {
+      name: 'meeting.proposed (no reason)',
+      notice: { type: 'meeting.proposed', params: { meeting: 2, number: 21, text: '小区门口违停', party: '社区民警', note: null } },
+      numbers: [21],
+    },
+    {
+      name: 'meeting.notice',
+      notice: {
+        type: 'meeting.notice',
+        params: {
+          meeting: 2,
+          startsAt: meetingStartsAt,
+          place: '社区会议室',
+          items: openAgenda.slice(0, 2).map(({ position, number, text }) => ({ position, number, text })),
+        },
+        buttons: rsvpButtons(2),
+      },
+      numbers: [12, 14],
+    },
+    {
+      name: 'meeting.notice (empty agenda)',
+      notice: {
+        type: 'meeting.notice',
+        params: { meeting: 2, startsAt: meetingStartsAt, place: null, items: [] },
+        buttons: rsvpButtons(2),
+      },
+      numbers: [],
+    },
+    { name: 'meeting.auto_locked', notice: { type: 'meeting.auto_locked', params: { meeting: 2 } }, numbers: [] },
+    {
+      name: 'meeting.rsvp_reminder (24 hours)',
+      notice: { type: 'meeting.rsvp_reminder', params: { meeting: 2, startsAt: meetingStartsAt, hours: 24 }, buttons: rsvpButtons(2) },
+      numbers: [],
+    },
+    {
+      name: 'meeting.rsvp_reminder (1 hour)',
+      notice: { type: 'meeting.rsvp_reminder', params: { meeting: 2, startsAt: meetingStartsAt, hours: 1 }, buttons: rsvpButtons(2) },
+      numbers: [],
+    },
+    {
+      name: 'meeting.rsvp_recorded (attend, quorum reached)',
+      notice: { type: 'meeting.rsvp_recorded', params: { ...rsvp, answer: 'attend' } },
+      numbers: [],
+    },
+    {
+      name: 'meeting.rsvp_recorded (delegate)',
+      notice: { type: 'meeting.rsvp_recorded', params: { ...rsvp, answer: 'delegate', delegate: '李经理', attending: 1 } },
+      numbers: [],
+    },
+    {
+      name: 'meeting.rsvp_recorded (absent, with a reason)',
+      notice: { type: 'meeting.rsvp_recorded', params: { ...rsvp, answer: 'absent', reason: '出差', attending: 2 } },
+      numbers: [],
+    },
+    {
+      name: 'meeting.rsvp_recorded (absent)',
+      notice: { type: 'meeting.rsvp_recorded', params: { ...rsvp, answer: 'absent', attending: 0 } },
+      numbers: [],
+    },
+    {
+      name: 'meeting.quorum_warning',
+      notice: {
+        type: 'meeting.quorum_warning',
+        params: { meeting: 2, startsAt: meetingStartsAt, attending: 1, quorum: 3, unanswered: ['业委会', '社区民警'] },
+      },
+      numbers: [],
+    },
+    {
+      name: 'meeting.quorum_warning (everyone answered)',
+      notice: {
+        type: 'meeting.quorum_warning',
+        params: { meeting: 2, startsAt: meetingStartsAt, attending: 2, quorum: 3, unanswered: [] },
+      },
+      numbers: [],
+    },
+    {
+      name: 'meeting.decided',
+      notice: {
+        type: 'meeting.decided',
+        params: { meeting: 2, item: 1, number: 12, text: '电梯坏了', decision: '物业一周内更换电梯控制柜' },
+        buttons: positionButtons(2, 1),
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.position_recorded (agree, with a remark)',
+      notice: {
+        type: 'meeting.position_recorded',
+        params: { meeting: 2, item: 1, number: 12, party: '物业公司', stance: 'agree', remark: '本周内完成' },
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.position_recorded (object)',
+      notice: {
+        type: 'meeting.position_recorded',
+        params: { meeting: 2, item: 1, number: 12, party: '业委会', stance: 'object', remark: null },
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.position_recorded (abstain)',
+      notice: {
+        type: 'meeting.position_recorded',
+        params: { meeting: 2, item: 1, number: 12, party: '社区民警', stance: 'abstain', remark: null },
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.action_assigned',
+      notice: {
+        type: 'meeting.action_assigned',
+        params: { meeting: 2, item: 1, number: 12, party: '物业公司', task: '更换控制柜', deadline },
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.item_deferred',
+      notice: { type: 'meeting.item_deferred', params: { meeting: 2, item: 2, number: 14, text: 'Street light out' } },
+      numbers: [14],
+    },
+    {
+      name: 'meeting.item_sent_up',
+      notice: { type: 'meeting.item_sent_up', params: { meeting: 2, item: 3, number: 15, text: '电梯坏了', to: '街道城管科' } },
+      numbers: [15],
+    },
+    {
+      name: 'meeting.minutes',
+      notice: {
+        type: 'meeting.minutes',
+        params: {
+          meeting: 2,
+          startsAt: meetingStartsAt,
+          place: '社区会议室',
+          attendance: [
+            { party: '物业公司', answer: 'attend', delegate: null, reason: null },
+            { party: '业委会', answer: 'delegate', delegate: '张委员', reason: null },
+            { party: '社区民警', answer: 'absent', delegate: null, reason: '执勤' },
+            { party: '共建单位', answer: 'absent', delegate: null, reason: null },
+            { party: '街道城管科', answer: null, delegate: null, reason: null },
+          ],
+          quorum: 3,
+          quorumMet: false,
+          items: settledAgenda,
+        },
+      },
+      numbers: [12, 14, 15],
+    },
+    {
+      name: 'meeting.minutes (no parties, nothing on the agenda)',
+      notice: {
+        type: 'meeting.minutes',
+        params: { meeting: 2, startsAt: meetingStartsAt, place: null, attendance: [], quorum: 1, quorumMet: false, items: [] },
+      },
+      numbers: [],
+    },
+    {
+      name: 'meeting.minutes (quorum met)',
+      notice: {
+        type: 'meeting.minutes',
+        params: {
+          meeting: 2,
+          startsAt: meetingStartsAt,
+          place: null,
+          attendance: [{ party: '物业公司', answer: 'attend', delegate: null, reason: null }],
+          quorum: 1,
+          quorumMet: true,
+          items: settledAgenda.slice(0, 1),
+        },
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.report_back (decided, with action items)',
+      notice: {
+        type: 'meeting.report_back',
+        params: {
+          meeting: 2,
+          number: 12,
+          text: '电梯坏了',
+          decision: '物业一周内更换电梯控制柜',
+          sentUpTo: null,
+          actions: settledAgenda[0]!.actions,
+        },
+      },
+      numbers: [12],
+    },
+    {
+      name: 'meeting.report_back (sent up)',
+      notice: {
+        type: 'meeting.report_back',
+        params: { meeting: 2, number: 15, text: '电梯坏了', decision: null, sentUpTo: '街道城管科', actions: [] },
+      },
+      numbers: [15],
+    },
+    {
+      name: 'meeting.report_back (decided, then sent up)',
+      notice: {
+        type: 'meeting.report_back',
+        params: { meeting: 2, number: 15, text: '电梯坏了', decision: '请街道协调', sentUpTo: '街道城管科', actions: [] },
+      },
+      numbers: [15],
     },
   ];
 }

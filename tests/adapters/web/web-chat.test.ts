@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { DateTime } from 'luxon';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src/config.js';
@@ -141,6 +142,33 @@ describeEachDatabase('the local web chat', (kind) => {
       });
       expect(tap.status).toBe(202);
       await botSays('demo-b1', 'li', /感谢您附议 #1/);
+    });
+  });
+
+  describe('when the committee runs a joint meeting', () => {
+    it('schedules it, locks the agenda, takes the property manager’s RSVP tap, and reports the decision back', async () => {
+      // Tomorrow at 19:30 in Shanghai: always in the future and inside the 48-hour notice period.
+      const tomorrow = DateTime.now().setZone('Asia/Shanghai').plus({ days: 1 }).toFormat('yyyy-MM-dd');
+      await say('committee', 'demo-committee', `/meeting ${tomorrow} 19:30 社区会议室`);
+      await botSays('demo-property', 'property', /社区会议室/);
+      await say('committee', 'demo-committee', '/agenda add 1');
+      await say('committee', 'demo-committee', '/agenda lock');
+      const notice = await until(async () =>
+        (await messages('demo-property', 'property')).find((m) => m.buttons.some((button) => button.id === 'm:1:0')),
+      );
+      const seen = (await messages('demo-committee', 'committee')).reduce((max, m) => Math.max(max, m.seq), 0);
+      const tap = await post('/webchat/api/chats/demo-property/taps', {
+        persona: 'property',
+        messageId: notice.id,
+        buttonId: 'm:1:0',
+        clientTapId: 'tap-rsvp-1',
+      });
+      expect(tap.status).toBe(202);
+      await botSays('demo-committee', 'committee', /物业将出席第 1 次联席会议/, seen);
+      await say('committee', 'demo-committee', '/decide 1 物业本周内修好声控灯');
+      await say('committee', 'demo-committee', '/minutes');
+      const report = await botSays('demo-b1', 'zhang', /物业本周内修好声控灯/);
+      expect(report.text).toContain('#1');
     });
   });
 

@@ -1,6 +1,6 @@
 import type { Community, EscalationLevel } from '../../../db/generated/client.js';
 import type { EffectContext, Tx } from '../../context.js';
-import type { DailyDigest, DigestPoll, DigestRates, NoticeBody } from '../../notices.js';
+import type { DailyDigest, DigestPoll, DigestRates, MeetingSummary, NoticeBody } from '../../notices.js';
 import { buildingInScopeSql } from '../../scope.js';
 import { countedRatings } from '../followups/raters.js';
 import { computeRates } from '../followups/rates.js';
@@ -71,11 +71,7 @@ export async function composeDailyDigest(tx: Tx, community: DigestCommunity, now
     select: { deadline: true, issue: { select: { number: true } }, party: { select: { name: true } } },
   });
 
-  const meetings = await tx.meeting.findMany({
-    where: { communityId, status: 'scheduled', startsAt: { gte: now, lte: new Date(now.getTime() + digestWindows.meetings) } },
-    orderBy: [{ startsAt: 'asc' }, { id: 'asc' }],
-    select: { title: true, startsAt: true, location: true },
-  });
+  const meetings = await upcomingMeetings(tx, communityId, now, new Date(now.getTime() + digestWindows.meetings));
 
   return {
     community: community.name,
@@ -96,7 +92,7 @@ export async function composeDailyDigest(tx: Tx, community: DigestCommunity, now
       // Days begun since the deadline: an hour late is one day overdue.
       daysOverdue: Math.ceil((now.getTime() - f.deadline.getTime()) / day),
     })),
-    meetings: meetings.map((m) => ({ title: m.title, startsAt: m.startsAt.toISOString(), location: m.location })),
+    meetings,
     rates: await communityRates(tx, [communityId], now).then((rates) => rates.get(communityId)!),
   };
 }
@@ -237,4 +233,20 @@ export async function sendDailyDigest(ctx: EffectContext, community: Community, 
   for (const chat of [...chats].sort((a, b) => a.id - b.id))
     ctx.notices.push({ ...body, chatId: chat.id, locale: chat.locale ?? community.locale });
   return chats.length;
+}
+
+/** Joint meetings starting in the window, with how many sitting parties answered and attend, against the quorum. */
+async function upcomingMeetings(tx: Tx, communityId: number, from: Date, until: Date): Promise<MeetingSummary[]> {
+  return tx.$queryRaw<MeetingSummary[]>`
+    SELECT m."number" AS "meeting", to_char(m."startsAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "startsAt",
+      m."place", m."status"::text AS "status",
+      (SELECT count(*)::int FROM "AgendaItem" a WHERE a."meetingId" = m."id" AND NOT a."dropped" AND a."position" IS NOT NULL) AS "items",
+      (SELECT count(*)::int FROM "Rsvp" r JOIN "Party" p ON p."id" = r."partyId"
+        WHERE r."meetingId" = m."id" AND p."inJointMeeting" AND r."answer" IN ('attend', 'delegate')) AS "attending",
+      (SELECT count(*)::int FROM "Rsvp" r JOIN "Party" p ON p."id" = r."partyId" WHERE r."meetingId" = m."id" AND p."inJointMeeting") AS "answered",
+      (SELECT count(*)::int FROM "Party" p WHERE p."communityId" = m."communityId" AND p."inJointMeeting") AS "parties",
+      c."meetingQuorum" AS "quorum"
+    FROM "Meeting" m JOIN "Community" c ON c."id" = m."communityId"
+    WHERE m."communityId" = ${communityId} AND m."status" <> 'closed' AND m."startsAt" >= ${from} AND m."startsAt" <= ${until}
+    ORDER BY m."startsAt", m."id"`;
 }

@@ -39,7 +39,13 @@ export async function showIssue(ctx: CommandContext, action: { number: number })
   const found = await findIssue(ctx, action.number, { includeHidden: isCommittee });
   const issue = await ctx.tx.issue.findUniqueOrThrow({
     where: { id: found.id },
-    include: { category: true, building: true, followUps: { include: { party: true }, orderBy: { id: 'desc' }, take: 1 } },
+    include: {
+      category: true,
+      building: true,
+      followUps: { include: { party: true }, orderBy: { id: 'desc' }, take: 1 },
+      escalations: { include: { by: true }, orderBy: { id: 'asc' } },
+      agendaItems: { where: { dropped: false, position: { not: null } }, include: { meeting: true }, orderBy: { id: 'asc' } },
+    },
   });
   const followUp = issue.followUps[0];
   const detail: IssueDetail = {
@@ -54,6 +60,14 @@ export async function showIssue(ctx: CommandContext, action: { number: number })
     createdAt: issue.createdAt.toISOString(),
     followUp: followUp ? { party: followUp.party.name, deadline: followUp.deadline.toISOString(), response: followUp.response } : null,
     hiddenReason: isCommittee ? issue.hiddenReason : null,
+    steps: issue.escalations.map((step) => ({ to: step.toLevel as Level, cause: step.cause, by: step.by?.displayName ?? null })),
+    meetings: issue.agendaItems.map((item) => ({
+      meeting: item.meeting.number,
+      startsAt: item.meeting.startsAt.toISOString(),
+      outcome: item.outcome,
+      decision: item.decision,
+      sentUpTo: item.sentUpTo,
+    })),
   };
   reply(ctx, { type: 'issue.shown', params: detail });
 }

@@ -4,7 +4,15 @@ import { audit, type Tx } from '../../context.js';
 import { supportedLocales } from '../membership/set-language.js';
 import { findCommunity, isTimeZone } from './find-community.js';
 
-export type CommunitySettings = { supportThreshold?: string; locale?: string; timezone?: string; digestTime?: string; quietHours?: string };
+export type CommunitySettings = {
+  supportThreshold?: string;
+  locale?: string;
+  timezone?: string;
+  digestTime?: string;
+  quietHours?: string;
+  meetingQuorum?: string;
+  meetingNoticeHours?: string;
+};
 
 const timeOfDay = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -20,7 +28,9 @@ export function parseSupportThreshold(typed: string): { kind: 'count' | 'share';
 
 /**
  * `yishi community configure`: support threshold, default language, time zone, digest time ("08:00") and quiet hours
- * ("22:00-08:00"). A new time zone or digest time moves the next digest. Throws community_not_found, option_invalid.
+ * ("22:00-08:00"), the joint meeting's quorum of parties (3) and how many hours before a meeting its notice goes out
+ * (48; meetings already scheduled keep theirs). A new time zone or digest time moves the next digest. Throws
+ * community_not_found, option_invalid.
  */
 export async function configureCommunity(tx: Tx, slug: string, settings: CommunitySettings, now: Date): Promise<Community> {
   const community = await findCommunity(tx, slug);
@@ -52,6 +62,13 @@ export async function configureCommunity(tx: Tx, slug: string, settings: Communi
     data.quietHoursStart = start;
     data.quietHoursEnd = end;
   }
+  const whole = (option: string, value: string, max: number) => {
+    if (!/^\d{1,4}$/.test(value) || Number(value) < 1 || Number(value) > max) throw new OperatorError('option_invalid', { option, value });
+    return Number(value);
+  };
+  if (settings.meetingQuorum !== undefined) data.meetingQuorum = whole('--meeting-quorum', settings.meetingQuorum, 20);
+  if (settings.meetingNoticeHours !== undefined)
+    data.meetingNoticeHours = whole('--meeting-notice-hours', settings.meetingNoticeHours, 720);
   const updated = await tx.community.update({ where: { id: community.id }, data });
   if (settings.timezone !== undefined || settings.digestTime !== undefined) {
     // The next digest is not due yet: it is dropped, and the scheduler makes a new one at the new time.
