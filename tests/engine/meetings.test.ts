@@ -274,12 +274,12 @@ describeEachDatabase('joint meetings', (kind) => {
         h.clock.set(new Date('2026-12-15T11:31:00Z'));
         const fired = await h.engine.fireReminder(key);
         const property = await c.chatRow(c.chats.property);
+        const committee = await c.chatRow(c.chats.committee);
+        const params = { meeting: 3, startsAt: '2027-01-15T11:30:00.000Z', place: '社区会议室', monthly: { day: 15, time: '19:30' } };
+        // Nobody typed it: the committee hears of it as the parties do.
         expect(fired.status === 'fired' && sent(fired.notices)).toEqual([
-          [
-            'meeting.scheduled',
-            property.id,
-            { meeting: 3, startsAt: '2027-01-15T11:30:00.000Z', place: '社区会议室', monthly: { day: 15, time: '19:30' } },
-          ],
+          ['meeting.scheduled', committee.id, params],
+          ['meeting.scheduled', property.id, params],
         ]);
         expect(await meetingRow(c, 3)).toMatchObject({ recurring: true, createdById: null, startsAt: new Date('2027-01-15T11:30:00Z') });
         expect(

@@ -3,7 +3,7 @@ import type { Community, Meeting } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, checkText, type EffectContext, reply, requireCommunity } from '../../context.js';
 import { requireCommittee } from '../membership/permissions.js';
 import { scheduleReminders } from '../reminders/schedule.js';
-import { attendance, partyChats, sittingParties } from './meeting-queries.js';
+import { attendance, committeeChats, partyChats, sittingParties } from './meeting-queries.js';
 import { localInstant, nextMonthly, parseTime } from './meeting-time.js';
 import { requireMeetingRole } from './permissions.js';
 import { scheduleMeetingReminders } from './rsvp.js';
@@ -42,11 +42,15 @@ async function createMeeting(
   });
   const body = scheduledBody(created, community);
   const parties = await sittingParties(ctx.tx, community.id);
-  for (const chat of await partyChats(
-    ctx.tx,
-    parties.map((party) => party.id),
-  ))
-    announce(ctx, chat, body);
+  const chats = [
+    ...(await committeeChats(ctx.tx, community.id)),
+    ...(await partyChats(
+      ctx.tx,
+      parties.map((party) => party.id),
+    )),
+  ];
+  // Whoever typed /meeting is answered in their chat (below); every other committee and party chat is told here.
+  for (const chat of chats.filter((candidate) => candidate.id !== ctx.chat?.id)) announce(ctx, chat, body);
   return created;
 }
 
