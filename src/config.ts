@@ -14,6 +14,7 @@ export type Config = {
   /** Key for secret ballots' voter keys; unset, the installation's own key in the database. */
   ballotSecret?: string;
   telegram?: { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
+  slack?: { botToken: string; signingSecret: string; apiUrl?: string };
   /** Redis for BullMQ (REDIS_URL); unset, the in-process scheduler. */
   redisUrl?: string;
   /** The local web chat (YISHI_WEBCHAT): on by default when no other platform is configured; `demo` seeds the demo. */
@@ -63,6 +64,17 @@ const envSchema = z
       .trim()
       .regex(/^[A-Za-z0-9_-]{16,256}$/, `must be ${WEBHOOK_SECRET_RULE}`)
       .optional(),
+    SLACK_BOT_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^xoxb-[\w-]+$/, "must be the app's bot token, xoxb-... (OAuth & Permissions page)")
+      .optional(),
+    SLACK_SIGNING_SECRET: z
+      .string()
+      .trim()
+      .regex(/^[\w-]{16,128}$/, "must be the app's signing secret (Basic Information page)")
+      .optional(),
+    SLACK_API_URL: z.url('must be a URL').optional(),
     REDIS_URL: z
       .string()
       .trim()
@@ -72,6 +84,15 @@ const envSchema = z
     YISHI_DEMO: z.enum(['0', '1'], 'must be 0 (no demo community) or 1').optional(),
   })
   .superRefine((vars, ctx) => {
+    // Slack's token sends; its signing secret is what lets yishi believe a request came from Slack: both or neither.
+    if (Boolean(vars.SLACK_BOT_TOKEN) !== Boolean(vars.SLACK_SIGNING_SECRET)) {
+      const missing = vars.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'is required with the other Slack variable: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
+      });
+    }
     // The two webhook variables come as a pair: one without the other is a half-done set-up, not long polling.
     if (vars.TELEGRAM_WEBHOOK_URL && !vars.TELEGRAM_WEBHOOK_SECRET) {
       ctx.addIssue({
@@ -156,13 +177,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,
     ...(vars.BALLOT_SECRET ? { ballotSecret: vars.BALLOT_SECRET } : {}),
     ...(vars.REDIS_URL ? { redisUrl: vars.REDIS_URL } : {}),
-    ...((vars.YISHI_WEBCHAT ?? (vars.TELEGRAM_BOT_TOKEN ? '0' : '1')) === '1' ? { webChat: { demo: vars.YISHI_DEMO !== '0' } } : {}),
+    ...((vars.YISHI_WEBCHAT ?? (vars.TELEGRAM_BOT_TOKEN || vars.SLACK_BOT_TOKEN ? '0' : '1')) === '1'
+      ? { webChat: { demo: vars.YISHI_DEMO !== '0' } }
+      : {}),
     ...(vars.TELEGRAM_BOT_TOKEN
       ? {
           telegram: {
             token: vars.TELEGRAM_BOT_TOKEN,
             apiRoot: vars.TELEGRAM_API_ROOT ?? 'https://api.telegram.org',
             ...(vars.TELEGRAM_WEBHOOK_URL ? { webhookUrl: vars.TELEGRAM_WEBHOOK_URL, webhookSecret: vars.TELEGRAM_WEBHOOK_SECRET } : {}),
+          },
+        }
+      : {}),
+    ...(vars.SLACK_BOT_TOKEN && vars.SLACK_SIGNING_SECRET
+      ? {
+          slack: {
+            botToken: vars.SLACK_BOT_TOKEN,
+            signingSecret: vars.SLACK_SIGNING_SECRET,
+            ...(vars.SLACK_API_URL ? { apiUrl: vars.SLACK_API_URL } : {}),
           },
         }
       : {}),

@@ -2,6 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import type { i18n } from 'i18next';
 import { type ChatAdapter, type ConfiguredAdapter, configured } from './adapters/shared/port.js';
+import { slack } from './adapters/slack/index.js';
 import { telegram } from './adapters/telegram/index.js';
 import { webChat } from './adapters/web/index.js';
 import { type Config, loadConfig, redactUrl } from './config.js';
@@ -24,7 +25,7 @@ export type Service = { stop(): Promise<void>; address: { host: string; port: nu
 
 /** Every configured chat platform. A new platform is a folder under src/adapters/ and one line here. */
 export function platformsOf(config: Config): ConfiguredAdapter[] {
-  return [...configured(telegram, config.telegram), ...configured(webChat, config.webChat)];
+  return [...configured(telegram, config.telegram), ...configured(slack, config.slack), ...configured(webChat, config.webChat)];
 }
 
 /**

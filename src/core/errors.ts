@@ -48,6 +48,7 @@ export type OperatorErrorCode =
   | 'dead_letter_unknown'
   | 'webchat_not_loopback'
   | 'telegram_unreachable'
+  | 'slack_unreachable'
   | 'worker_needs_redis'
   | 'redis_unreachable'
   | 'community_without_subdistrict'

@@ -46,6 +46,7 @@ const operatorErrorKeys: Record<OperatorErrorCode, string> = {
   dead_letter_unknown: 'operator:errors.dead_letter_unknown',
   webchat_not_loopback: 'operator:errors.webchat_not_loopback',
   telegram_unreachable: 'operator:errors.telegram_unreachable',
+  slack_unreachable: 'operator:errors.slack_unreachable',
   worker_needs_redis: 'operator:errors.worker_needs_redis',
   redis_unreachable: 'operator:errors.redis_unreachable',
   community_without_subdistrict: 'operator:errors.community_without_subdistrict',

@@ -1,0 +1,156 @@
+import { type ChatPostMessageResponse, ErrorCode, WebClient } from '@slack/web-api';
+import type { i18n } from 'i18next';
+import type { Logger } from '../../core/logger.js';
+import { DeliveryError, type OutboundPort } from '../../delivery/delivery.js';
+import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js';
+import type { InboundEvent } from '../../inbox/inbox.js';
+import { renderNotice } from '../../render/index.js';
+import type { ChatAdapter } from '../shared/port.js';
+import type { SlackRequest } from './receiver.js';
+import { toBlockKit } from './render.js';
+import { type StoredSlackRequest, storedRequest, translateSlack } from './translate.js';
+
+export type SlackConfig = { botToken: string; signingSecret: string; apiUrl?: string };
+
+/**
+ * Slack's limits, each window a tenth longer than published: about one message a second per channel (short bursts
+ * tolerated, never relied on), and the Web API's per-method tiers for the app as a whole (chat.postMessage is
+ * "special": per channel; 50 a minute is tier 3, kept for updates and everything else).
+ * https://api.slack.com/methods/chat.postMessage#rate_limiting and https://api.slack.com/apis/rate-limits
+ */
+export const slackLimits: PlatformLimits = {
+  bot: [{ max: 50, perMs: 66_000 }],
+  privateChat: [{ max: 1, perMs: 1_100 }],
+  groupChat: [{ max: 1, perMs: 1_100 }],
+};
+
+/** Slack's answers after which nothing more is posted in a conversation: the app is not there, or the conversation is gone. */
+const conversationGone = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'account_inactive', 'user_not_found']);
+
+type SlackError = { code?: string; retryAfter?: number; data?: { error?: string } };
+
+/** Whether a Web API error is worth retrying, and when; and whether the conversation is closed to the app. */
+function classify(error: unknown): { delivery: DeliveryError; gone: boolean } {
+  const { code, retryAfter, data } = error as SlackError;
+  if (code === ErrorCode.RateLimitedError)
+    return { delivery: new DeliveryError('ratelimited', { retryAfterMs: (retryAfter ?? 1) * 1000 }), gone: false };
+  if (code === ErrorCode.PlatformError) {
+    const reason = data?.error ?? 'error';
+    return { delivery: new DeliveryError(reason, { permanent: true }), gone: conversationGone.has(reason) };
+  }
+  return { delivery: new DeliveryError(String((error as Error).message ?? error)), gone: false };
+}
+
+/**
+ * The Slack adapter's transport. Receiving: Slack's signed HTTP requests, recorded in the inbox before Slack is
+ * answered. Sending: the delivery loop calls `send`, which renders Block Kit in the notice's language within Slack's
+ * limits. The Web API client's own retries are off: `chat.postMessage` has no idempotency key, so a retry after a lost
+ * response would post twice; the delivery loop owns retries and records each message's `ts` as it returns, so a crash
+ * can repeat at most the one message in flight.
+ */
+export async function createSlackAdapter(deps: {
+  config: SlackConfig;
+  i18n: i18n;
+  logger: Logger;
+  record: (events: InboundEvent[]) => Promise<number>;
+  limits?: PlatformLimits;
+}): Promise<SlackAdapter> {
+  const client = new WebClient(deps.config.botToken, {
+    ...(deps.config.apiUrl ? { slackApiUrl: deps.config.apiUrl } : {}),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+  });
+  const auth = await client.auth.test();
+  const botUserId = String(auth.user_id);
+  const teamId = String(auth.team_id);
+  const log = deps.logger.child({ platform: 'slack', team: teamId });
+  const pacer = createPacer(deps.limits ?? slackLimits);
+
+  /** Records a verified request; a conversation the app was removed from is recorded too (as the engine's chat.left). */
+  async function receive(request: SlackRequest): Promise<void> {
+    let stored: StoredSlackRequest | null = null;
+    if (request.kind === 'event' && request.body.type === 'event_callback' && request.body.event_id)
+      stored = storedRequest(
+        request.body.team_id ?? teamId,
+        { kind: 'event', botUserId, event: request.body.event as never },
+        request.body.event_id,
+      );
+    else if (request.kind === 'command')
+      stored = storedRequest(request.fields.team_id ?? teamId, { kind: 'command', fields: request.fields as never });
+    else if (request.kind === 'interaction') {
+      const team = (request.payload.team as { id?: string } | undefined)?.id ?? teamId;
+      stored = storedRequest(team, { kind: 'interaction', payload: request.payload as never });
+    }
+    if (stored) await deps.record([{ eventId: stored.eventId, payload: stored }]);
+  }
+
+  /** The app can no longer post in `channel`: told to the engine once, through the inbox, so nothing more goes there. */
+  async function conversationClosed(channel: string, reason: string): Promise<void> {
+    log.warn({ channel, reason }, 'slack: conversation closed to the app; nothing more is posted there, its binding is kept');
+    const stored = storedRequest(
+      teamId,
+      { kind: 'event', botUserId, event: { type: 'channel_left', channel } },
+      `closed:${channel}:${reason}`,
+    );
+    await deps.record([{ eventId: stored.eventId, payload: stored }]);
+  }
+
+  async function call<T>(
+    notice: { chat: { platformChatId: string; kind: 'private' | 'group' } },
+    signal: AbortSignal,
+    run: () => Promise<T>,
+  ) {
+    try {
+      return await pacer.run(notice.chat, run, signal);
+    } catch (error) {
+      const { delivery, gone } = classify(error);
+      if (gone) await conversationClosed(notice.chat.platformChatId, delivery.message);
+      throw delivery;
+    }
+  }
+
+  const outbound: OutboundPort = {
+    platform: 'slack',
+    async send(notice, calls) {
+      const t = deps.i18n.getFixedT(notice.locale);
+      const messages = toBlockKit(renderNotice(t, notice, { timeZone: notice.chat.timezone }));
+      const channel = notice.chat.platformChatId;
+      if (notice.editMessageId) {
+        const ts = notice.editMessageId;
+        await call(notice, calls.signal, () =>
+          client.chat.update({ channel, ts, text: messages[0]!.text, blocks: messages[0]!.blocks as never }),
+        );
+        return { messageId: ts };
+      }
+      let messageId = notice.platformMessageId ?? '';
+      for (const [index, message] of messages.entries()) {
+        if (index < notice.partsSent) continue;
+        const sent = (await call(notice, calls.signal, () =>
+          client.chat.postMessage({
+            channel,
+            text: message.text,
+            blocks: message.blocks as never,
+            unfurl_links: false,
+            unfurl_media: false,
+          }),
+        )) as ChatPostMessageResponse;
+        messageId = String(sent.ts);
+        if (index < messages.length - 1) await calls.partSent(index + 1, messageId);
+      }
+      return { messageId };
+    },
+  };
+
+  return {
+    platform: 'slack',
+    translate: translateSlack,
+    outbound,
+    receive,
+    botUserId,
+    readyMessage: (t) => t('operator:start.slack_ready', { team: String(auth.team ?? teamId) }),
+    async start() {},
+    async stop() {},
+  };
+}
+
+export type SlackAdapter = ChatAdapter & { botUserId: string; receive(request: SlackRequest): Promise<void> };

@@ -1,0 +1,117 @@
+import { decodeButton } from '../../engine/buttons.js';
+import type { Action, EngineCommand } from '../../engine/commands.js';
+import { parseCommand } from '../shared/parse-command.js';
+
+// What the inbox keeps of each Slack request: the part of it the engine needs, tagged by kind. The request's
+// signature was checked before it was stored.
+
+/** A slash command (`/yishi issue 电梯坏了`), as Slack's form fields. */
+type SlashCommand = {
+  command: string;
+  text: string;
+  user_id: string;
+  user_name: string;
+  channel_id: string;
+  channel_name?: string;
+  trigger_id: string;
+};
+/** An Events API callback's event. */
+type SlackEvent = {
+  type: string;
+  user?: string;
+  channel?: string;
+  actor_id?: string;
+  text?: string;
+  bot_id?: string;
+  subtype?: string;
+  ts?: string;
+};
+/** A block_actions interaction: a button tapped. */
+type BlockActions = {
+  type: string;
+  user: { id: string; username?: string; name?: string };
+  channel?: { id: string; name?: string };
+  container?: { message_ts?: string; channel_id?: string };
+  trigger_id: string;
+  actions: Array<{ action_id?: string; value?: string; action_ts?: string }>;
+};
+
+type Request =
+  | { kind: 'command'; fields: SlashCommand }
+  | { kind: 'event'; botUserId: string; event: SlackEvent }
+  | { kind: 'interaction'; payload: BlockActions };
+
+/**
+ * A request as stored, with its inbox key: Slack's own id of it within the workspace (an event's `event_id`, a
+ * command's or a tap's `trigger_id`), so that a retry or a resend changes nothing.
+ */
+export type StoredSlackRequest = Request & { eventId: string };
+
+export function storedRequest(teamId: string, request: Request, slackEventId?: string): StoredSlackRequest {
+  const id =
+    request.kind === 'event'
+      ? `event:${slackEventId}`
+      : request.kind === 'command'
+        ? `command:${request.fields.trigger_id}`
+        : `action:${request.payload.trigger_id}`;
+  return { ...request, eventId: `${teamId}:${id}` };
+}
+
+/** Direct-message channels are `D…`; everything else is a group conversation. */
+const kindOf = (channel: string) => (channel.startsWith('D') ? ('private' as const) : ('group' as const));
+
+function chatOf(channel: string, name?: string) {
+  return {
+    platform: 'slack' as const,
+    platformChatId: channel,
+    kind: kindOf(channel),
+    // Slack names DMs "directmessage" and private groups "privategroup": not titles worth keeping.
+    ...(name && kindOf(channel) === 'group' && name !== 'privategroup' ? { title: `#${name}` } : {}),
+  };
+}
+
+/**
+ * A stored Slack request as an engine command, or null for what the engine has no use for (ordinary messages,
+ * other apps' buttons). `/yishi <command> <arguments>` carries every chat command; a button carries its stable id.
+ */
+export function translateSlack(stored: unknown): EngineCommand | null {
+  const request = stored as StoredSlackRequest;
+  const { eventId } = request;
+  const command = (user: { id: string; name?: string }, channel: string, channelName: string | undefined, action: Action | null) =>
+    action
+      ? {
+          eventId,
+          actor: { platform: 'slack' as const, platformUserId: user.id, displayName: user.name || user.id },
+          chat: chatOf(channel, channelName),
+          action,
+        }
+      : null;
+  if (request.kind === 'command') {
+    const { fields } = request;
+    const text = fields.text.trim();
+    const action: Action = text
+      ? (parseCommand(`/${text}`) ?? { type: 'command.unknown', name: text.split(/\s+/)[0]! })
+      : { type: 'member.help' };
+    return command({ id: fields.user_id, name: fields.user_name }, fields.channel_id, fields.channel_name, action);
+  }
+  if (request.kind === 'interaction') {
+    const { payload } = request;
+    const tapped = payload.actions[0];
+    const channel = payload.channel?.id ?? payload.container?.channel_id;
+    if (payload.type !== 'block_actions' || !tapped?.value || !channel) return null;
+    return command(
+      { id: payload.user.id, name: payload.user.name ?? payload.user.username },
+      channel,
+      payload.channel?.name,
+      decodeButton(tapped.value),
+    );
+  }
+  const { event } = request;
+  if (!event.channel) return null;
+  // The app added to a channel, or removed from it (by `actor_id`): the binding is kept, posting stops or resumes.
+  if (event.type === 'member_joined_channel' && event.user === request.botUserId)
+    return command({ id: event.user }, event.channel, undefined, { type: 'chat.joined' });
+  if (event.type === 'channel_left' || (event.type === 'member_left_channel' && event.user === request.botUserId))
+    return command({ id: event.actor_id ?? request.botUserId }, event.channel, undefined, { type: 'chat.left' });
+  return null;
+}
