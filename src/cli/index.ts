@@ -10,6 +10,7 @@ import { registerInboxCommands } from './inbox.js';
 import { migrate } from './migrate.js';
 import { registerMinutesCommands } from './minutes.js';
 import { registerSetupCommands } from './setup.js';
+import { registerSlackCommands } from './slack.js';
 import { runWorker } from './worker.js';
 
 const t = createI18n().getFixedT(operatorLocale());
@@ -31,6 +32,7 @@ registerSetupCommands(program, t);
 registerInboxCommands(program, t);
 registerDemoCommands(program, t);
 registerMinutesCommands(program, t);
+registerSlackCommands(program, t);
 
 try {
   await program.parseAsync();

@@ -111,7 +111,11 @@ export function translateSlack(stored: unknown): EngineCommand | null {
   // The app added to a channel, or removed from it (by `actor_id`): the binding is kept, posting stops or resumes.
   if (event.type === 'member_joined_channel' && event.user === request.botUserId)
     return command({ id: event.user }, event.channel, undefined, { type: 'chat.joined' });
-  if (event.type === 'channel_left' || (event.type === 'member_left_channel' && event.user === request.botUserId))
+  if (
+    event.type === 'channel_left' ||
+    event.type === 'group_left' ||
+    (event.type === 'member_left_channel' && event.user === request.botUserId)
+  )
     return command({ id: event.actor_id ?? request.botUserId }, event.channel, undefined, { type: 'chat.left' });
   return null;
 }
