@@ -27,6 +27,9 @@ export const slackLimits: PlatformLimits = {
 /** Slack's answers after which nothing more is posted in a conversation: the app is not there, or the conversation is gone. */
 const conversationGone = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'account_inactive', 'user_not_found']);
 
+/** Notices that only the person who typed or tapped needs to see. */
+const refusals = new Set(['command.refused', 'command.failed']);
+
 type SlackError = { code?: string; retryAfter?: number; data?: { error?: string } };
 
 /** Whether a Web API error is worth retrying, and when; and whether the conversation is closed to the app. */
@@ -121,6 +124,18 @@ export async function createSlackAdapter(deps: {
           client.chat.update({ channel, ts, text: messages[0]!.text, blocks: messages[0]!.blocks as never }),
         );
         return { messageId: ts };
+      }
+      // A refusal answers the one who typed or tapped: shown to them alone, not posted to the channel (a DM is theirs anyway).
+      if (notice.replyToMessageId && refusals.has(notice.type) && notice.chat.kind === 'group') {
+        const user = notice.replyToMessageId;
+        let messageTs = '';
+        for (const message of messages.slice(notice.partsSent)) {
+          const sent = await call(notice, calls.signal, () =>
+            client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }),
+          );
+          messageTs = String(sent.message_ts ?? '');
+        }
+        return { messageId: messageTs };
       }
       let messageId = notice.platformMessageId ?? '';
       for (const [index, message] of messages.entries()) {

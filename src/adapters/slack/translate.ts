@@ -77,6 +77,8 @@ function chatOf(channel: string, name?: string) {
 export function translateSlack(stored: unknown): EngineCommand | null {
   const request = stored as StoredSlackRequest;
   const { eventId } = request;
+  // Slack shows no message for a slash command or a tap: what a reply answers is the person, so their user id stands
+  // in the command's message id, and a refusal threaded to it is shown to them alone (see adapter.ts).
   const command = (user: { id: string; name?: string }, channel: string, channelName: string | undefined, action: Action | null) =>
     action
       ? {
@@ -84,6 +86,7 @@ export function translateSlack(stored: unknown): EngineCommand | null {
           actor: { platform: 'slack' as const, platformUserId: user.id, displayName: user.name || user.id },
           chat: chatOf(channel, channelName),
           action,
+          messageId: user.id,
         }
       : null;
   if (request.kind === 'command') {

@@ -103,6 +103,14 @@ describe('Slack, end to end through npm start', () => {
     expect(api.textsTo(channel.id).filter((text) => text.includes('感谢您附议'))).toHaveLength(1);
   });
 
+  it('shows a refusal to the one who typed, not to the channel', async () => {
+    const before = api.messagesIn(channel.id).length;
+    await command(bob, channel, 'support 99');
+    await api.waitFor(() => api.ephemeralsTo(bob.id).some((m) => m.text.includes('#99')));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(api.messagesIn(channel.id)).toHaveLength(before);
+  });
+
   it('takes an event once however often Slack retries it', async () => {
     const joined = payloads.memberJoinedChannel({ id: api.botUserId, name: 'yishi' }, channel);
     const first = await postEvent(`${base}/slack/events`, api.signingSecret, joined);
