@@ -6,6 +6,7 @@ import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js'
 import type { InboundEvent } from '../../inbox/inbox.js';
 import { renderNotice } from '../../render/index.js';
 import type { ChatAdapter } from '../shared/port.js';
+import { pollModal } from './poll-modal.js';
 import type { SlackRequest } from './receiver.js';
 import { toBlockKit } from './render.js';
 import { type StoredSlackRequest, storedRequest, translateSlack } from './translate.js';
@@ -78,13 +79,33 @@ export async function createSlackAdapter(deps: {
         { kind: 'event', botUserId, event: request.body.event as never },
         request.body.event_id,
       );
-    else if (request.kind === 'command')
+    else if (request.kind === 'command') {
+      if (request.fields.text?.trim().toLowerCase() === 'poll' && (await openPollModal(request.fields))) return;
       stored = storedRequest(request.fields.team_id ?? teamId, { kind: 'command', fields: request.fields as never });
-    else if (request.kind === 'interaction') {
+    } else if (request.kind === 'interaction') {
       const team = (request.payload.team as { id?: string } | undefined)?.id ?? teamId;
       stored = storedRequest(team, { kind: 'interaction', payload: request.payload as never });
     }
     if (stored) await deps.record([{ eventId: stored.eventId, payload: stored }]);
+  }
+
+  /**
+   * `/yishi poll` with nothing after it opens the poll modal (in the member's Slack language, else Chinese); its
+   * submission arrives as an interaction. False when the modal cannot be opened: the command then gets its usage.
+   */
+  async function openPollModal(fields: Record<string, string>): Promise<boolean> {
+    try {
+      const user = await client.users.info({ user: fields.user_id!, include_locale: true });
+      const t = deps.i18n.getFixedT(user.user?.locale?.startsWith('en') ? 'en' : 'zh-CN');
+      await client.views.open({
+        trigger_id: fields.trigger_id!,
+        view: pollModal(t, { id: fields.channel_id!, name: fields.channel_name }) as never,
+      });
+      return true;
+    } catch (error) {
+      log.warn({ err: error }, 'slack: the poll modal could not be opened; the command gets its usage');
+      return false;
+    }
   }
 
   /** The app can no longer post in `channel`: told to the engine once, through the inbox, so nothing more goes there. */

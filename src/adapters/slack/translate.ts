@@ -1,6 +1,7 @@
 import { decodeButton } from '../../engine/buttons.js';
 import type { Action, EngineCommand } from '../../engine/commands.js';
 import { parseCommand } from '../shared/parse-command.js';
+import { pollCommandText, pollModalId } from './poll-modal.js';
 
 // What the inbox keeps of each Slack request: the part of it the engine needs, tagged by kind. The request's
 // signature was checked before it was stored.
@@ -33,7 +34,9 @@ type BlockActions = {
   channel?: { id: string; name?: string };
   container?: { message_ts?: string; channel_id?: string };
   trigger_id: string;
-  actions: Array<{ action_id?: string; value?: string; action_ts?: string }>;
+  actions?: Array<{ action_id?: string; value?: string; action_ts?: string }>;
+  /** A submitted modal (view_submission). */
+  view?: { callback_id?: string; private_metadata?: string; state?: { values?: Record<string, Record<string, never>> } };
 };
 
 type Request =
@@ -99,7 +102,13 @@ export function translateSlack(stored: unknown): EngineCommand | null {
   }
   if (request.kind === 'interaction') {
     const { payload } = request;
-    const tapped = payload.actions[0];
+    if (payload.type === 'view_submission' && payload.view?.callback_id === pollModalId) {
+      const channel = JSON.parse(payload.view.private_metadata ?? '{}') as { id?: string; name?: string };
+      if (!channel.id) return null;
+      const action = parseCommand(pollCommandText(payload.view.state?.values ?? {}));
+      return command({ id: payload.user.id, name: payload.user.name ?? payload.user.username }, channel.id, channel.name, action);
+    }
+    const tapped = payload.actions?.[0];
     const channel = payload.channel?.id ?? payload.container?.channel_id;
     if (payload.type !== 'block_actions' || !tapped?.value || !channel) return null;
     return command(

@@ -111,6 +111,25 @@ describe('Slack, end to end through npm start', () => {
     expect(api.messagesIn(channel.id)).toHaveLength(before);
   });
 
+  it('opens the poll modal for `/yishi poll`, and hands its submission to the engine as the poll command', async () => {
+    expect((await command(alice, channel, 'poll')).status).toBe(200);
+    await api.waitFor(() => api.callsOf('views.open').length > 0);
+    const view = api.callsOf('views.open')[0]!.payload.view as { callback_id: string; private_metadata: string };
+    const submission = payloads.viewSubmission(alice, {
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      values: {
+        question: { question: { type: 'plain_text_input', value: '周末活动去哪里？' } },
+        options: { options: { type: 'plain_text_input', value: '公园\n博物馆' } },
+        hours: { hours: { type: 'number_input', value: '48' } },
+        flags: { flags: { type: 'checkboxes', selected_options: [{ value: 'secret' }] } },
+      },
+    });
+    expect((await postInteraction(`${base}/slack/interactions`, api.signingSecret, submission)).status).toBe(200);
+    // A resident may not open a poll: the rules answer her, and her alone, as they would answer `/yishi poll ...`.
+    await api.waitFor(() => api.ephemeralsTo(alice.id).some((m) => /楼长|居委会/.test(m.text)));
+  });
+
   it('takes an event once however often Slack retries it', async () => {
     const joined = payloads.memberJoinedChannel({ id: api.botUserId, name: 'yishi' }, channel);
     const first = await postEvent(`${base}/slack/events`, api.signingSecret, joined);

@@ -1,0 +1,66 @@
+import type { TFunction } from 'i18next';
+
+// The friendly alternative to `/yishi poll question | option | option --hours 72 ...`: a modal whose answers become
+// exactly that command text, so the poll's rules stay in one place (the polls capability's parser and use-case).
+
+export const pollModalId = 'yishi.poll';
+
+type Values = Record<string, Record<string, { value?: string | null; selected_options?: Array<{ value: string }> }>>;
+
+const input = (id: string, label: string, element: Record<string, unknown>, optional = false) => ({
+  type: 'input',
+  block_id: id,
+  label: { type: 'plain_text', text: label },
+  optional,
+  element: { action_id: id, ...element },
+});
+
+/** The modal for `/yishi poll` typed with nothing after it, in the member's language; `channel` comes back on submit. */
+export function pollModal(t: TFunction, channel: { id: string; name?: string }): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: pollModalId,
+    private_metadata: JSON.stringify(channel),
+    title: { type: 'plain_text', text: t('slack:poll.title') },
+    submit: { type: 'plain_text', text: t('slack:poll.submit') },
+    close: { type: 'plain_text', text: t('slack:poll.close') },
+    blocks: [
+      input('question', t('slack:poll.question'), { type: 'plain_text_input', max_length: 500 }),
+      input('options', t('slack:poll.options'), { type: 'plain_text_input', multiline: true, max_length: 1500 }),
+      input('hours', t('slack:poll.hours'), { type: 'number_input', is_decimal_allowed: false, min_value: '1' }, true),
+      input('quorum', t('slack:poll.quorum'), { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '100' }, true),
+      input(
+        'flags',
+        t('slack:poll.flags'),
+        {
+          type: 'checkboxes',
+          options: [
+            { text: { type: 'plain_text', text: t('slack:poll.multi') }, value: 'multi' },
+            { text: { type: 'plain_text', text: t('slack:poll.secret') }, value: 'secret' },
+          ],
+        },
+        true,
+      ),
+    ],
+  };
+}
+
+/** A submitted poll modal as the command text it stands for (`/poll question | a | b --hours 48 --multi`). */
+export function pollCommandText(values: Values): string {
+  const text = (id: string) => (values[id]?.[id]?.value ?? '').trim();
+  // A "|" typed inside a question or an option would split it: shown as the full-width bar, which reads the same.
+  const clean = (part: string) => part.replace(/[|｜]/g, '¦').replace(/\s+--/g, ' —');
+  const options = text('options')
+    .split('\n')
+    .map((line) => clean(line.trim()))
+    .filter(Boolean);
+  const flags = (values.flags?.flags?.selected_options ?? []).map((option) => option.value);
+  return [
+    `/poll ${clean(text('question'))}`,
+    ...options.map((option) => `| ${option}`),
+    ...(text('hours') ? [`--hours ${text('hours')}`] : []),
+    ...(text('quorum') ? [`--quorum ${text('quorum')}%`] : []),
+    ...(flags.includes('multi') ? ['--multi'] : []),
+    ...(flags.includes('secret') ? ['--secret'] : []),
+  ].join(' ');
+}
