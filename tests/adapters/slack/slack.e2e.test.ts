@@ -130,6 +130,21 @@ describe('Slack, end to end through npm start', () => {
     await api.waitFor(() => api.ephemeralsTo(alice.id).some((m) => /楼长|居委会/.test(m.text)));
   });
 
+  it('edits a poll’s live counts into its message with chat.update, once the committee opens one', async () => {
+    await service!.stop();
+    const grant = await runToEnd(env, ['role', 'grant', 'xingfu', 'committee', `slack:${alice.id}`]);
+    expect(grant.code).toBe(0);
+    service = await startService(env);
+    await service.waitUntilHealthy();
+    await command(alice, channel, 'poll 周末活动去哪里？ | 公园 | 博物馆');
+    await api.waitFor(() => api.messagesIn(channel.id).some((m) => JSON.stringify(m.blocks).includes('"value":"v:1:0"')));
+    const poll = api.messagesIn(channel.id).find((m) => JSON.stringify(m.blocks).includes('"value":"v:1:0"'))!;
+    const tap = payloads.buttonTap(bob, channel, poll.ts, { action_id: 'v:1:0', value: 'v:1:0' });
+    expect((await postInteraction(`${base}/slack/interactions`, api.signingSecret, tap)).status).toBe(200);
+    await api.waitFor(() => api.callsOf('chat.update').some((call) => call.payload.ts === poll.ts));
+    expect(api.message(channel.id, poll.ts)!.versions.length).toBeGreaterThan(0);
+  });
+
   it('takes an event once however often Slack retries it', async () => {
     const joined = payloads.memberJoinedChannel({ id: api.botUserId, name: 'yishi' }, channel);
     const first = await postEvent(`${base}/slack/events`, api.signingSecret, joined);
