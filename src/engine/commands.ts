@@ -23,6 +23,8 @@ export type CommandName = string;
 export type Action =
   | { type: 'member.start' }
   | { type: 'member.help' }
+  /** The member opened their home (Slack's App Home tab). */
+  | { type: 'member.home' }
   | { type: 'member.set_language'; locale: string }
   | { type: 'chat.link'; code: string }
   | { type: 'household.claim'; code: string }

@@ -100,6 +100,15 @@ export type NoticeBody =
   /** The subdistrict's weekly roll-up of its communities. */
   | { type: 'digest.weekly'; params: WeeklyRollup }
   | { type: 'command.failed'; params: Record<string, never> }
+  /** A member's home page (Slack's App Home): their open issues, their households' open votes, a committee member's digest. */
+  | {
+      type: 'member.home';
+      params: {
+        issues: IssueSummary[];
+        polls: Array<{ number: number; question: string; closesAt: string; voted: boolean }>;
+        digest: DailyDigest | null;
+      };
+    }
   | {
       type: 'meeting.scheduled';
       params: { meeting: number; startsAt: string; place: string | null; monthly: { day: number; time: string } | null };

@@ -3,6 +3,7 @@ import type { TFunction } from '../i18n/index.js';
 import type { NoticeRenderers } from './context.js';
 import { date } from './dates.js';
 import { type Block, heading, list, paragraph } from './document.js';
+import { issueLine } from './issues.js';
 import { label, yesNo } from './labels.js';
 import { rsvpState } from './meetings.js';
 import { percent } from './percent.js';
@@ -26,7 +27,28 @@ function ratesParams(t: TFunction, rates: DigestRates) {
  * The committee's daily digest and the subdistrict's weekly roll-up. The daily digest's sections come in a fixed
  * order, each only when it has entries (meetings to come among them); the three rates always close it.
  */
-export const digestRenderers: NoticeRenderers<'digest.daily' | 'digest.daily_empty' | 'digest.weekly'> = {
+export const digestRenderers: NoticeRenderers<'digest.daily' | 'digest.daily_empty' | 'digest.weekly' | 'member.home'> = {
+  'member.home': ({ issues, polls, digest }, context) => {
+    const { t, timeZone } = context;
+    const blocks: Block[] = [heading(t('notices:member.home'))];
+    if (issues.length > 0) blocks.push(heading(t('notices:member.home_issues')), list(issues.map((issue) => issueLine(t, issue))));
+    if (polls.length > 0)
+      blocks.push(
+        heading(t('notices:member.home_polls')),
+        list(
+          polls.map((poll) =>
+            t(poll.voted ? 'notices:member.home_poll_voted' : 'notices:member.home_poll', {
+              number: poll.number,
+              question: truncate(poll.question, 60),
+              closesAt: date(t, poll.closesAt, timeZone),
+            }),
+          ),
+        ),
+      );
+    if (issues.length === 0 && polls.length === 0) blocks.push(paragraph(t('notices:member.home_empty')));
+    if (digest) blocks.push(...digestRenderers['digest.daily'](digest, context));
+    return blocks;
+  },
   'digest.daily': (d, { t, timeZone }) => {
     const blocks: Block[] = [heading(t('notices:digest.daily_heading', { community: d.community, period: d.period }))];
     const section = <T>(title: string, items: T[], line: (item: T) => string) => {

@@ -16,7 +16,7 @@ type IssueNotice =
   | 'issue.triaged'
   | 'issue.hidden';
 
-function issueLine(t: TFunction, issue: IssueSummary): string {
+export function issueLine(t: TFunction, issue: IssueSummary): string {
   return t('notices:issue.list_line', {
     number: issue.number,
     text: truncate(issue.text, 60),

@@ -23,6 +23,7 @@ export const noticeTypes: Record<NoticeType, true> = {
   'member.data_exported': true,
   'member.forget_requested': true,
   'member.forgotten': true,
+  'member.home': true,
   'chat.linked': true,
   'household.claimed': true,
   'code.exposed': true,
@@ -859,6 +860,22 @@ function digestSamples(): Sample[] {
   return [
     { name: 'digest.daily (every section)', notice: full, numbers: [12, 13, 14, 15, 16, 17] },
     { name: 'digest.daily (one section)', notice: partial, numbers: [17] },
+    {
+      name: 'member.home (a committee member)',
+      notice: {
+        type: 'member.home',
+        params: {
+          issues: [{ number: 21, text: '电梯坏了', status: 'open', level: 'building', supporters: 3 }],
+          polls: [
+            { number: 22, question: '周末活动去哪里？', closesAt: createdAt, voted: false },
+            { number: 23, question: '续聘物业公司', closesAt: createdAt, voted: true },
+          ],
+          digest: partial.params as never,
+        },
+      },
+      numbers: [21, 22, 23, 17],
+    },
+    { name: 'member.home (nothing open)', notice: { type: 'member.home', params: { issues: [], polls: [], digest: null } }, numbers: [] },
     {
       name: 'digest.daily_empty',
       notice: { type: 'digest.daily_empty', params: { community: '幸福社区', period: '2026-03-01' } },

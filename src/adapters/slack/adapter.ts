@@ -146,6 +146,14 @@ export async function createSlackAdapter(deps: {
         );
         return { messageId: ts };
       }
+      // A member's home is their App Home tab, published for them alone (Slack allows 100 blocks there).
+      if (notice.type === 'member.home' && notice.replyToMessageId) {
+        const blocks = messages.flatMap((message) => message.blocks).slice(0, 100);
+        await call(notice, calls.signal, () =>
+          client.views.publish({ user_id: notice.replyToMessageId!, view: { type: 'home', blocks } as never }),
+        );
+        return { messageId: `home:${notice.replyToMessageId}` };
+      }
       // A refusal answers the one who typed or tapped: shown to them alone, not posted to the channel (a DM is theirs anyway).
       if (notice.replyToMessageId && refusals.has(notice.type) && notice.chat.kind === 'group') {
         const user = notice.replyToMessageId;

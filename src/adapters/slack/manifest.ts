@@ -10,6 +10,7 @@ export function slackManifest(publicUrl: string, texts: { description: string; c
     display_information: { name, description: texts.description },
     features: {
       bot_user: { display_name: name, always_online: true },
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       slash_commands: [
         {
           command: '/yishi',
@@ -22,7 +23,10 @@ export function slackManifest(publicUrl: string, texts: { description: string; c
     },
     oauth_config: { scopes: { bot: ['chat:write', 'commands', 'channels:read', 'groups:read', 'im:read', 'im:write', 'users:read'] } },
     settings: {
-      event_subscriptions: { request_url: `${base}/slack/events`, bot_events: ['member_joined_channel', 'channel_left', 'group_left'] },
+      event_subscriptions: {
+        request_url: `${base}/slack/events`,
+        bot_events: ['member_joined_channel', 'channel_left', 'group_left', 'app_home_opened'],
+      },
       interactivity: { is_enabled: true, request_url: `${base}/slack/interactions` },
       org_deploy_enabled: false,
       socket_mode_enabled: false,

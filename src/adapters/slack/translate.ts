@@ -21,6 +21,7 @@ type SlackEvent = {
   type: string;
   user?: string;
   channel?: string;
+  tab?: string;
   actor_id?: string;
   text?: string;
   bot_id?: string;
@@ -120,6 +121,8 @@ export function translateSlack(stored: unknown): EngineCommand | null {
   }
   const { event } = request;
   if (!event.channel) return null;
+  if (event.type === 'app_home_opened' && event.user && event.tab === 'home')
+    return command({ id: event.user }, event.channel, undefined, { type: 'member.home' });
   // The app added to a channel, or removed from it (by `actor_id`): the binding is kept, posting stops or resumes.
   if (event.type === 'member_joined_channel' && event.user === request.botUserId)
     return command({ id: event.user }, event.channel, undefined, { type: 'chat.joined' });

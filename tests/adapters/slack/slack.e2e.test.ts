@@ -145,6 +145,15 @@ describe('Slack, end to end through npm start', () => {
     expect(api.message(channel.id, poll.ts)!.versions.length).toBeGreaterThan(0);
   });
 
+  it('publishes a member’s App Home: their open issues, their household’s open votes, and for the committee the digest', async () => {
+    await postEvent(`${base}/slack/events`, api.signingSecret, payloads.appHomeOpened(alice));
+    await api.waitFor(() => api.homeOf(alice.id) !== undefined);
+    const home = JSON.stringify(api.homeOf(alice.id));
+    expect(home).toContain('电梯坏了');
+    expect(home).toContain('周末活动去哪里');
+    expect(home).toContain('幸福社区');
+  });
+
   it('takes an event once however often Slack retries it', async () => {
     const joined = payloads.memberJoinedChannel({ id: api.botUserId, name: 'yishi' }, channel);
     const first = await postEvent(`${base}/slack/events`, api.signingSecret, joined);
@@ -171,7 +180,7 @@ describe('Slack, end to end through npm start', () => {
     try {
       const inbox = await db.prisma.inboxEvent.findMany({ where: { platform: 'slack' } });
       expect(new Set(inbox.map((row) => row.eventId)).size).toBe(inbox.length);
-      expect(inbox.filter((row) => row.eventId.includes(':event:'))).toHaveLength(1);
+      expect(inbox.filter((row) => row.eventId.includes(':event:'))).toHaveLength(2);
       expect(inbox.every((row) => row.state === 'done')).toBe(true);
       expect(await db.prisma.outboxNotice.count({ where: { state: { not: 'sent' } } })).toBe(0);
     } finally {

@@ -1,4 +1,5 @@
 import { capability } from '../../capability.js';
+import { showHome } from './member-home.js';
 import { dailyDigestDue, missingDigests, weeklyRollupDue } from './schedule-digests.js';
 import { showDigest } from './show-digest.js';
 
@@ -14,7 +15,7 @@ export const digests = capability({
       offer: { to: ['committee'], in: ['group'], bindings: ['committee'] },
     },
   ],
-  handlers: { 'digest.show': showDigest },
+  handlers: { 'digest.show': showDigest, 'member.home': showHome },
   reminders: { 'digest.daily': dailyDigestDue, 'digest.weekly': weeklyRollupDue },
   recurring: missingDigests,
 });
