@@ -77,6 +77,8 @@ export type NoticeBody =
         kind?: 'ordinary' | 'owners_vote';
         notVoted: string[] | null;
         notVotedCount: number;
+        /** Whose count it is: the poll's building, or (null, or absent in older notices) the whole community. */
+        scope?: Scope;
       };
     }
   /** The scheduler's private reminder to a member whose household has not voted in an owners' vote. */

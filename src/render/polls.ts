@@ -157,6 +157,7 @@ export const pollRenderers: NoticeRenderers<PollNotice> = {
         question: p.question,
         closesAt: date(t, p.closesAt, timeZone),
         count: p.notVotedCount,
+        scope: scopeOf(t, p.scope?.building ?? null),
       }),
     ),
     ...(p.notVoted && p.notVoted.length > 0 ? [paragraph(t('notices:poll.reminder_names', { names: joined(t, p.notVoted) }))] : []),

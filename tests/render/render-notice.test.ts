@@ -494,10 +494,10 @@ describe('renderNotice', () => {
     it('names who has not voted only when the notice carries names', () => {
       const reminder = (notVoted: string[] | null, notVotedCount: number): Renderable => ({
         type: 'poll.reminder',
-        params: { number: 6, question: '周六一起打扫楼道？', closesAt: deadline, notVoted, notVotedCount },
+        params: { number: 6, question: '周六一起打扫楼道？', closesAt: deadline, notVoted, notVotedCount, scope: { building: '3栋' } },
       });
       expect(lines('en', reminder(['王五', 'Alice'], 2))).toEqual([
-        'Reminder: poll #6 "周六一起打扫楼道？" closes Mar 8, 2026, 10:30 AM; 2 have not voted yet.',
+        'Reminder: poll #6 "周六一起打扫楼道？" (3栋) closes Mar 8, 2026, 10:30 AM; 2 have not voted yet.',
         'Not voted yet: 王五; Alice',
       ]);
       expect(render('zh-CN', reminder(['王五', 'Alice'], 2)).text).toContain('尚未投票：王五；Alice');
@@ -506,6 +506,13 @@ describe('renderNotice', () => {
       expect(render('zh-CN', reminder(null, 7)).text).toContain('还有 7 位未投票');
       expect(render('zh-CN', reminder(null, 7)).text).not.toContain('尚未投票：');
       expect(lines('zh-CN', reminder([], 0))).toHaveLength(1);
+      // The count is the scope's: its building, or the whole community.
+      expect(render('zh-CN', reminder(null, 7)).text).toContain('（3栋）');
+      const communityWide: Renderable = {
+        type: 'poll.reminder',
+        params: { ...reminder(null, 7).params, scope: { building: null } } as never,
+      };
+      expect(render('zh-CN', communityWide).text).toContain('（全社区）');
     });
 
     it('never shows a voter’s name in a secret poll’s notices', () => {

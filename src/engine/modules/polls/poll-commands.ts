@@ -74,6 +74,9 @@ export async function remindVoters(ctx: CommandContext, action: { number: number
       kind: poll.kind,
       notVoted,
       notVotedCount,
+      scope: {
+        building: poll.buildingId === null ? null : (await ctx.tx.building.findUniqueOrThrow({ where: { id: poll.buildingId } })).name,
+      },
     },
   });
 }
