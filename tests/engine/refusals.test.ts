@@ -76,6 +76,8 @@ describeEachDatabase('refusals: permission matrix and bad input', (kind) => {
     ['an unknown language', () => c.residents.r1, () => c.chats.b1, '/lang klingon', 'locale_unsupported'],
     ['an issue in the committee chat', () => c.staff.committee, () => c.chats.committee, '/issue 会议室空调坏了', 'chat_not_for_issues'],
     ['a code that does not exist', () => c.residents.r1, () => h.privateChat(c.residents.r1), '/claim ZZZZ-ZZZZ', 'code_invalid'],
+    // Someone who belongs to no community asks about issues in a private chat: which community is meant cannot be known.
+    ['an outsider lists issues privately', () => c.staff.outsider, () => h.privateChat(c.staff.outsider), '/issues', 'no_community'],
   ];
 
   describe.each(cases)('when %s', (_label, who, where, text, code) => {
