@@ -76,6 +76,15 @@ describeEachDatabase('refusals: permission matrix and bad input', (kind) => {
     ['an unknown language', () => c.residents.r1, () => c.chats.b1, '/lang klingon', 'locale_unsupported'],
     ['an issue in the committee chat', () => c.staff.committee, () => c.chats.committee, '/issue 会议室空调坏了', 'chat_not_for_issues'],
     ['a code that does not exist', () => c.residents.r1, () => h.privateChat(c.residents.r1), '/claim ZZZZ-ZZZZ', 'code_invalid'],
+    // The rule that refuses comes before any lookup: a resident asking about a vote that does not exist hears the rule.
+    ['a resident asks for the turnout of vote #99', () => c.residents.r1, () => c.chats.b1, '/turnout 99', 'turnout_role_required'],
+    [
+      'a resident records a paper ballot in vote #99',
+      () => c.residents.r1,
+      () => c.chats.b1,
+      '/paperballot 99 101 yes',
+      'turnout_role_required',
+    ],
     // Someone who belongs to no community asks about issues in a private chat: which community is meant cannot be known.
     ['an outsider lists issues privately', () => c.staff.outsider, () => h.privateChat(c.staff.outsider), '/issues', 'no_community'],
   ];

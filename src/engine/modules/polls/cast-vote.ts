@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import { announce, audit, type CommandContext, reply } from '../../context.js';
+import { announce, audit, type CommandContext, reply, requireCommunity } from '../../context.js';
 import type { NoticeBody } from '../../notices.js';
 import { buildingsInScope, householdInScope } from '../../scope.js';
 import { type ClaimedHousehold, claimedHouseholds, privateChatOf } from '../membership/households.js';
@@ -140,10 +140,11 @@ export async function recordPaperBallot(
   ctx: CommandContext,
   action: { number: number; unit: string; choice: 'yes' | 'no' | 'abstain'; note?: string },
 ): Promise<void> {
+  // Who may record comes before which vote: a resident is told the rule, not whether vote #n exists.
+  const { committee, headOf } = await requireTurnoutRole(ctx, requireCommunity(ctx).id);
   const poll = await findPoll(ctx, action.number, 'share');
   if (poll.kind !== 'owners_vote') throw new DomainError('not_owners_vote', { number: poll.number });
   if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
-  const { committee, headOf } = await requireTurnoutRole(ctx, poll.communityId);
   // The household is looked up in the whole vote, so that a building head naming another building's unit is told the
   // rule that refuses them, not that the unit does not exist.
   const household = await findHousehold(ctx, poll, action.unit, headOf);

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import { type CommandContext, type EffectContext, reply } from '../../context.js';
+import { type CommandContext, type EffectContext, reply, requireCommunity } from '../../context.js';
 import { buildingsInScope } from '../../scope.js';
 import { requirePollOwner, requireTurnoutRole } from './permissions.js';
 import { closePollNow, eligibleMembers, findPoll, isOpen, pollResults } from './poll-queries.js';
@@ -87,9 +87,10 @@ export async function remindVoters(ctx: CommandContext, action: { number: number
  * not_owners_vote, turnout_role_required.
  */
 export async function listTurnout(ctx: CommandContext, action: { number: number }): Promise<void> {
+  // Who may ask comes before which vote: a resident is told the rule, not whether vote #n exists.
+  const { committee, headOf } = await requireTurnoutRole(ctx, requireCommunity(ctx).id);
   const poll = await findPoll(ctx, action.number, 'share');
   if (poll.kind !== 'owners_vote') throw new DomainError('not_owners_vote', { number: poll.number });
-  const { committee, headOf } = await requireTurnoutRole(ctx, poll.communityId);
   const households = await ctx.tx.household.findMany({
     where: {
       building: { ...buildingsInScope(poll), ...(committee ? {} : { id: { in: headOf } }) },
