@@ -14,15 +14,14 @@ import { type StoredSlackRequest, storedRequest, translateSlack } from './transl
 export type SlackConfig = { botToken: string; signingSecret: string; apiUrl?: string };
 
 /**
- * Slack's limits, each window a tenth longer than published: about one message a second per channel (short bursts
- * tolerated, never relied on), and the Web API's per-method tiers for the app as a whole (chat.postMessage is
- * "special": per channel; 50 a minute is tier 3, kept for updates and everything else).
- * https://api.slack.com/methods/chat.postMessage#rate_limiting and https://api.slack.com/apis/rate-limits
+ * Slack's limits, each window a tenth longer than published: posting is limited per channel, about one message a
+ * second (short bursts tolerated, never relied on); `chat.update` and `views.publish` are tier-3 methods, about 50 a
+ * minute for the app as a whole. https://api.slack.com/methods/chat.postMessage#rate_limiting and
+ * https://api.slack.com/apis/rate-limits
  */
-export const slackLimits: PlatformLimits = {
-  bot: [{ max: 50, perMs: 66_000 }],
-  privateChat: [{ max: 1, perMs: 1_100 }],
-  groupChat: [{ max: 1, perMs: 1_100 }],
+export const slackLimits: { posts: PlatformLimits; updates: PlatformLimits } = {
+  posts: { bot: [], privateChat: [{ max: 1, perMs: 1_100 }], groupChat: [{ max: 1, perMs: 1_100 }] },
+  updates: { bot: [{ max: 50, perMs: 66_000 }], privateChat: [], groupChat: [] },
 };
 
 /** Slack's answers after which nothing more is posted in a conversation: the app is not there, or the conversation is gone. */
@@ -57,7 +56,7 @@ export async function createSlackAdapter(deps: {
   i18n: i18n;
   logger: Logger;
   record: (events: InboundEvent[]) => Promise<number>;
-  limits?: PlatformLimits;
+  limits?: typeof slackLimits;
 }): Promise<SlackAdapter> {
   const client = new WebClient(deps.config.botToken, {
     ...(deps.config.apiUrl ? { slackApiUrl: deps.config.apiUrl } : {}),
@@ -68,7 +67,8 @@ export async function createSlackAdapter(deps: {
   const botUserId = String(auth.user_id);
   const teamId = String(auth.team_id);
   const log = deps.logger.child({ platform: 'slack', team: teamId });
-  const pacer = createPacer(deps.limits ?? slackLimits);
+  const limits = deps.limits ?? slackLimits;
+  const pacers = { posts: createPacer(limits.posts), updates: createPacer(limits.updates) };
 
   /** Records a verified request; a conversation the app was removed from is recorded too (as the engine's chat.left). */
   async function receive(request: SlackRequest): Promise<void> {
@@ -123,9 +123,10 @@ export async function createSlackAdapter(deps: {
     notice: { chat: { platformChatId: string; kind: 'private' | 'group' } },
     signal: AbortSignal,
     run: () => Promise<T>,
+    pacer: keyof typeof pacers = 'posts',
   ) {
     try {
-      return await pacer.run(notice.chat, run, signal);
+      return await pacers[pacer].run(notice.chat, run, signal);
     } catch (error) {
       const { delivery, gone } = classify(error);
       if (gone) await conversationClosed(notice.chat.platformChatId, delivery.message);
@@ -141,16 +142,22 @@ export async function createSlackAdapter(deps: {
       const channel = notice.chat.platformChatId;
       if (notice.editMessageId) {
         const ts = notice.editMessageId;
-        await call(notice, calls.signal, () =>
-          client.chat.update({ channel, ts, text: messages[0]!.text, blocks: messages[0]!.blocks as never }),
+        await call(
+          notice,
+          calls.signal,
+          () => client.chat.update({ channel, ts, text: messages[0]!.text, blocks: messages[0]!.blocks as never }),
+          'updates',
         );
         return { messageId: ts };
       }
       // A member's home is their App Home tab, published for them alone (Slack allows 100 blocks there).
       if (notice.type === 'member.home' && notice.replyToMessageId) {
         const blocks = messages.flatMap((message) => message.blocks).slice(0, 100);
-        await call(notice, calls.signal, () =>
-          client.views.publish({ user_id: notice.replyToMessageId!, view: { type: 'home', blocks } as never }),
+        await call(
+          notice,
+          calls.signal,
+          () => client.views.publish({ user_id: notice.replyToMessageId!, view: { type: 'home', blocks } as never }),
+          'updates',
         );
         return { messageId: `home:${notice.replyToMessageId}` };
       }
