@@ -6,7 +6,7 @@ import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js'
 import type { InboundEvent } from '../../inbox/inbox.js';
 import { renderNotice } from '../../render/index.js';
 import type { ChatAdapter } from '../shared/port.js';
-import { pollModal } from './poll-modal.js';
+import { ownersVoteModal, pollModal } from './poll-modal.js';
 import type { SlackRequest } from './receiver.js';
 import { toBlockKit } from './render.js';
 import { type StoredSlackRequest, storedRequest, translateSlack } from './translate.js';
@@ -26,6 +26,9 @@ export const slackLimits: { posts: PlatformLimits; updates: PlatformLimits } = {
 
 /** Slack's answers after which nothing more is posted in a conversation: the app is not there, or the conversation is gone. */
 const conversationGone = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'account_inactive', 'user_not_found']);
+
+/** The commands that, typed with nothing after them, open a modal instead. */
+const modals: Record<string, typeof pollModal> = { poll: pollModal, ownersvote: ownersVoteModal };
 
 /** Notices that only the person who typed or tapped needs to see. */
 const refusals = new Set(['command.refused', 'command.failed']);
@@ -80,7 +83,8 @@ export async function createSlackAdapter(deps: {
         request.body.event_id,
       );
     else if (request.kind === 'command') {
-      if (request.fields.text?.trim().toLowerCase() === 'poll' && (await openPollModal(request.fields))) return;
+      const modal = modals[request.fields.text?.trim().toLowerCase() ?? ''];
+      if (modal && (await openModal(request.fields, modal))) return;
       stored = storedRequest(request.fields.team_id ?? teamId, { kind: 'command', fields: request.fields as never });
     } else if (request.kind === 'interaction') {
       const team = (request.payload.team as { id?: string } | undefined)?.id ?? teamId;
@@ -90,20 +94,21 @@ export async function createSlackAdapter(deps: {
   }
 
   /**
-   * `/yishi poll` with nothing after it opens the poll modal (in the member's Slack language, else Chinese); its
-   * submission arrives as an interaction. False when the modal cannot be opened: the command then gets its usage.
+   * `/yishi poll` or `/yishi ownersvote` with nothing after it opens its modal (in the member's Slack language, else
+   * Chinese); the submission arrives as an interaction. False when the modal cannot be opened: the command then gets
+   * its usage.
    */
-  async function openPollModal(fields: Record<string, string>): Promise<boolean> {
+  async function openModal(fields: Record<string, string>, modal: typeof pollModal): Promise<boolean> {
     try {
       const user = await client.users.info({ user: fields.user_id!, include_locale: true });
       const t = deps.i18n.getFixedT(user.user?.locale?.startsWith('en') ? 'en' : 'zh-CN');
       await client.views.open({
         trigger_id: fields.trigger_id!,
-        view: pollModal(t, { id: fields.channel_id!, name: fields.channel_name }) as never,
+        view: modal(t, { id: fields.channel_id!, name: fields.channel_name }) as never,
       });
       return true;
     } catch (error) {
-      log.warn({ err: error }, 'slack: the poll modal could not be opened; the command gets its usage');
+      log.warn({ err: error }, 'slack: a modal could not be opened; the command gets its usage');
       return false;
     }
   }

@@ -1,9 +1,11 @@
 import type { TFunction } from 'i18next';
 
-// The friendly alternative to `/yishi poll question | option | option --hours 72 ...`: a modal whose answers become
-// exactly that command text, so the poll's rules stay in one place (the polls capability's parser and use-case).
+// The friendly alternative to `/yishi poll question | option | option --hours 72 ...` and `/yishi ownersvote
+// <ordinary|major> question --hours 336`: modals whose answers become exactly that command text, so the rules stay
+// in one place (the polls capability's parser and use-case).
 
 export const pollModalId = 'yishi.poll';
+export const ownersVoteModalId = 'yishi.ownersvote';
 
 type Values = Record<string, Record<string, { value?: string | null; selected_options?: Array<{ value: string }> }>>;
 
@@ -43,6 +45,37 @@ export function pollModal(t: TFunction, channel: { id: string; name?: string }):
       ),
     ],
   };
+}
+
+/** The modal for `/yishi ownersvote` typed with nothing after it: the matter's class, the question, the hours. */
+export function ownersVoteModal(t: TFunction, channel: { id: string; name?: string }): Record<string, unknown> {
+  const option = (value: 'ordinary' | 'major') => ({ text: { type: 'plain_text', text: t(`slack:ownersvote.${value}`) }, value });
+  return {
+    type: 'modal',
+    callback_id: ownersVoteModalId,
+    private_metadata: JSON.stringify(channel),
+    title: { type: 'plain_text', text: t('slack:ownersvote.title') },
+    submit: { type: 'plain_text', text: t('slack:poll.submit') },
+    close: { type: 'plain_text', text: t('slack:poll.close') },
+    blocks: [
+      input('matter', t('slack:ownersvote.matter'), {
+        type: 'static_select',
+        options: [option('ordinary'), option('major')],
+        initial_option: option('ordinary'),
+      }),
+      input('question', t('slack:poll.question'), { type: 'plain_text_input', max_length: 500 }),
+      input('hours', t('slack:ownersvote.hours'), { type: 'number_input', is_decimal_allowed: false, min_value: '1' }, true),
+    ],
+  };
+}
+
+/** A submitted owners'-vote modal as the command text it stands for (`/ownersvote major question --hours 336`). */
+export function ownersVoteCommandText(values: Values & { matter?: { matter?: { selected_option?: { value: string } } } }): string {
+  const text = (id: string) => (values[id]?.[id]?.value ?? '').trim();
+  const matter = values.matter?.matter?.selected_option?.value === 'major' ? 'major' : 'ordinary';
+  return [`/ownersvote ${matter} ${text('question').replace(/\s+--/g, ' —')}`, ...(text('hours') ? [`--hours ${text('hours')}`] : [])].join(
+    ' ',
+  );
 }
 
 /** A submitted poll modal as the command text it stands for (`/poll question | a | b --hours 48 --multi`). */

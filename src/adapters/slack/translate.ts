@@ -1,7 +1,7 @@
 import { decodeButton } from '../../engine/buttons.js';
 import type { Action, EngineCommand } from '../../engine/commands.js';
 import { parseCommand } from '../shared/parse-command.js';
-import { pollCommandText, pollModalId } from './poll-modal.js';
+import { ownersVoteCommandText, ownersVoteModalId, pollCommandText, pollModalId } from './poll-modal.js';
 
 // What the inbox keeps of each Slack request: the part of it the engine needs, tagged by kind. The request's
 // signature was checked before it was stored.
@@ -61,6 +61,12 @@ export function storedRequest(teamId: string, request: Request, slackEventId?: s
   return { ...request, eventId: `${teamId}:${id}` };
 }
 
+/** The modals whose submission stands for a typed command, by their callback id. */
+const modalCommands: Record<string, (values: Record<string, Record<string, never>>) => string> = {
+  [pollModalId]: pollCommandText,
+  [ownersVoteModalId]: ownersVoteCommandText,
+};
+
 /** Direct-message channels are `D…`; everything else is a group conversation. */
 const kindOf = (channel: string) => (channel.startsWith('D') ? ('private' as const) : ('group' as const));
 
@@ -103,10 +109,11 @@ export function translateSlack(stored: unknown): EngineCommand | null {
   }
   if (request.kind === 'interaction') {
     const { payload } = request;
-    if (payload.type === 'view_submission' && payload.view?.callback_id === pollModalId) {
+    const form = payload.type === 'view_submission' ? modalCommands[payload.view?.callback_id ?? ''] : undefined;
+    if (form && payload.view) {
       const channel = JSON.parse(payload.view.private_metadata ?? '{}') as { id?: string; name?: string };
       if (!channel.id) return null;
-      const action = parseCommand(pollCommandText(payload.view.state?.values ?? {}));
+      const action = parseCommand(form(payload.view.state?.values ?? {}));
       return command({ id: payload.user.id, name: payload.user.name ?? payload.user.username }, channel.id, channel.name, action);
     }
     const tapped = payload.actions?.[0];

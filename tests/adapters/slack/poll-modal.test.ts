@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from '../../../src/adapters/shared/parse-command.js';
-import { pollCommandText } from '../../../src/adapters/slack/poll-modal.js';
+import { ownersVoteCommandText, pollCommandText } from '../../../src/adapters/slack/poll-modal.js';
 
 const values = (fields: { question: string; options: string; hours?: string; quorum?: string; flags?: string[] }) => ({
   question: { question: { value: fields.question } },
@@ -39,6 +39,27 @@ describe('pollCommandText', () => {
       options: [],
       multi: false,
       secret: false,
+    });
+  });
+});
+
+describe('ownersVoteCommandText', () => {
+  it('gives the owners’ vote command the modal stands for', () => {
+    const values = (matter: string, question: string, hours: string | null) => ({
+      matter: { matter: { selected_option: { value: matter } } },
+      question: { question: { value: question } },
+      hours: { hours: { value: hours } },
+    });
+    expect(parseCommand(ownersVoteCommandText(values('major', '更换电梯 --hours 1', '240') as never))).toEqual({
+      type: 'poll.create_owners_vote',
+      matterClass: 'major',
+      question: '更换电梯 —hours 1',
+      hours: 240,
+    });
+    expect(parseCommand(ownersVoteCommandText(values('anything', '续聘物业', null) as never))).toEqual({
+      type: 'poll.create_owners_vote',
+      matterClass: 'ordinary',
+      question: '续聘物业',
     });
   });
 });

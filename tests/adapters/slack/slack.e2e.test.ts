@@ -145,6 +145,25 @@ describe('Slack, end to end through npm start', () => {
     expect(api.message(channel.id, poll.ts)!.versions.length).toBeGreaterThan(0);
   });
 
+  it('opens an owners’ vote from its modal, by the same rules as the typed command', async () => {
+    const opened = api.callsOf('views.open').length;
+    await command(alice, channel, 'ownersvote');
+    await api.waitFor(() => api.callsOf('views.open').length > opened);
+    const view = api.callsOf('views.open').at(-1)!.payload.view as { callback_id: string; private_metadata: string };
+    const submission = payloads.viewSubmission(alice, {
+      callback_id: view.callback_id,
+      private_metadata: view.private_metadata,
+      values: {
+        matter: { matter: { type: 'static_select', selected_option: { value: 'major' } } },
+        question: { question: { type: 'plain_text_input', value: '使用维修资金更换电梯' } },
+        hours: { hours: { type: 'number_input', value: null } },
+      },
+    });
+    expect((await postInteraction(`${base}/slack/interactions`, api.signingSecret, submission)).status).toBe(200);
+    await api.waitFor(() => api.messagesIn(channel.id).some((m) => JSON.stringify(m.blocks).includes('"value":"v:2:0"')));
+    expect(api.textsTo(channel.id).some((text) => text.includes('使用维修资金更换电梯'))).toBe(true);
+  });
+
   it('publishes a member’s App Home: their open issues, their household’s open votes, and for the committee the digest', async () => {
     await postEvent(`${base}/slack/events`, api.signingSecret, payloads.appHomeOpened(alice));
     await api.waitFor(() => api.homeOf(alice.id) !== undefined);
