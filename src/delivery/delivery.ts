@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
 import type { Chat, OutboxNotice, Platform, PrismaClient } from '../db/generated/client.js';
@@ -67,6 +68,8 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
   const inFlight = new Map<number, Promise<void>>();
   // Shutdown does not wait out a rate window: a notice still waiting for its turn stays pending for the next start.
   const stopping = new AbortController();
+  // Every notice waiting on a rate window listens for shutdown: one listener per chat in flight, legitimately many.
+  setMaxListeners(0, stopping.signal);
 
   /** Runs `work` after everything queued before it for the same chat, so each chat hears its notices in order. */
   function inChatOrder<T>(chatId: number, work: () => Promise<T>): Promise<T> {
