@@ -63,6 +63,11 @@ export function requirePrivate(ctx: CommandContext): void {
   if (ctx.chat.kind !== 'private') throw new DomainError('private_only');
 }
 
+/** Optional text typed by a member: null when left out or blank, else as checkText. */
+export function optionalText(ctx: CommandContext, text: string | undefined): string | null {
+  return text?.trim() ? checkText(ctx, text) : null;
+}
+
 /** Text typed by a member: trimmed, not empty, not longer than the limit (counted in characters, not bytes). */
 export function checkText(ctx: CommandContext, text: string, emptyCode: DomainErrorCode = 'text_empty'): string {
   const trimmed = text.trim();

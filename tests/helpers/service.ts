@@ -107,3 +107,10 @@ export async function runToEnd(env: Record<string, string>, args?: string[]): Pr
   const child = args ? spawnTs('src/cli/index.ts', args, env) : spawnTs('src/main.ts', [], { PORT: String(await freePort()), ...env });
   return collect(child).exited;
 }
+
+/** Runs `yishi <args>` and gives its standard output; a non-zero exit fails the caller with yishi's one line. */
+export async function yishi(env: Record<string, string>, ...args: string[]): Promise<string> {
+  const run = await runToEnd(env, args);
+  if (run.code !== 0) throw new Error(`yishi ${args.join(' ')}: ${run.stderr}`);
+  return run.stdout;
+}

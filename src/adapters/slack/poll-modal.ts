@@ -17,56 +17,51 @@ const input = (id: string, label: string, element: Record<string, unknown>, opti
   element: { action_id: id, ...element },
 });
 
+/** A modal whose submission stands for a command typed in `channel` (given back in its private metadata). */
+const modal = (t: TFunction, callbackId: string, titleKey: string, channel: { id: string; name?: string }, blocks: unknown[]) => ({
+  type: 'modal',
+  callback_id: callbackId,
+  private_metadata: JSON.stringify(channel),
+  title: { type: 'plain_text', text: t(titleKey) },
+  submit: { type: 'plain_text', text: t('slack:poll.submit') },
+  close: { type: 'plain_text', text: t('slack:poll.close') },
+  blocks,
+});
+
 /** The modal for `/yishi poll` typed with nothing after it, in the member's language; `channel` comes back on submit. */
 export function pollModal(t: TFunction, channel: { id: string; name?: string }): Record<string, unknown> {
-  return {
-    type: 'modal',
-    callback_id: pollModalId,
-    private_metadata: JSON.stringify(channel),
-    title: { type: 'plain_text', text: t('slack:poll.title') },
-    submit: { type: 'plain_text', text: t('slack:poll.submit') },
-    close: { type: 'plain_text', text: t('slack:poll.close') },
-    blocks: [
-      input('question', t('slack:poll.question'), { type: 'plain_text_input', max_length: 500 }),
-      input('options', t('slack:poll.options'), { type: 'plain_text_input', multiline: true, max_length: 1500 }),
-      input('hours', t('slack:poll.hours'), { type: 'number_input', is_decimal_allowed: false, min_value: '1' }, true),
-      input('quorum', t('slack:poll.quorum'), { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '100' }, true),
-      input(
-        'flags',
-        t('slack:poll.flags'),
-        {
-          type: 'checkboxes',
-          options: [
-            { text: { type: 'plain_text', text: t('slack:poll.multi') }, value: 'multi' },
-            { text: { type: 'plain_text', text: t('slack:poll.secret') }, value: 'secret' },
-          ],
-        },
-        true,
-      ),
-    ],
-  };
+  return modal(t, pollModalId, 'slack:poll.title', channel, [
+    input('question', t('slack:poll.question'), { type: 'plain_text_input', max_length: 500 }),
+    input('options', t('slack:poll.options'), { type: 'plain_text_input', multiline: true, max_length: 1500 }),
+    input('hours', t('slack:poll.hours'), { type: 'number_input', is_decimal_allowed: false, min_value: '1' }, true),
+    input('quorum', t('slack:poll.quorum'), { type: 'number_input', is_decimal_allowed: false, min_value: '1', max_value: '100' }, true),
+    input(
+      'flags',
+      t('slack:poll.flags'),
+      {
+        type: 'checkboxes',
+        options: [
+          { text: { type: 'plain_text', text: t('slack:poll.multi') }, value: 'multi' },
+          { text: { type: 'plain_text', text: t('slack:poll.secret') }, value: 'secret' },
+        ],
+      },
+      true,
+    ),
+  ]);
 }
 
 /** The modal for `/yishi ownersvote` typed with nothing after it: the matter's class, the question, the hours. */
 export function ownersVoteModal(t: TFunction, channel: { id: string; name?: string }): Record<string, unknown> {
   const option = (value: 'ordinary' | 'major') => ({ text: { type: 'plain_text', text: t(`slack:ownersvote.${value}`) }, value });
-  return {
-    type: 'modal',
-    callback_id: ownersVoteModalId,
-    private_metadata: JSON.stringify(channel),
-    title: { type: 'plain_text', text: t('slack:ownersvote.title') },
-    submit: { type: 'plain_text', text: t('slack:poll.submit') },
-    close: { type: 'plain_text', text: t('slack:poll.close') },
-    blocks: [
-      input('matter', t('slack:ownersvote.matter'), {
-        type: 'static_select',
-        options: [option('ordinary'), option('major')],
-        initial_option: option('ordinary'),
-      }),
-      input('question', t('slack:poll.question'), { type: 'plain_text_input', max_length: 500 }),
-      input('hours', t('slack:ownersvote.hours'), { type: 'number_input', is_decimal_allowed: false, min_value: '1' }, true),
-    ],
-  };
+  return modal(t, ownersVoteModalId, 'slack:ownersvote.title', channel, [
+    input('matter', t('slack:ownersvote.matter'), {
+      type: 'static_select',
+      options: [option('ordinary'), option('major')],
+      initial_option: option('ordinary'),
+    }),
+    input('question', t('slack:poll.question'), { type: 'plain_text_input', max_length: 500 }),
+    input('hours', t('slack:ownersvote.hours'), { type: 'number_input', is_decimal_allowed: false, min_value: '1' }, true),
+  ]);
 }
 
 /** A submitted owners'-vote modal as the command text it stands for (`/ownersvote major question --hours 336`). */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../../src/db/database.js';
-import { freePort, type RunningService, runToEnd, startService } from '../../helpers/service.js';
+import { freePort, type RunningService, runToEnd, startService, yishi } from '../../helpers/service.js';
 import { payloads, postEvent, postInteraction, postSlashCommand, SlackStandIn, urlVerification } from '../../stand-ins/slack.js';
 
 // The whole path as an operator runs it with Slack: `yishi` sets a community up, `npm start`'s entry point serves
@@ -38,11 +38,7 @@ describe('Slack, end to end through npm start', () => {
       LOG_LEVEL: 'warn',
       PORT: String(port),
     };
-    const cli = async (...args: string[]) => {
-      const run = await runToEnd(env, args);
-      if (run.code !== 0) throw new Error(`yishi ${args.join(' ')}: ${run.stderr}`);
-      return run.stdout;
-    };
+    const cli = (...args: string[]) => yishi(env, ...args);
     const register = path.join(tmp, 'register.csv');
     await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n1栋,102,120.25,李四\n');
     await cli('community', 'create', 'xingfu', '幸福社区');

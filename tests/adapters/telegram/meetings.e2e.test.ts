@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningService, runToEnd, startService } from '../../helpers/service.js';
+import { freePort, type RunningService, runToEnd, startService, yishi } from '../../helpers/service.js';
 import { TelegramStandIn, updates } from '../../stand-ins/telegram.js';
 
 // A four-party joint meeting run through `npm start`'s entry point and the real telegraf client against the Bot API
@@ -37,11 +37,7 @@ describe('a joint meeting on Telegram, end to end through npm start', () => {
       LOG_LEVEL: 'warn',
       PORT: String(await freePort()),
     };
-    const cli = async (...args: string[]) => {
-      const run = await runToEnd(env, args);
-      if (run.code !== 0) throw new Error(`yishi ${args.join(' ')}: ${run.stderr}`);
-      return run.stdout;
-    };
+    const cli = (...args: string[]) => yishi(env, ...args);
     const register = path.join(tmp, 'register.csv');
     await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n');
     await cli('community', 'create', 'xingfu', '幸福社区');

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../../src/db/database.js';
-import { freePort, type RunningService, runToEnd, startService } from '../../helpers/service.js';
+import { freePort, type RunningService, runToEnd, startService, yishi } from '../../helpers/service.js';
 import { TelegramStandIn, updates } from '../../stand-ins/telegram.js';
 
 // The whole path as operators run it: the `yishi` command sets a community up, `npm start`'s entry point runs the
@@ -28,11 +28,7 @@ describe('Telegram, end to end through npm start', () => {
     await api.start();
     tmp = await mkdtemp(path.join(os.tmpdir(), 'yishi-telegram-'));
     env = { DATA_DIR: path.join(tmp, 'data'), TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'warn' };
-    const cli = async (...args: string[]) => {
-      const run = await runToEnd(env, args);
-      if (run.code !== 0) throw new Error(`yishi ${args.join(' ')}: ${run.stderr}`);
-      return run.stdout;
-    };
+    const cli = (...args: string[]) => yishi(env, ...args);
     const register = path.join(tmp, 'register.csv');
     await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n1栋,102,120.25,李四\n1栋,201,60.00,王五\n');
     await cli('community', 'create', 'xingfu', '幸福社区');

@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { CommandContext } from '../../context.js';
-import { announce, audit, checkText, reply, requireCommunity } from '../../context.js';
+import { announce, audit, optionalText, reply, requireCommunity } from '../../context.js';
 import type { Button } from '../../notices.js';
 import { findIssue, originChat } from '../issues/issue-queries.js';
 import { openStatuses } from '../issues/raise-issue.js';
@@ -39,7 +39,7 @@ export async function resolveIssue(ctx: CommandContext, action: { number: number
     [...answeringParties(roles)].some((partyId) => followUpParties.has(partyId)) ||
     (issue.raisedById === ctx.member.id && issue.triage !== 'big');
   if (!allowed) throw new DomainError('resolve_not_allowed', { number: issue.number });
-  const note = action.text?.trim() ? checkText(ctx, action.text) : null;
+  const note = optionalText(ctx, action.text);
 
   await ctx.tx.issue.update({ where: { id: issue.id }, data: { status: 'resolved', resolvedAt: ctx.now, updatedAt: ctx.now } });
   await ctx.tx.scheduledReminder.createMany({

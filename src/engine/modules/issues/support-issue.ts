@@ -65,18 +65,23 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
     alreadySupported: existing !== null,
     households: (await claimedHouseholds(ctx.tx, [ctx.member.id])).get(ctx.member.id)!,
   };
-  const householdId = supportedHousehold(issue, supporter, community, await buildingSizes(ctx.tx, [community.id]));
+  const buildings = await buildingSizes(ctx.tx, [community.id]);
+  const householdId = supportedHousehold(issue, supporter, community, buildings);
   await ctx.tx.support.create({ data: { issueId: issue.id, memberId: ctx.member.id, householdId, createdAt: ctx.now } });
   await audit(ctx, supportAudit(issue, ctx.member.id));
-  const { households, needed } = await escalateIfSupported(ctx, issue);
+  const { households, needed } = await escalateIfSupported(ctx, issue, buildings);
   reply(ctx, { type: 'issue.supported', params: { number: issue.number, households, threshold: needed } });
 }
 
 /** Moves the issue up one level if it is still where it entered and enough households back it. */
-export async function escalateIfSupported(ctx: CommandContext, issue: Issue): Promise<{ households: number; needed: number }> {
+export async function escalateIfSupported(
+  ctx: CommandContext,
+  issue: Issue,
+  buildings?: Buildings,
+): Promise<{ households: number; needed: number }> {
   const community = requireCommunity(ctx);
   const households = (await backingHouseholds(ctx.tx, [issue.id])).get(issue.id)!;
-  const needed = supportNeeded(issue, community, await buildingSizes(ctx.tx, [community.id]));
+  const needed = supportNeeded(issue, community, buildings ?? (await buildingSizes(ctx.tx, [community.id])));
   const to = escalationBySupport(issue, households, needed);
   if (to) await moveUp(ctx, issue, to, 'support', null, null);
   return { households, needed };

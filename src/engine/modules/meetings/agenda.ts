@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { AgendaItem, AgendaSource, Community, Meeting } from '../../../db/generated/client.js';
-import { announce, audit, type CommandContext, checkText, type EffectContext, reply, requireCommunity } from '../../context.js';
+import { announce, audit, type CommandContext, type EffectContext, optionalText, reply, requireCommunity } from '../../context.js';
 import type { AgendaEntry, Level } from '../../notices.js';
 import { buildingSizes, householdsInScopeOf } from '../../scope.js';
 import { backingHouseholds, findIssue } from '../issues/issue-queries.js';
@@ -263,7 +263,7 @@ export async function proposeItem(ctx: CommandContext, action: { number: number;
   if (!(openStatuses as readonly string[]).includes(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
   const existing = await ctx.tx.agendaItem.findUnique({ where: { meetingId_issueId: { meetingId: meeting.id, issueId: issue.id } } });
   if (existing && !existing.dropped) throw new DomainError('already_on_agenda', { number: issue.number, meeting: meeting.number });
-  const note = action.why?.trim() ? checkText(ctx, action.why) : null;
+  const note = optionalText(ctx, action.why);
   if (existing)
     await ctx.tx.agendaItem.update({
       where: { id: existing.id },

@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { AgendaItem, Community, Meeting, Party, Stance } from '../../../db/generated/client.js';
-import { announce, audit, type CommandContext, checkText, reply, requireCommunity } from '../../context.js';
+import { announce, audit, type CommandContext, checkText, optionalText, reply, requireCommunity } from '../../context.js';
 import type { Button } from '../../notices.js';
 import { scheduleFollowUpReminders } from '../followups/follow-up-reminders.js';
 import { answeringParties } from '../followups/permissions.js';
@@ -94,7 +94,7 @@ export async function recordPosition(
   if (meeting.status !== 'locked') throw new DomainError('agenda_not_locked', { meeting: meeting.number });
   const item = await agendaItem(ctx, meeting, action.item);
   requireDecided(item, meeting);
-  const remark = action.remark?.trim() ? checkText(ctx, action.remark) : null;
+  const remark = optionalText(ctx, action.remark);
   const data = { stance: action.stance, remark, recordedById: ctx.member.id, recordedAt: ctx.now };
   await ctx.tx.partyPosition.upsert({
     where: { agendaItemId_partyId: { agendaItemId: item.id, partyId: party.id } },

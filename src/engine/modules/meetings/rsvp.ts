@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Community, Meeting, RsvpAnswer } from '../../../db/generated/client.js';
-import { announce, audit, type CommandContext, checkText, type EffectContext, reply, requireCommunity } from '../../context.js';
+import { announce, audit, type CommandContext, type EffectContext, optionalText, reply, requireCommunity } from '../../context.js';
 import type { Button } from '../../notices.js';
 import { outsideQuietHours } from '../reminders/quiet-hours.js';
 import { type Reminder, scheduleReminders } from '../reminders/schedule.js';
@@ -138,10 +138,9 @@ export async function answerRsvp(
   const party = await speakingParty(ctx, community);
   const meeting = action.meeting ? await meetingByNumber(ctx.tx, community, action.meeting) : await currentMeeting(ctx, community);
   if (meeting.status === 'closed') throw new DomainError('meeting_closed', { meeting: meeting.number });
-  const clip = (text: string | undefined) => (text?.trim() ? checkText(ctx, text) : null);
-  const delegate = action.answer === 'delegate' ? clip(action.delegate) : null;
+  const delegate = action.answer === 'delegate' ? optionalText(ctx, action.delegate) : null;
   if (action.answer === 'delegate' && !delegate) throw new DomainError('delegate_missing');
-  const reason = action.answer === 'absent' ? clip(action.reason) : null;
+  const reason = action.answer === 'absent' ? optionalText(ctx, action.reason) : null;
   const data = { answer: action.answer, delegate, reason, answeredById: ctx.member.id, answeredAt: ctx.now };
   await ctx.tx.rsvp.upsert({
     where: { meetingId_partyId: { meetingId: meeting.id, partyId: party.id } },

@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Community, Meeting } from '../../../db/generated/client.js';
-import { announce, audit, type CommandContext, checkText, type EffectContext, reply, requireCommunity } from '../../context.js';
+import { announce, audit, type CommandContext, type EffectContext, optionalText, reply, requireCommunity } from '../../context.js';
 import { requireCommittee } from '../membership/permissions.js';
 import { scheduleReminders } from '../reminders/schedule.js';
 import { attendance, committeeChats, partyChats, sittingParties } from './meeting-queries.js';
@@ -81,7 +81,7 @@ export async function scheduleMeeting(
 ): Promise<void> {
   const community = requireCommunity(ctx);
   await requireCommittee(ctx);
-  const place = action.place?.trim() ? checkText(ctx, action.place) : null;
+  const place = optionalText(ctx, action.place);
   let meeting: Meeting | null;
   if ('monthlyDay' in action) {
     if (!Number.isInteger(action.monthlyDay) || action.monthlyDay < 1 || action.monthlyDay > maxMonthlyDay)
