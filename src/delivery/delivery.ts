@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import type { Logger } from '../core/logger.js';
 import { createPollingLoop } from '../core/polling-loop.js';
 import type { Chat, OutboxNotice, Platform, PrismaClient } from '../db/generated/client.js';
-import type { Button, NoticeBody } from '../engine/notices.js';
+import { type Button, mergedNoticeTypes, type NoticeBody } from '../engine/notices.js';
 
 /** A refusal from a platform: retry after `retryAfterMs` (a rate limit, a hiccup), or never (`permanent`). */
 export class DeliveryError extends Error {
@@ -27,6 +27,8 @@ export type OutgoingNotice = NoticeBody & {
   locale: string;
   chat: { platformChatId: string; kind: 'private' | 'group'; timezone: string };
   replyToMessageId: string | null;
+  /** Set when the notice answers a tap, to the tapper alone: the platform's handle from the tap (see EngineCommand.tapId). */
+  answersTap: string | null;
   editMessageId: string | null;
   platformMessageId: string | null;
   partsSent: number;
@@ -50,7 +52,8 @@ export interface OutboundPort {
   send(notice: OutgoingNotice, calls: SendCalls): Promise<{ messageId: string }>;
 }
 
-type PendingNotice = OutboxNotice & { chat: Chat; timezone: string };
+/** A row to send, with the rows merged into it (mergedNoticeTypes), which are marked as it is. */
+type PendingNotice = OutboxNotice & { chat: Chat; timezone: string; merged: OutboxNotice[] };
 
 const maxAttempts = 8;
 const batchSize = 100;
@@ -118,12 +121,19 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
         },
       };
       const outgoing = outgoingOf(notice);
-      const { messageId } = await inChatOrder(notice.chatId, () => port.send(outgoing, calls));
+      // An answer to a tap is the tapper's, not the chat's: it does not wait behind the chat's messages.
+      const send = () => port.send(outgoing, calls);
+      const { messageId } = await (notice.answersTap ? send() : inChatOrder(notice.chatId, send));
       // Guarded by revision: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
       await deps.db.outboxNotice.updateMany({
         where: { id: notice.id, revision: notice.revision },
         data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 }, lastError: null },
       });
+      if (notice.merged.length > 0)
+        await deps.db.outboxNotice.updateMany({
+          where: { id: { in: notice.merged.map((row) => row.id) } },
+          data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 } },
+        });
     } catch (error) {
       if (stopping.signal.aborted) return; // cut short by shutdown: not an attempt; the notice stays pending
       const attempts = notice.attempts + 1;
@@ -131,14 +141,13 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       const failed = known.permanent === true || attempts >= maxAttempts;
       const delay = known.retryAfterMs ?? Math.min(60_000, 500 * 2 ** attempts);
       deps.logger.warn({ noticeId: notice.id, attempts, failed, err: error }, 'delivery failed');
-      await deps.db.outboxNotice.updateMany({
-        where: { id: notice.id, revision: notice.revision },
-        data: {
-          attempts,
-          lastError: String(error).slice(0, 500),
-          ...(failed ? { state: 'failed' } : { nextAttemptAt: new Date(Date.now() + delay) }),
-        },
-      });
+      const data = {
+        attempts,
+        lastError: String(error).slice(0, 500),
+        ...(failed ? { state: 'failed' as const } : { nextAttemptAt: new Date(Date.now() + delay) }),
+      };
+      await deps.db.outboxNotice.updateMany({ where: { id: notice.id, revision: notice.revision }, data });
+      if (notice.merged.length > 0) await deps.db.outboxNotice.updateMany({ where: { id: { in: notice.merged.map((row) => row.id) } }, data });
     }
   }
 
@@ -147,23 +156,38 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
    * them (a slow chat must not hold up the others); tests and shutdown do.
    */
   async function deliverDue(options: { wait: boolean } = { wait: true }): Promise<number> {
+    const now = new Date();
+    const platforms = [...ports.keys()];
+    // A chat with a message going out and mergeable notices waiting is left alone until that message is out: what
+    // waits meanwhile goes out merged, and its later notices wait too, so the chat still hears everything in order.
+    const busy = [...chatQueues.keys()];
+    const held =
+      busy.length === 0
+        ? []
+        : await deps.db.outboxNotice.findMany({
+            where: { state: 'pending', nextAttemptAt: { lte: now }, type: { in: [...mergedNoticeTypes] }, chatId: { in: busy } },
+            distinct: ['chatId'],
+            select: { chatId: true },
+          });
     const due = await deps.db.outboxNotice.findMany({
       where: {
         state: 'pending',
-        nextAttemptAt: { lte: new Date() },
-        chat: { platform: { in: [...ports.keys()] } },
+        nextAttemptAt: { lte: now },
+        chat: { platform: { in: platforms } },
         id: { notIn: [...inFlight.keys()] },
+        chatId: { notIn: held.map((row) => row.chatId) },
       },
       include: { chat: { include: { community: { select: { timezone: true } } } } },
       orderBy: { id: 'asc' },
       take: batchSize,
     });
-    const sending = due.map((notice) => {
+    const sending = mergeRuns(due).map((notice) => {
+      const ids = [notice.id, ...notice.merged.map((row) => row.id)];
       const sent = deliver({ ...notice, timezone: notice.chat.community?.timezone ?? 'Asia/Shanghai' }).finally(() => {
-        inFlight.delete(notice.id);
+        for (const id of ids) inFlight.delete(id);
         if (!options.wait) loop.wake();
       });
-      inFlight.set(notice.id, sent);
+      for (const id of ids) inFlight.set(id, sent);
       return sent;
     });
     if (options.wait) await Promise.all(sending);
@@ -183,15 +207,46 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
 
 export type Delivery = ReturnType<typeof createDelivery>;
 
+type DueNotice = OutboxNotice & { chat: Chat & { community: { timezone: string } | null } };
+
+/**
+ * Each run of a chat's due notices of one merged type and language, with nothing else of that chat between them, as
+ * its first row carrying the others (a retry of a row already merged once merges again from scratch).
+ */
+function mergeRuns(due: DueNotice[]): Array<DueNotice & { merged: OutboxNotice[] }> {
+  const result: Array<DueNotice & { merged: OutboxNotice[] }> = [];
+  const lastOfChat = new Map<number, DueNotice & { merged: OutboxNotice[] }>();
+  for (const notice of due) {
+    const last = lastOfChat.get(notice.chatId);
+    const mergeable = mergedNoticeTypes.has(notice.type) && notice.partsSent === 0;
+    if (last && mergeable && last.type === notice.type && last.locale === notice.locale && last.partsSent === 0) {
+      last.merged.push(notice);
+      continue;
+    }
+    const entry = { ...notice, merged: [] };
+    result.push(entry);
+    if (!notice.answersTap) lastOfChat.set(notice.chatId, entry);
+  }
+  return result;
+}
+
+/** The entries of a merged notice's rows, in order (mergedNoticeTypes: params are `{ entries }`). */
+function mergedParams(notice: PendingNotice): unknown {
+  if (notice.merged.length === 0) return notice.params;
+  const entriesOf = (row: OutboxNotice) => ((row.params as { entries?: unknown[] } | null)?.entries ?? []);
+  return { entries: [notice, ...notice.merged].flatMap(entriesOf) };
+}
+
 function outgoingOf(notice: PendingNotice): OutgoingNotice {
   return {
     id: notice.id,
     // The engine wrote both columns from its own types (engine/notices.ts): the one place they are read back as such.
-    ...({ type: notice.type, params: notice.params } as NoticeBody),
+    ...({ type: notice.type, params: mergedParams(notice) } as NoticeBody),
     buttons: Array.isArray(notice.buttons) ? (notice.buttons as Button[]) : [],
     locale: notice.locale,
     chat: { platformChatId: notice.chat.platformChatId, kind: notice.chat.kind, timezone: notice.timezone },
     replyToMessageId: notice.replyToMessageId,
+    answersTap: notice.answersTap,
     editMessageId: notice.editMessageId,
     platformMessageId: notice.platformMessageId,
     partsSent: notice.partsSent,

@@ -8,6 +8,8 @@ export type LocalChatMessage = {
   author: { personaId: string; name: string } | null;
   text: string;
   buttons: Array<{ id: string; label: string; row: number }>;
+  /** The persona a bot's answer to a tap is shown to alone; null: everyone in the chat. */
+  visibleTo: string | null;
   edited: boolean;
   at: string;
 };
@@ -20,6 +22,7 @@ type Row = {
   authorName: string | null;
   text: string;
   buttons: unknown;
+  visibleTo: string | null;
   edited: boolean;
   createdAt: Date;
 };
@@ -32,6 +35,7 @@ function toMessage(row: Row): LocalChatMessage {
     author: row.authorId ? { personaId: row.authorId, name: row.authorName ?? row.authorId } : null,
     text: row.text,
     buttons: (row.buttons as LocalChatMessage['buttons']) ?? [],
+    visibleTo: row.visibleTo,
     edited: row.edited,
     at: row.createdAt.toISOString(),
   };
@@ -50,11 +54,12 @@ export function createLocalTranscript(db: PrismaClient) {
       text: string;
       buttons: LocalChatMessage['buttons'];
       clientMessageId?: string;
+      visibleTo?: string;
     }): Promise<{ message: LocalChatMessage; created: boolean }> {
       const inserted = await db.$queryRaw<Row[]>`
-        INSERT INTO "LocalMessage" ("chatId", "authorId", "authorName", "text", "buttons", "clientMessageId")
+        INSERT INTO "LocalMessage" ("chatId", "authorId", "authorName", "text", "buttons", "clientMessageId", "visibleTo")
         VALUES (${message.chatId}, ${message.author?.personaId ?? null}, ${message.author?.name ?? null}, ${message.text},
-                ${JSON.stringify(message.buttons)}::jsonb, ${message.clientMessageId ?? null})
+                ${JSON.stringify(message.buttons)}::jsonb, ${message.clientMessageId ?? null}, ${message.visibleTo ?? null})
         ON CONFLICT ("chatId", "clientMessageId") DO NOTHING
         RETURNING *`;
       if (inserted[0]) return { message: toMessage(inserted[0]), created: true };
@@ -79,10 +84,11 @@ export function createLocalTranscript(db: PrismaClient) {
       return rows[0] ? toMessage(rows[0]) : null;
     },
 
-    /** Messages of these chats changed after `afterSeq`, oldest change first. */
-    async since(chatIds: string[], afterSeq: number, limit = 500): Promise<LocalChatMessage[]> {
+    /** Messages of these chats changed after `afterSeq` that `persona` may see, oldest change first. */
+    async since(chatIds: string[], afterSeq: number, persona: string, limit = 500): Promise<LocalChatMessage[]> {
       const rows = await db.$queryRaw<Row[]>`
-        SELECT * FROM "LocalMessage" WHERE "chatId" = ANY(${chatIds}::text[]) AND "seq" > ${afterSeq}
+        SELECT * FROM "LocalMessage"
+        WHERE "chatId" = ANY(${chatIds}::text[]) AND "seq" > ${afterSeq} AND ("visibleTo" IS NULL OR "visibleTo" = ${persona})
         ORDER BY "seq" LIMIT ${limit}`;
       return rows.map(toMessage);
     },

@@ -86,5 +86,10 @@ export type EngineCommand = {
   chat: ChatRef;
   /** The platform's id of the message that carried the command, for threading replies. */
   messageId?: string;
+  /**
+   * Set when a button was tapped: the platform's handle for answering the tapper alone (Telegram's callback query id,
+   * the Slack user, the web persona). A tap in a group is answered to the tapper, not to the group.
+   */
+  tapId?: string;
   action: Action;
 };

@@ -34,9 +34,39 @@ export type CommandContext = EffectContext & {
   pendingAudit: AuditInput[];
 };
 
-/** Answers the actor in the chat the command came from, threaded to their message. */
-export function reply(ctx: Pick<CommandContext, 'notices' | 'chat' | 'locale' | 'command'>, body: NoticeBody, buttons?: Button[]): void {
-  ctx.notices.push({ ...body, chatId: ctx.chat.id, locale: ctx.locale, replyToMessageId: ctx.command.messageId, buttons });
+export type Answerable = Pick<CommandContext, 'notices' | 'chat' | 'locale' | 'command'>;
+
+/**
+ * Answers the actor in the chat the command came from, threaded to their message. A tap in a group is answered to
+ * the tapper alone (the group hears milestones, not every tap: see `replyInChat`).
+ */
+export function reply(ctx: Answerable, body: NoticeBody, buttons?: Button[]): void {
+  ctx.notices.push({ ...body, ...addressOf(ctx), buttons });
+}
+
+/** Says in the chat the command came from, for everyone there, even when a tap caused it: a milestone. */
+export function replyInChat(ctx: Answerable, body: NoticeBody, buttons?: Button[], dedupeKey?: string): void {
+  ctx.notices.push({ ...body, chatId: ctx.chat.id, locale: ctx.locale, replyToMessageId: ctx.command.messageId, buttons, dedupeKey });
+}
+
+function addressOf(ctx: Answerable): Pick<Notice, 'chatId' | 'locale' | 'replyToMessageId' | 'answersTap'> {
+  const tapInGroup = ctx.command.tapId !== undefined && ctx.chat.kind === 'group';
+  return {
+    chatId: ctx.chat.id,
+    locale: ctx.locale,
+    replyToMessageId: ctx.command.messageId,
+    answersTap: tapInGroup ? ctx.command.tapId : undefined,
+  };
+}
+
+/**
+ * A tap nothing answered yet gets a blank answer, so the platform stops showing it as pending (Telegram's spinner).
+ * Called once a tap's handling is decided, whatever the outcome.
+ */
+export function acknowledgeTap(ctx: Answerable): void {
+  const tapId = ctx.command.tapId;
+  if (tapId === undefined || ctx.notices.some((notice) => notice.answersTap === tapId)) return;
+  ctx.notices.push({ type: 'tap.answered', params: {}, chatId: ctx.chat.id, locale: ctx.locale, answersTap: tapId });
 }
 
 /** Posts to a chat in that chat's language, once per chat and notice type (the actor's chat may already have had it as a reply). */
@@ -46,7 +76,7 @@ export function announce(
   body: NoticeBody,
   buttons?: Button[],
 ): void {
-  if (ctx.notices.some((notice) => notice.chatId === chat.id && notice.type === body.type)) return;
+  if (ctx.notices.some((notice) => notice.chatId === chat.id && notice.type === body.type && !notice.answersTap)) return;
   ctx.notices.push({ ...body, chatId: chat.id, locale: chat.locale ?? ctx.community?.locale ?? ctx.locale ?? 'zh-CN', buttons });
 }
 
@@ -140,18 +170,8 @@ export async function appendAudit(ctx: Pick<EffectContext, 'tx' | 'now'>, entrie
 const auditLockSpace = 4_417_001;
 
 /** Answers the actor with a refusal: what was wrong, in their language, threaded to their message. */
-export function pushRefusal(
-  ctx: Pick<CommandContext, 'notices' | 'chat' | 'locale' | 'command'>,
-  code: DomainErrorCode,
-  params: Record<string, string | number>,
-): void {
-  ctx.notices.push({
-    type: 'command.refused',
-    params: { ...params, code },
-    chatId: ctx.chat.id,
-    locale: ctx.locale,
-    replyToMessageId: ctx.command.messageId,
-  });
+export function pushRefusal(ctx: Answerable, code: DomainErrorCode, params: Record<string, string | number>): void {
+  reply(ctx, { type: 'command.refused', params: { ...params, code } });
 }
 
 /**
@@ -165,13 +185,14 @@ export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
   if (rows.length === 0) return;
   const column = <T>(pick: (notice: Notice) => T) => rows.map(pick);
   await tx.$executeRaw`
-    INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "buttons", "replyToMessageId", "editOfKey", "dedupeKey", "nextAttemptAt", "createdAt")
-    SELECT c, t, l, p::jsonb, b::jsonb, r, e, d, ${new Date()}, ${new Date()}
+    INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "buttons", "replyToMessageId", "answersTap", "editOfKey", "dedupeKey", "nextAttemptAt", "createdAt")
+    SELECT c, t, l, p::jsonb, b::jsonb, r, a, e, d, ${new Date()}, ${new Date()}
     FROM unnest(
       ${column((n) => n.chatId)}::int[], ${column((n) => n.type)}::text[], ${column((n) => n.locale)}::text[],
       ${column((n) => JSON.stringify(n.params))}::text[], ${column((n) => JSON.stringify(n.buttons ?? []))}::text[],
-      ${column((n) => n.replyToMessageId ?? null)}::text[], ${column((n) => n.editOfKey ?? null)}::text[], ${column((n) => n.dedupeKey ?? null)}::text[]
-    ) WITH ORDINALITY AS n(c, t, l, p, b, r, e, d, i)
+      ${column((n) => n.replyToMessageId ?? null)}::text[], ${column((n) => n.answersTap ?? null)}::text[],
+      ${column((n) => n.editOfKey ?? null)}::text[], ${column((n) => n.dedupeKey ?? null)}::text[]
+    ) WITH ORDINALITY AS n(c, t, l, p, b, r, a, e, d, i)
     ORDER BY i
     ON CONFLICT ("dedupeKey") DO UPDATE SET
       "chatId" = EXCLUDED."chatId", "type" = EXCLUDED."type", "locale" = EXCLUDED."locale", "params" = EXCLUDED."params",

@@ -4,7 +4,7 @@ import type { Logger } from '../core/logger.js';
 import type { PrismaClient } from '../db/generated/client.js';
 import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
-import { appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
+import { acknowledgeTap, appendAudit, type CommandContext, pushRefusal, reply, type Tx, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';
 import { claimEvent, markDone, recordFailedAttempt } from './inbox-events.js';
 import { communitiesOf } from './modules/membership/permissions.js';
@@ -72,14 +72,8 @@ export function createEngine(deps: EngineDeps) {
           where: { platform_eventId: { platform: command.actor.platform, eventId: command.eventId } },
         });
         // One apology per event, however often a retry fails.
-        if (previous?.state !== 'failed')
-          ctx.notices.push({
-            type: 'command.failed',
-            params: {},
-            chatId: ctx.chat.id,
-            locale: ctx.locale,
-            replyToMessageId: command.messageId,
-          });
+        if (previous?.state !== 'failed') reply(ctx, { type: 'command.failed', params: {} });
+        acknowledgeTap(ctx);
         await writeNotices(tx, ctx.notices);
         await recordFailedAttempt(tx, { command }, now, settings.maxInboxAttempts, String(error));
         return { status: 'failed' as const, notices: ctx.notices };
@@ -150,6 +144,7 @@ export function createEngine(deps: EngineDeps) {
 export type Engine = ReturnType<typeof createEngine>;
 
 async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: DomainErrorCode): Promise<DispatchResult> {
+  acknowledgeTap(ctx);
   await writeNotices(ctx.tx, ctx.notices);
   if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
   await markDone(ctx.tx, ctx.now, [{ command: ctx.command, redact: Boolean(ctx.redactInbox) }]);

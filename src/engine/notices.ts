@@ -45,9 +45,25 @@ export type NoticeBody =
   | { type: 'code.exposed'; params: { purpose: CodePurpose } }
   /** To the committee's chats: whose code was shown where (`chat`: the chat's title), and by whom; it is void. */
   | { type: 'code.exposure_reported'; params: ExposedCode & { by: string; chat: string | null } }
-  | { type: 'issue.raised'; params: { number: number; text: string; category: string | null; scope: Scope; level: Level } }
+  /** The issue's card, posted where it was raised and edited with the count of supporting households (`support`). */
+  | {
+      type: 'issue.raised';
+      params: {
+        number: number;
+        text: string;
+        category: string | null;
+        scope: Scope;
+        level: Level;
+        support?: { households: number; needed: number };
+      };
+    }
   | { type: 'issue.looks_duplicate'; params: { similar: Array<{ number: number; text: string }> } }
   | { type: 'issue.supported'; params: { number: number; households: number; threshold: number } }
+  /** Typed `/support` in a group, answered there: the delivery merges a chat's pending entries into one message. */
+  | {
+      type: 'issue.supports_acknowledged';
+      params: { entries: Array<{ name: string; number: number; households: number; threshold: number }> };
+    }
   | { type: 'issue.escalated'; params: { number: number; text: string; from: Level; to: Level; cause: string; by: string | null } }
   | { type: 'issue.listed'; params: { issues: IssueSummary[] } }
   | { type: 'issue.shown'; params: IssueDetail }
@@ -102,6 +118,8 @@ export type NoticeBody =
   /** The subdistrict's weekly roll-up of its communities. */
   | { type: 'digest.weekly'; params: WeeklyRollup }
   | { type: 'command.failed'; params: Record<string, never> }
+  /** A tap's blank answer, when nothing else answered it: the platform stops showing it as pending. */
+  | { type: 'tap.answered'; params: Record<string, never> }
   /** A member's home page (Slack's App Home): their open issues, their households' open votes, a committee member's digest. */
   | {
       type: 'member.home';
@@ -236,6 +254,13 @@ export type AgendaEntry = {
 
 export type NoticeType = NoticeBody['type'];
 
+/**
+ * Notice types whose params are `{ entries: [...] }`: the delivery sends a chat's pending notices of one such type
+ * and language as one message, their entries in order, and waits while the chat has a message going out, so that a
+ * burst of typed commands is answered in a few messages rather than one each.
+ */
+export const mergedNoticeTypes: ReadonlySet<string> = new Set(['issue.supports_acknowledged']);
+
 export type Notice = NoticeBody & {
   /** The chat row to post in. */
   chatId: number;
@@ -247,6 +272,8 @@ export type Notice = NoticeBody & {
   dedupeKey?: string;
   /** Edit the message of the notice with this dedupe key instead of posting a new one (sent once that one is). */
   editOfKey?: string;
+  /** Shown to the one who tapped alone (see EngineCommand.tapId), not posted to the chat. */
+  answersTap?: string;
 };
 
 export type IssueDetail = {

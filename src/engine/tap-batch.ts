@@ -2,7 +2,7 @@ import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import type { Chat, Community, Member, PrismaClient } from '../db/generated/client.js';
 import { type TapAction, tapHandlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
-import { appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
+import { acknowledgeTap, appendAudit, pushRefusal, type Tx, writeNotices } from './context.js';
 import type { FloodGuard } from './flood.js';
 import { claimEvents, markDone } from './inbox-events.js';
 import { claimedHouseholds, membershipsOf } from './modules/membership/households.js';
@@ -100,6 +100,7 @@ export async function dispatchTaps(
 
       const tail: Notice[] = [];
       for (const decider of deciders.values()) tail.push(...(await decider.flush()));
+      for (const ctx of handled) acknowledgeTap(ctx);
       await writeNotices(tx, [...handled.flatMap((ctx) => ctx.notices), ...tail]);
       const entries = handled.flatMap((ctx) => ctx.pendingAudit);
       if (entries.length > 0) await appendAudit({ tx, now }, entries);

@@ -10,6 +10,7 @@ type IssueNotice =
   | 'issue.raised'
   | 'issue.looks_duplicate'
   | 'issue.supported'
+  | 'issue.supports_acknowledged'
   | 'issue.escalated'
   | 'issue.listed'
   | 'issue.shown'
@@ -39,6 +40,16 @@ export const issueRenderers: NoticeRenderers<IssueNotice> = {
         level: label(t, issue.level),
       }),
     ),
+    ...(issue.support
+      ? [
+          paragraph(
+            t(issue.support.households >= issue.support.needed ? 'notices:issue.card_support_reached' : 'notices:issue.card_support', {
+              ...issue.support,
+              count: issue.support.households,
+            }),
+          ),
+        ]
+      : []),
   ],
   'issue.looks_duplicate': ({ similar }, { t }) => [
     heading(t('notices:issue.looks_duplicate')),
@@ -46,6 +57,10 @@ export const issueRenderers: NoticeRenderers<IssueNotice> = {
     paragraph(t('notices:issue.looks_duplicate_hint')),
   ],
   'issue.supported': (params, { t }) => [paragraph(t('notices:issue.supported', params))],
+  'issue.supports_acknowledged': ({ entries }, { t }) => [
+    heading(t('notices:issue.supports_acknowledged')),
+    list(entries.map((entry) => t('notices:issue.support_entry', entry))),
+  ],
   'issue.escalated': (params, { t }) => [
     paragraph(
       t(params.by ? 'notices:issue.escalated_by' : 'notices:issue.escalated', {

@@ -82,7 +82,9 @@ describeEachDatabase('exactly once', (kind) => {
       expect(results.map((r) => r.status).sort()).toEqual(['done', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
       expect(await db.prisma.support.count({ where: { issueId: issue.id } })).toBe(2);
       expect(
-        await db.prisma.outboxNotice.count({ where: { type: 'issue.supported', params: { path: ['number'], equals: issue.number } } }),
+        await db.prisma.outboxNotice.count({
+          where: { type: 'issue.supports_acknowledged', params: { path: ['entries', '0', 'number'], equals: issue.number } },
+        }),
       ).toBe(1);
     });
   });
@@ -97,7 +99,9 @@ describeEachDatabase('exactly once', (kind) => {
       expect(await db.prisma.support.count({ where: { issueId: issue.id } })).toBe(6);
       expect(await db.prisma.escalation.count({ where: { issueId: issue.id } })).toBe(1);
       const households = results.map(
-        (r) => (r.notices.find((n) => n.type === 'issue.supported')?.params as { households: number } | undefined)?.households,
+        (r) =>
+          (r.notices.find((n) => n.type === 'issue.supports_acknowledged')?.params as { entries: Array<{ households: number }> } | undefined)
+            ?.entries[0]?.households,
       );
       expect(households.sort()).toEqual([2, 3, 4, 5, 6]);
     });

@@ -33,17 +33,34 @@ describeEachDatabase('the life of an issue', (kind) => {
 
     it('does not escalate at N-1 supporting households, counting a household once however many of its members support', async () => {
       const { r1b, r2, r3, r4 } = c.residents;
+      const b1 = await c.chatRow(c.chats.b1);
+      // A tap is answered to the tapper alone; the issue's card in the chat is edited with the count.
       const r1bResult = await h.tap(r1b, c.chats.b1, 's:1');
-      expect(r1bResult.notices[0]).toMatchObject({ type: 'issue.supported', params: { number: 1, households: 1, threshold: 5 } });
+      expect(r1bResult.notices).toEqual([
+        expect.objectContaining({ type: 'issue.supported', params: { number: 1, households: 1, threshold: 5 }, answersTap: expect.any(String) }),
+        expect.objectContaining({
+          type: 'issue.raised',
+          chatId: b1.id,
+          params: expect.objectContaining({ number: 1, support: { households: 1, needed: 5 } }),
+          editOfKey: expect.stringMatching(/^issue\.card:/),
+        }),
+      ]);
       for (const [who, households] of [
         [r2, 2],
         [r3, 3],
         [r4, 4],
       ] as const) {
+        // Typed in the group: answered there, naming the supporter, as an entry the delivery merges with others.
         const result = await h.say(who, c.chats.b1, '/support 1');
         expect(result.notices).toEqual([
-          expect.objectContaining({ type: 'issue.supported', params: { number: 1, households, threshold: 5 } }),
+          expect.objectContaining({
+            type: 'issue.supports_acknowledged',
+            chatId: b1.id,
+            params: { entries: [{ name: who.name, number: 1, households, threshold: 5 }] },
+          }),
+          expect.objectContaining({ type: 'issue.raised', params: expect.objectContaining({ support: { households, needed: 5 } }) }),
         ]);
+        expect(result.notices[0]!.answersTap).toBeUndefined();
       }
       expect(await issueRow(1)).toMatchObject({ level: 'building' });
       expect(await db.prisma.escalation.count({ where: { issue: { communityId: c.community.id } } })).toBe(0);
@@ -58,8 +75,12 @@ describeEachDatabase('the life of an issue', (kind) => {
           ['issue.escalated', b1.id],
           ['issue.escalated', community.id],
           ['issue.supported', b1.id],
+          ['issue.raised', b1.id],
         ]),
       );
+      // The milestone is the group's; the support itself was the tapper's alone.
+      expect(result.notices.find((n) => n.type === 'issue.supported')?.answersTap).toEqual(expect.any(String));
+      expect(result.notices.find((n) => n.type === 'issue.raised')?.params).toMatchObject({ level: 'resident_group', support: { households: 5, needed: 5 } });
       expect(result.notices.find((n) => n.type === 'issue.escalated')?.params).toMatchObject({
         from: 'building',
         to: 'resident_group',

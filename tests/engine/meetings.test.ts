@@ -622,6 +622,8 @@ describeEachDatabase('joint meetings', (kind) => {
         expect(sent(result.notices)).toEqual([
           ['meeting.rsvp_recorded', property.id, params],
           ['meeting.rsvp_recorded', committee.id, params],
+          // The party's chat hears its answer (a milestone for it); the tap itself gets a blank answer.
+          ['tap.answered', property.id, {}],
         ]);
         expect(await rows()).toEqual([[1, '物业', 'attend', null, null]]);
         expect(await db.prisma.rsvp.findFirstOrThrow({ where: { meeting: { communityId: c.community.id } } })).toMatchObject({
@@ -854,6 +856,8 @@ describeEachDatabase('joint meetings', (kind) => {
         expect(sent(result.notices)).toEqual([
           ['meeting.position_recorded', property.id, params],
           ['meeting.position_recorded', committee.id, params],
+          // The party's chat hears its answer (a milestone for it); the tap itself gets a blank answer.
+          ['tap.answered', property.id, {}],
         ]);
       });
 

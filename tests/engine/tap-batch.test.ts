@@ -63,7 +63,8 @@ type StaffKey = 'committee' | 'head1' | 'head2';
 const residentKeys: ActorKey[] = ['r1', 'r1b', 'r2', 'r3', 'r4', 'r5', 'r6', 's1'];
 
 /** One tap, independent of the database it is sent to (chat ids differ between the two). */
-type Spec = { eventId: string; messageId: string; actor: ActorKey; renamed?: boolean; chat: ChatKey; action: Action };
+/** `tapped`: a button (answered to the tapper alone), else typed. */
+type Spec = { eventId: string; messageId: string; actor: ActorKey; renamed?: boolean; chat: ChatKey; action: Action; tapped?: boolean };
 
 type World = Awaited<ReturnType<typeof openWorld>>;
 
@@ -126,6 +127,7 @@ function toCommand(world: World, spec: Spec): EngineCommand {
     actor: { platform: 'telegram', platformUserId: person.id, displayName: spec.renamed ? `${person.name}（改名）` : person.name },
     chat: world.c.chats[spec.chat],
     messageId: spec.messageId,
+    ...(spec.tapped ? { tapId: `cb-${spec.eventId}` } : {}),
     action: structuredClone(spec.action),
   };
 }
@@ -200,7 +202,8 @@ function oneChatSequence(seed: number, length: number, batch: number): Spec[] {
                     : r < 0.96
                       ? voteAction(random, polls.closed.number, polls.closed.options)
                       : voteAction(random, 99, 2);
-    specs.push({ eventId: `taps-${seed}-${index}`, messageId: `tm-${seed}-${index}`, actor, renamed, chat: 'community', action });
+    const tapped = index % 2 === 0;
+    specs.push({ eventId: `taps-${seed}-${index}`, messageId: `tm-${seed}-${index}`, actor, renamed, chat: 'community', action, tapped });
   }
   return specs;
 }
@@ -241,7 +244,7 @@ function severalChatsSequence(seed: number, length: number): Spec[] {
       action = voteAction(random, poll.number, poll.options);
       chat = homeChat[actor];
     }
-    specs.push({ eventId: `chats-${seed}-${index}`, messageId: `cm-${seed}-${index}`, actor, chat, action });
+    specs.push({ eventId: `chats-${seed}-${index}`, messageId: `cm-${seed}-${index}`, actor, chat, action, tapped: index % 3 === 0 });
   }
   return specs;
 }
@@ -449,7 +452,16 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
       ).toBeGreaterThan(0);
       expect(resultsA.filter((result) => result.status === 'duplicate').length).toBeGreaterThanOrEqual(3);
       expect(new Set(effectsA.notices.map((notice) => notice.type))).toEqual(
-        new Set(['issue.supported', 'issue.escalated', 'command.refused', 'poll.vote_recorded', 'poll.turnout_progress', 'poll.results']),
+        new Set([
+          'issue.supported',
+          'issue.supports_acknowledged',
+          'issue.escalated',
+          'command.refused',
+          'poll.vote_recorded',
+          'poll.turnout_progress',
+          'poll.results',
+          'tap.answered',
+        ]),
       );
       expect(specs.some((spec) => spec.renamed)).toBe(true);
       expect(specs.some((spec) => spec.actor === 'newcomer')).toBe(true);
@@ -659,7 +671,7 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
         orderBy: { id: 'asc' },
       });
       expect(outbox.filter((notice) => notice.replyToMessageId !== null).map((notice) => [notice.type, notice.replyToMessageId])).toEqual([
-        ['issue.supported', 'dm1'],
+        ['issue.supports_acknowledged', 'dm1'],
       ]);
       // One private confirmation per vote.
       expect(outbox.filter((notice) => notice.type === 'poll.vote_recorded')).toHaveLength(3);

@@ -31,14 +31,15 @@ export function createHarness(db: TestDatabase, settings: Partial<EngineSettings
   const engine: Engine = createEngine({ db: db.prisma, clock, settings: { floodLimit: 10_000, ...settings } });
   const privateChat = (person: Person): ChatRef => ({ platform: 'telegram', platformChatId: `p${person.id}`, kind: 'private' });
 
-  /** One inbound event; `eventId` may be given to replay an earlier delivery. */
-  function deliver(person: Person, chat: ChatRef, action: Action, eventId?: string): Promise<DispatchResult> {
+  /** One inbound event; `eventId` may be given to replay an earlier delivery; `tapped`: a button, not typed. */
+  function deliver(person: Person, chat: ChatRef, action: Action, eventId?: string, tapped = false): Promise<DispatchResult> {
     eventCounter += 1;
     return engine.dispatch({
       eventId: eventId ?? `${process.pid}-${eventCounter}`,
       actor: { platform: 'telegram', platformUserId: person.id, displayName: person.name, languageHint: person.languageHint },
       chat,
       messageId: `m${eventCounter}`,
+      ...(tapped ? { tapId: `cb${eventCounter}` } : {}),
       action,
     });
   }
@@ -59,7 +60,7 @@ export function createHarness(db: TestDatabase, settings: Partial<EngineSettings
     tap(person: Person, chat: ChatRef, data: string) {
       const action = decodeButton(data);
       if (!action) throw new Error(`not button data: ${data}`);
-      return deliver(person, chat, action);
+      return deliver(person, chat, action, undefined, true);
     },
   };
 }

@@ -47,8 +47,9 @@ describe('renderNotice', () => {
   describe.each(cases)('in %s, %s', (locale, _name, { notice, numbers }) => {
     const { document, text, buttons } = render(locale, notice);
 
-    it('gives non-empty text', () => {
-      expect(text.trim()).not.toBe('');
+    it('gives non-empty text (a blank tap answer says nothing)', () => {
+      if (notice.type === 'tap.answered') expect(text).toBe('');
+      else expect(text.trim()).not.toBe('');
     });
 
     it('leaves no i18next key or placeholder unresolved', () => {
@@ -63,7 +64,7 @@ describe('renderNotice', () => {
         return t(key, options);
       }) as unknown as TFunction;
       expect(renderNotice(spy, notice)).toEqual(document);
-      expect(keys.length).toBeGreaterThan(0);
+      if (notice.type !== 'tap.answered') expect(keys.length).toBeGreaterThan(0);
       // With a count, a key exists in its plural forms (key_one, key_other) as i18next picks them.
       const missing = keys.filter(
         ([key, options]) =>
@@ -89,8 +90,9 @@ describe('renderNotice', () => {
       for (const row of document.buttons) expect(row.length).toBeGreaterThan(0);
     });
 
-    it('has no empty block', () => {
-      expect(document.blocks.length).toBeGreaterThan(0);
+    it('has no empty block (a blank tap answer has none at all)', () => {
+      if (notice.type === 'tap.answered') expect(document.blocks).toEqual([]);
+      else expect(document.blocks.length).toBeGreaterThan(0);
       for (const block of document.blocks) {
         if (block.kind === 'list') {
           expect(block.items.length).toBeGreaterThan(0);

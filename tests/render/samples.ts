@@ -31,6 +31,7 @@ export const noticeTypes: Record<NoticeType, true> = {
   'issue.raised': true,
   'issue.looks_duplicate': true,
   'issue.supported': true,
+  'issue.supports_acknowledged': true,
   'issue.escalated': true,
   'issue.listed': true,
   'issue.shown': true,
@@ -59,6 +60,7 @@ export const noticeTypes: Record<NoticeType, true> = {
   'digest.daily_empty': true,
   'digest.weekly': true,
   'command.failed': true,
+  'tap.answered': true,
   'meeting.scheduled': true,
   'meeting.listed': true,
   'meeting.agenda': true,
@@ -614,6 +616,50 @@ export const samples: Sample[] = [
   },
   { name: 'issue.supported', notice: { type: 'issue.supported', params: { number: 12, households: 3, threshold: 5 } }, numbers: [12] },
   {
+    name: 'issue.raised (card with its support count)',
+    notice: {
+      type: 'issue.raised',
+      params: {
+        number: 14,
+        text: '楼道灯不亮',
+        category: null,
+        scope: { building: '3栋' },
+        level: 'building',
+        support: { households: 1, needed: 5 },
+      },
+      buttons: [{ kind: 'support', number: 14 }],
+    },
+    numbers: [14],
+  },
+  {
+    name: 'issue.raised (card, threshold reached)',
+    notice: {
+      type: 'issue.raised',
+      params: {
+        number: 15,
+        text: 'Broken gate',
+        category: null,
+        scope: { building: null },
+        level: 'representatives',
+        support: { households: 9, needed: 8 },
+      },
+    },
+    numbers: [15],
+  },
+  {
+    name: 'issue.supports_acknowledged',
+    notice: {
+      type: 'issue.supports_acknowledged',
+      params: {
+        entries: [
+          { name: '王五', number: 12, households: 3, threshold: 5 },
+          { name: 'Alice <b>Wang</b>', number: 16, households: 4, threshold: 5 },
+        ],
+      },
+    },
+    numbers: [12, 16],
+  },
+  {
     name: 'issue.escalated (automatic)',
     notice: {
       type: 'issue.escalated',
@@ -768,6 +814,7 @@ export const samples: Sample[] = [
   ...digestSamples(),
   ...meetingSamples(),
   { name: 'command.failed', notice: { type: 'command.failed', params: {} }, numbers: [] },
+  { name: 'tap.answered', notice: { type: 'tap.answered', params: {} }, numbers: [] },
 ];
 
 /** A burned code: what its chat is told, and what the committee is told for a claim code and each link binding. */

@@ -11,6 +11,8 @@ export class TelegramStandIn {
   readonly bot = { id: 123456, is_bot: true, first_name: 'yishi', username: 'yishi_test_bot' };
   readonly sent: SentMessage[] = [];
   readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
+  /** Every tap answered (answerCallbackQuery), in order: what the tapper saw, if anything. */
+  readonly answers: Array<{ id: string; text: string | undefined; alert: boolean; at: number }> = [];
   /** Queued updates; `raw`, when set, is the update's JSON text exactly as it goes out (for what JSON.stringify cannot make). */
   private readonly updates: Array<Record<string, unknown> & { update_id: number; raw?: string }> = [];
   private confirmed = 0;
@@ -149,7 +151,16 @@ export class TelegramStandIn {
           result: { message_id: this.nextMessageId++, chat: { id: Number(chatId) }, date: Math.floor(Date.now() / 1000), text },
         });
       }
-      case 'answerCallbackQuery':
+      case 'answerCallbackQuery': {
+        // As Telegram: a tap is answered once, with at most 200 characters.
+        const id = String(payload.callback_query_id);
+        const text = payload.text === undefined ? undefined : String(payload.text);
+        if (this.answers.some((answer) => answer.id === id))
+          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
+        if (text !== undefined && text.length > 200) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+        this.answers.push({ id, text, alert: payload.show_alert === true, at: Date.now() });
+        return reply(200, { ok: true, result: true });
+      }
       case 'setMyCommands':
       case 'deleteWebhook':
       case 'setWebhook':

@@ -19,9 +19,10 @@ export type SlackConfig = { botToken: string; signingSecret: string; apiUrl?: st
  * minute for the app as a whole. https://api.slack.com/methods/chat.postMessage#rate_limiting and
  * https://api.slack.com/apis/rate-limits
  */
-export const slackLimits: { posts: PlatformLimits; updates: PlatformLimits } = {
+export const slackLimits: { posts: PlatformLimits; updates: PlatformLimits; ephemeral: PlatformLimits } = {
   posts: { bot: [], privateChat: [{ max: 1, perMs: 1_100 }], groupChat: [{ max: 1, perMs: 1_100 }] },
   updates: { bot: [{ max: 50, perMs: 66_000 }], privateChat: [], groupChat: [] },
+  ephemeral: { bot: [{ max: 100, perMs: 66_000 }], privateChat: [], groupChat: [] },
 };
 
 /** Slack's answers after which nothing more is posted in a conversation: the app is not there, or the conversation is gone. */
@@ -71,7 +72,7 @@ export async function createSlackAdapter(deps: {
   const teamId = String(auth.team_id);
   const log = deps.logger.child({ platform: 'slack', team: teamId });
   const limits = deps.limits ?? slackLimits;
-  const pacers = { posts: createPacer(limits.posts), updates: createPacer(limits.updates) };
+  const pacers = { posts: createPacer(limits.posts), updates: createPacer(limits.updates), ephemeral: createPacer(limits.ephemeral) };
 
   /** Records a verified request; a conversation the app was removed from is recorded too (as the engine's chat.left). */
   async function receive(request: SlackRequest): Promise<void> {
@@ -166,13 +167,19 @@ export async function createSlackAdapter(deps: {
         );
         return { messageId: `home:${notice.replyToMessageId}` };
       }
-      // A refusal answers the one who typed or tapped: shown to them alone, not posted to the channel (a DM is theirs anyway).
-      if (notice.replyToMessageId && refusals.has(notice.type) && notice.chat.kind === 'group') {
-        const user = notice.replyToMessageId;
+      // Slack shows a tap as answered once its request is; nothing more is owed.
+      if (notice.type === 'tap.answered') return { messageId: '' };
+      // A tap's answer, and a refusal, answer the one who tapped or typed: shown to them alone, not posted to the
+      // channel (a DM is theirs anyway). Ephemeral messages are not the channel's: they have their own limit.
+      const user = notice.answersTap ?? (refusals.has(notice.type) ? notice.replyToMessageId : null);
+      if (user && notice.chat.kind === 'group') {
         let messageTs = '';
         for (const message of messages.slice(notice.partsSent)) {
-          const sent = await call(notice, calls.signal, () =>
-            client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }),
+          const sent = await call(
+            notice,
+            calls.signal,
+            () => client.chat.postEphemeral({ channel, user, text: message.text, blocks: message.blocks as never }),
+            'ephemeral',
           );
           messageTs = String(sent.message_ts ?? '');
         }

@@ -89,7 +89,13 @@ export function translateSlack(stored: unknown): EngineCommand | null {
   const { eventId } = request;
   // Slack shows no message for a slash command or a tap: what a reply answers is the person, so their user id stands
   // in the command's message id, and a refusal threaded to it is shown to them alone (see adapter.ts).
-  const command = (user: { id: string; name?: string }, channel: string, channelName: string | undefined, action: Action | null) =>
+  const command = (
+    user: { id: string; name?: string },
+    channel: string,
+    channelName: string | undefined,
+    action: Action | null,
+    tapped = false,
+  ): EngineCommand | null =>
     action
       ? {
           eventId,
@@ -97,6 +103,8 @@ export function translateSlack(stored: unknown): EngineCommand | null {
           chat: chatOf(channel, channelName),
           action,
           messageId: user.id,
+          // A tap is answered to the tapper by an ephemeral message, addressed by user id.
+          ...(tapped ? { tapId: user.id } : {}),
         }
       : null;
   if (request.kind === 'command') {
@@ -124,6 +132,7 @@ export function translateSlack(stored: unknown): EngineCommand | null {
       channel,
       payload.channel?.name,
       decodeButton(tapped.value),
+      true,
     );
   }
   const { event } = request;

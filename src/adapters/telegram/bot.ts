@@ -6,7 +6,7 @@ import { DeliveryError } from '../../delivery/delivery.js';
 import { createPacer, type PlatformLimits } from '../../delivery/rate-window.js';
 import { commandSpec, menuCommands } from '../../engine/capabilities.js';
 import type { InboundEvent } from '../../inbox/inbox.js';
-import { renderNotice } from '../../render/index.js';
+import { documentToText, renderNotice } from '../../render/index.js';
 import type { ChatAdapter } from '../shared/port.js';
 import { telegramMessages } from './render.js';
 import { eventIdOf, type StoredUpdate, translateUpdate, type Update } from './translate.js';
@@ -26,6 +26,9 @@ export const telegramLimits: PlatformLimits = {
     { max: 20, perMs: 66_000 },
   ],
 };
+
+/** The longest answer Telegram shows for a tap (answerCallbackQuery's text: 0-200 characters). */
+const toastLimit = 200;
 
 /** Whether an error from the Bot API is worth retrying, and when. */
 function classify(error: unknown): DeliveryErrorType {
@@ -65,8 +68,9 @@ export async function createTelegramAdapter(deps: {
         payload: { botId: me.id, botUsername: me.username, update } satisfies StoredUpdate,
       })),
     );
+    // A tap the engine takes is answered by it, with what it did (a toast); any other is answered now, so no spinner hangs.
     for (const update of updates) {
-      if (update.callback_query) {
+      if (update.callback_query && !translateUpdate({ botId: me.id, botUsername: me.username, update })?.tapId) {
         telegram.answerCbQuery(update.callback_query.id).catch((error: unknown) => log.debug({ err: error }, 'answerCallbackQuery failed'));
       }
     }
@@ -109,11 +113,32 @@ export async function createTelegramAdapter(deps: {
     }
   }
 
+  /**
+   * Answers a tap with a toast (a refusal as an alert the member dismisses). False when the answer must be posted as
+   * a reply instead: too long for a toast, or a refusal whose tap expired (Telegram keeps a tap answerable for
+   * seconds only); a confirmation whose tap expired is dropped, since the card it changed shows it.
+   */
+  async function answerTap(callbackQueryId: string, type: string, text: string): Promise<boolean> {
+    const refusal = type === 'command.refused' || type === 'command.failed';
+    const fits = text.length <= toastLimit;
+    try {
+      await telegram.answerCbQuery(callbackQueryId, fits ? text || undefined : undefined, { show_alert: fits && refusal });
+    } catch (error) {
+      const description = String((error as { description?: string }).description ?? error);
+      if (!/query is too old|query ID is invalid/i.test(description)) throw classify(error);
+      log.info({ type }, 'a tap expired before it was answered');
+      return !refusal;
+    }
+    return fits;
+  }
+
   const outbound: OutboundPort = {
     platform: 'telegram',
     async send(notice, calls) {
       const t = deps.i18n.getFixedT(notice.locale);
-      const messages = telegramMessages(renderNotice(t, notice, { timeZone: notice.chat.timezone }));
+      const document = renderNotice(t, notice, { timeZone: notice.chat.timezone });
+      if (notice.answersTap && (await answerTap(notice.answersTap, notice.type, documentToText(document)))) return { messageId: '' };
+      const messages = telegramMessages(document);
       if (notice.editMessageId) {
         // A live update of an earlier message: one message, edited in place; "not modified" is fine.
         const replyMarkup = messages.at(-1)?.replyMarkup;

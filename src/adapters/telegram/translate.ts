@@ -59,9 +59,16 @@ function chatOf(chat: TgChat) {
 export function translateUpdate(stored: unknown): EngineCommand | null {
   const { botId, botUsername, update } = stored as StoredUpdate;
   const eventId = eventIdOf(botId, update);
-  const command = (from: User, chat: TgChat, action: Action | null, messageId?: number): EngineCommand | null =>
+  const command = (from: User, chat: TgChat, action: Action | null, messageId?: number, tapId?: string): EngineCommand | null =>
     action && chat.type !== 'channel'
-      ? { eventId, actor: actorOf(from), chat: chatOf(chat), action, ...(messageId ? { messageId: String(messageId) } : {}) }
+      ? {
+          eventId,
+          actor: actorOf(from),
+          chat: chatOf(chat),
+          action,
+          ...(messageId ? { messageId: String(messageId) } : {}),
+          ...(tapId ? { tapId } : {}),
+        }
       : null;
 
   const message = update.message;
@@ -73,7 +80,7 @@ export function translateUpdate(stored: unknown): EngineCommand | null {
   }
   const callback = update.callback_query;
   if (callback?.data && callback.message) {
-    return command(callback.from, callback.message.chat, decodeButton(callback.data), callback.message.message_id);
+    return command(callback.from, callback.message.chat, decodeButton(callback.data), callback.message.message_id, callback.id);
   }
   const membership = update.my_chat_member;
   if (membership && membership.new_chat_member.user.id === botId) {

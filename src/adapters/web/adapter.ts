@@ -33,6 +33,8 @@ export async function createWebChatAdapter(settings: WebChatSettings, deps: Adap
   const outbound: OutboundPort = {
     platform: 'local',
     async send(notice) {
+      // The page shows a tap as answered once its request is; nothing more is owed.
+      if (notice.type === 'tap.answered') return { messageId: '' };
       const t = deps.i18n.getFixedT(notice.locale);
       const document = renderNotice(t, notice, { timeZone: notice.chat.timezone });
       const text = documentToText(document);
@@ -42,7 +44,13 @@ export async function createWebChatAdapter(settings: WebChatSettings, deps: Adap
         if (edited) publish(edited);
         return { messageId: notice.editMessageId };
       }
-      const { message } = await transcript.append({ chatId: notice.chat.platformChatId, author: null, text, buttons: rows });
+      const { message } = await transcript.append({
+        chatId: notice.chat.platformChatId,
+        author: null,
+        text,
+        buttons: rows,
+        ...(notice.answersTap ? { visibleTo: notice.answersTap } : {}),
+      });
       publish(message);
       return { messageId: String(message.id) };
     },

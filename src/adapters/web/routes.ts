@@ -152,8 +152,8 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
   app.get<{ Params: { chatId: string }; Querystring: { persona?: string; after?: string } }>(
     '/webchat/api/chats/:chatId/messages',
     async (request) => {
-      const { web, chat } = await speaker(request.query.persona, request.params.chatId);
-      return { messages: await web.transcript.since([chat.id], afterOf(request.query.after)) };
+      const { web, persona, chat } = await speaker(request.query.persona, request.params.chatId);
+      return { messages: await web.transcript.since([chat.id], afterOf(request.query.after), persona.id) };
     },
   );
 
@@ -226,7 +226,7 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
     reply.hijack();
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
     const write = (message: LocalChatMessage) => {
-      if (!chats.has(message.chatId) || message.seq <= lastSent) return;
+      if (!chats.has(message.chatId) || message.seq <= lastSent || (message.visibleTo !== null && message.visibleTo !== persona.id)) return;
       lastSent = message.seq;
       reply.raw.write(`id: ${message.seq}\nevent: message\ndata: ${JSON.stringify(message)}\n\n`);
     };
@@ -240,9 +240,9 @@ function webChatRoutes(app: FastifyInstance, current: () => WebChatAdapter | nul
       unsubscribe();
     });
     for (
-      let batch = await web.transcript.since([...chats], lastSent);
+      let batch = await web.transcript.since([...chats], lastSent, persona.id);
       batch.length > 0;
-      batch = await web.transcript.since([...chats], lastSent)
+      batch = await web.transcript.since([...chats], lastSent, persona.id)
     )
       for (const message of batch) write(message);
     for (const message of waiting.sort((a, b) => a.seq - b.seq)) write(message);

@@ -36,5 +36,7 @@ export function translateWebEvent(stored: unknown): EngineCommand | null {
     },
     action,
     messageId: String(event.kind === 'message' ? event.transcriptId : event.messageId),
+    // A tap is answered to the persona who tapped: a message only they see.
+    ...(event.kind === 'tap' ? { tapId: event.persona } : {}),
   };
 }

@@ -265,6 +265,13 @@ function messageNode(message) {
   time.dateTime = message.at;
   time.textContent = formatTime(message.at);
   meta.append(author, time);
+  if (message.visibleTo) {
+    item.classList.add('only-you');
+    const onlyYou = document.createElement('span');
+    onlyYou.className = 'edited';
+    onlyYou.textContent = t('only_you');
+    meta.append(onlyYou);
+  }
   if (message.edited) {
     const edited = document.createElement('span');
     edited.className = 'edited';

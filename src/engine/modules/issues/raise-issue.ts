@@ -5,9 +5,10 @@ import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
 import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
+import { postCard, type SupportCount } from './issue-card.js';
 import { startingLevel } from './levels.js';
 import { findSimilar } from './similarity.js';
-import { escalateIfSupported, recordSupport } from './support-issue.js';
+import { escalateIfSupported, recordSupport, supportCount } from './support-issue.js';
 
 export const openStatuses = ['open', 'in_progress', 'answered'] as const;
 
@@ -115,28 +116,23 @@ async function createIssue(
     subjectType: 'issue',
     subjectId: issue.id,
   });
-  await replyRaised(ctx, issue);
-  await escalateIfSupported(ctx, issue);
+  const count = await supportCount(ctx, issue);
+  await postRaised(ctx, issue, count);
+  await escalateIfSupported(ctx, issue, count);
   return issue;
 }
 
-async function replyRaised(ctx: CommandContext, issue: Issue): Promise<void> {
+async function postRaised(ctx: CommandContext, issue: Issue, count: SupportCount): Promise<void> {
   const { category, building } = await ctx.tx.issue.findUniqueOrThrow({
     where: { id: issue.id },
     include: { category: true, building: true },
   });
-  reply(
-    ctx,
-    {
-      type: 'issue.raised',
-      params: {
-        number: issue.number,
-        text: issue.text,
-        category: category?.code ?? null,
-        scope: { building: building?.name ?? null },
-        level: issue.level as Level,
-      },
-    },
-    [{ kind: 'support', number: issue.number }],
-  );
+  const card = {
+    number: issue.number,
+    text: issue.text,
+    category: category?.code ?? null,
+    scope: { building: building?.name ?? null },
+    level: issue.level as Level,
+  };
+  postCard(ctx, issue, card, count);
 }

@@ -1,11 +1,12 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Community, EscalationLevel, Issue } from '../../../db/generated/client.js';
 import type { AuditInput, CommandContext } from '../../context.js';
-import { audit, reply, requireCommunity } from '../../context.js';
+import { audit, requireCommunity } from '../../context.js';
 import { buildingSizes, householdsInScopeOf } from '../../scope.js';
 import { type ClaimedHousehold, claimedHouseholds } from '../membership/households.js';
 import { isCommunityMember } from '../membership/permissions.js';
 import { moveUp } from './escalate.js';
+import { acknowledgeSupport, cardEdits, type SupportCount } from './issue-card.js';
 import { backingHouseholds, findIssue, supporterHousehold } from './issue-queries.js';
 import { nextLevel, startingLevel } from './levels.js';
 import { householdsNeeded } from './thresholds.js';
@@ -69,22 +70,24 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
   const householdId = supportedHousehold(issue, supporter, community, buildings);
   await ctx.tx.support.create({ data: { issueId: issue.id, memberId: ctx.member.id, householdId, createdAt: ctx.now } });
   await audit(ctx, supportAudit(issue, ctx.member.id));
-  const { households, needed } = await escalateIfSupported(ctx, issue, buildings);
-  reply(ctx, { type: 'issue.supported', params: { number: issue.number, households, threshold: needed } });
+  const count = await supportCount(ctx, issue, buildings);
+  acknowledgeSupport({ ...ctx, community }, issue, count);
+  const level = await escalateIfSupported(ctx, issue, count);
+  ctx.notices.push(...(await cardEdits(ctx.tx, [{ issue, level, count }])));
 }
 
-/** Moves the issue up one level if it is still where it entered and enough households back it. */
-export async function escalateIfSupported(
-  ctx: CommandContext,
-  issue: Issue,
-  buildings?: Buildings,
-): Promise<{ households: number; needed: number }> {
+/** The households backing the issue, and how many it needs to move up. */
+export async function supportCount(ctx: CommandContext, issue: Issue, buildings?: Buildings): Promise<SupportCount> {
   const community = requireCommunity(ctx);
   const households = (await backingHouseholds(ctx.tx, [issue.id])).get(issue.id)!;
-  const needed = supportNeeded(issue, community, buildings ?? (await buildingSizes(ctx.tx, [community.id])));
-  const to = escalationBySupport(issue, households, needed);
+  return { households, needed: supportNeeded(issue, community, buildings ?? (await buildingSizes(ctx.tx, [community.id]))) };
+}
+
+/** Moves the issue up one level if it is still where it entered and enough households back it; returns its level. */
+export async function escalateIfSupported(ctx: CommandContext, issue: Issue, count: SupportCount): Promise<EscalationLevel> {
+  const to = escalationBySupport(issue, count.households, count.needed);
   if (to) await moveUp(ctx, issue, to, 'support', null, null);
-  return { households, needed };
+  return to ?? issue.level;
 }
 
 /** The level enough support moves an issue to: one up, and only from where it entered. */

@@ -1,14 +1,14 @@
 import type { Issue } from '../../../db/generated/client.js';
-import { reply } from '../../context.js';
 import { buildingSizes } from '../../scope.js';
 import { numberedSubjects, type TapHandler } from '../../taps.js';
+import { acknowledgeSupport, cardEdits } from './issue-card.js';
 import { backingHouseholds, visibleIssue } from './issue-queries.js';
 import { escalationBySupport, supportAudit, supportedHousehold, supportNeeded } from './support-issue.js';
 
 /**
  * A batch of supports (button or `/support <n>`), decided by the rules `supportIssue` applies to one, over state
- * loaded for the whole batch in four statements. A support that would move its issue up goes to the general path,
- * which escalates.
+ * loaded for the whole batch in four statements; each card touched is edited once for the batch. A support that would
+ * move its issue up goes to the general path, which escalates.
  */
 export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> = async (tx, now, _settings, taps) => {
   const { communityIds, numbers } = numberedSubjects(taps);
@@ -31,6 +31,7 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
   const buildings = await buildingSizes(tx, [...new Set(taps.map(({ ctx }) => ctx.community.id))]);
 
   const rows: Array<{ issueId: number; memberId: number; householdId: number }> = [];
+  const touched = new Map<number, { issue: Issue; needed: number }>();
   return {
     subject: (ctx, action) => `issue:${ctx.community.id}:${action.number}`,
     apply(ctx, action) {
@@ -51,7 +52,8 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
       backing.set(issue.id, households);
       rows.push({ issueId: issue.id, memberId: ctx.member.id, householdId });
       ctx.pendingAudit.push(supportAudit(issue, ctx.member.id));
-      reply(ctx, { type: 'issue.supported', params: { number: issue.number, households, threshold: needed } });
+      acknowledgeSupport(ctx, issue, { households, needed });
+      touched.set(issue.id, { issue, needed });
       return true;
     },
     async flush() {
@@ -59,7 +61,14 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
         await tx.$executeRaw`
           INSERT INTO "Support" ("issueId", "memberId", "householdId", "createdAt")
           SELECT i, m, h, ${now} FROM unnest(${rows.map((r) => r.issueId)}::int[], ${rows.map((r) => r.memberId)}::int[], ${rows.map((r) => r.householdId)}::int[]) AS t(i, m, h)`;
-      return [];
+      return cardEdits(
+        tx,
+        [...touched.values()].map(({ issue, needed }) => ({
+          issue,
+          level: issue.level,
+          count: { households: backing.get(issue.id)!, needed },
+        })),
+      );
     },
   };
 };

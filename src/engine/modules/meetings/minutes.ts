@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { AgendaItem, Community, Meeting, Party, Stance } from '../../../db/generated/client.js';
-import { announce, audit, type CommandContext, checkText, optionalText, reply, requireCommunity } from '../../context.js';
+import { announce, audit, type CommandContext, checkText, optionalText, reply, replyInChat, requireCommunity } from '../../context.js';
 import type { Button } from '../../notices.js';
 import { scheduleFollowUpReminders } from '../followups/follow-up-reminders.js';
 import { answeringParties } from '../followups/permissions.js';
@@ -113,7 +113,8 @@ export async function recordPosition(
     type: 'meeting.position_recorded' as const,
     params: { meeting: meeting.number, item: action.item, number: item.issue.number, party: party.name, stance: action.stance, remark },
   };
-  reply(ctx, body);
+  // A party's answer is the party's: its chat hears it, though one member tapped it.
+  replyInChat(ctx, body);
   if (action.party === undefined) for (const chat of await committeeChats(ctx.tx, community.id)) announce(ctx, chat, body);
 }
 

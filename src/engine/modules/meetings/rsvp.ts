@@ -1,6 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Community, Meeting, RsvpAnswer } from '../../../db/generated/client.js';
-import { announce, audit, type CommandContext, type EffectContext, optionalText, reply, requireCommunity } from '../../context.js';
+import { announce, audit, type CommandContext, type EffectContext, optionalText, replyInChat, requireCommunity } from '../../context.js';
 import type { Button } from '../../notices.js';
 import { outsideQuietHours } from '../reminders/quiet-hours.js';
 import { type Reminder, scheduleReminders } from '../reminders/schedule.js';
@@ -168,6 +168,7 @@ export async function answerRsvp(
       quorum: state.quorum,
     },
   };
-  reply(ctx, body);
+  // A party's answer is the party's: its chat hears it, though one member tapped it.
+  replyInChat(ctx, body);
   for (const chat of await committeeChats(ctx.tx, community.id)) announce(ctx, chat, body);
 }

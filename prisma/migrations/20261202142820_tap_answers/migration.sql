@@ -1,0 +1,5 @@
+-- AlterTable
+ALTER TABLE "LocalMessage" ADD COLUMN     "visibleTo" TEXT;
+
+-- AlterTable
+ALTER TABLE "OutboxNotice" ADD COLUMN     "answersTap" TEXT;
