@@ -94,9 +94,12 @@ describe('Slack, end to end through npm start', () => {
     const tap = payloads.buttonTap(bob, channel, card.ts, { action_id: 's:1', value: 's:1' });
     expect((await postInteraction(`${base}/slack/interactions`, api.signingSecret, tap)).status).toBe(200);
     expect((await postInteraction(`${base}/slack/interactions`, api.signingSecret, tap)).status).toBe(200);
-    await api.waitFor(() => api.textsTo(channel.id).some((text) => text.includes('感谢您附议 #1')));
+    // Bob alone is thanked; the card in the channel is edited with the count.
+    await api.waitFor(() => api.ephemeralsTo(bob.id).some((m) => m.text.includes('感谢您附议 #1')));
+    await api.waitFor(() => api.callsOf('chat.update').some((call) => JSON.stringify(call.payload).includes('已附议：2 户')));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(api.textsTo(channel.id).filter((text) => text.includes('感谢您附议'))).toHaveLength(1);
+    expect(api.ephemeralsTo(bob.id).filter((m) => m.text.includes('感谢您附议'))).toHaveLength(1);
+    expect(api.textsTo(channel.id).filter((text) => text.includes('感谢您附议'))).toHaveLength(0);
   });
 
   it('shows a refusal to the one who typed, not to the channel', async () => {

@@ -80,12 +80,16 @@ describe('Telegram, end to end through npm start', () => {
     const updateId = api.push(tap);
     api.push(tap, updateId);
     api.push(tap, updateId);
-    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('感谢您附议 #1')));
-    await api.waitFor(() =>
-      api.calls.some((call) => call.method === 'answerCallbackQuery' && call.payload.callback_query_id === tap.callback_query.id),
-    );
+    // The tapper alone is thanked, in the tap's own answer; the card in the group is edited with the count.
+    await api.waitFor(() => api.answers.some((answer) => answer.id === tap.callback_query.id));
+    await api.waitFor(() => api.sent.some((m) => m.method === 'editMessageText' && m.text.includes('已附议：2 户')));
     await new Promise((resolve) => setTimeout(resolve, 1_500));
-    expect(api.textsTo(group.id).filter((text) => text.includes('感谢您附议 #1'))).toHaveLength(1);
+    const answers = api.answers.filter((answer) => answer.id === tap.callback_query.id);
+    expect(answers).toHaveLength(1);
+    expect(answers[0]!.text).toContain('感谢您附议 #1');
+    expect(api.textsTo(group.id).filter((text) => text.includes('感谢您附议'))).toHaveLength(0);
+    const after = api.sent.slice(api.sent.indexOf(raised!) + 1).filter((m) => m.chatId === String(group.id));
+    expect(after.map((m) => m.method)).toEqual(['editMessageText']);
   });
 
   it('escapes what residents typed, so a name like A<li>ce does not make Telegram refuse the message', async () => {
@@ -98,9 +102,10 @@ describe('Telegram, end to end through npm start', () => {
     const before = api.sent.length;
     const start = Date.now();
     api.push(updates.text(carol, group, '/support 1'));
-    await api.waitFor(() => api.textsTo(group.id).some((text) => text.includes('附议户数：3')));
+    const acknowledged = (text: string) => text.includes('已收到附议') && text.includes('（3/');
+    await api.waitFor(() => api.textsTo(group.id).some(acknowledged));
     expect(Date.now() - start).toBeGreaterThanOrEqual(1_000);
-    expect(api.sent.slice(before).filter((m) => m.text.includes('附议户数：3'))).toHaveLength(1);
+    expect(api.sent.slice(before).filter((m) => acknowledged(m.text))).toHaveLength(1);
   });
 
   it("keeps within Telegram's limits: a chat never gets more than one message a second, a group not more than 20 a minute", () => {
@@ -132,7 +137,7 @@ describe('Telegram, end to end through npm start', () => {
     const opening = api.sent.find((m) => m.method === 'sendMessage' && m.text.includes('#1 号业主表决'))!;
     const openingId = api.sent.indexOf(opening) + 1;
     await api.waitFor(() => api.sent.some((m) => m.method === 'editMessageText' && m.text.includes('同意：2 户')));
-    const live = api.sent.filter((m) => m.method === 'editMessageText');
+    const live = api.sent.slice(api.sent.indexOf(opening)).filter((m) => m.method === 'editMessageText');
     expect(live.every((m) => m.payload.message_id === openingId)).toBe(true);
     expect(live.every((m) => !m.text.includes('王芳') && !m.text.includes('李娜'))).toBe(true);
     api.push(updates.text(chair, group, '/close 1'));

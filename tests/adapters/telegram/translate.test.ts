@@ -131,12 +131,13 @@ describe('translateUpdate', () => {
     });
     const posted = { message_id: 313, chat: supergroupChat, from: { id: botId, first_name: 'Yishi', is_bot: true }, text: '#3 ...' };
 
-    it('turns support data into issue.support in the chat and on the message that carried the button', () => {
+    it('turns support data into issue.support in the chat and on the message that carried the button, answerable by its id', () => {
       expect(translateUpdate(stored(callback('s:3', posted)))).toEqual<EngineCommand>({
         eventId: '900:602',
         actor: aliceActor,
         chat: { platform: 'telegram', platformChatId: String(supergroupChat.id), kind: 'group', title: supergroupChat.title },
         messageId: '313',
+        tapId: 'cb-1',
         action: { type: 'issue.support', number: 3 },
       });
     });

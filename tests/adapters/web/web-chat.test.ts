@@ -132,7 +132,7 @@ describeEachDatabase('the local web chat', (kind) => {
 
   describe('when a resident taps a button', () => {
     it('handles the tap like Telegram does', async () => {
-      const card = await botSays('demo-b1', 'li', /#1/);
+      const card = await botSays('demo-b1', 'li', /已提出 #1/);
       const support = card.buttons[0]!;
       const tap = await post(`/webchat/api/chats/demo-b1/taps`, {
         persona: 'li',
@@ -141,7 +141,11 @@ describeEachDatabase('the local web chat', (kind) => {
         clientTapId: 'tap-li-1',
       });
       expect(tap.status).toBe(202);
-      await botSays('demo-b1', 'li', /感谢您附议 #1/);
+      // Li alone sees the thanks; the others see the card's count go up.
+      const thanks = await botSays('demo-b1', 'li', /感谢您附议 #1/);
+      expect(thanks.visibleTo).toBe('li');
+      expect((await messages('demo-b1', 'wang')).some((m) => m.id === thanks.id)).toBe(false);
+      await botSays('demo-b1', 'wang', /已附议：3 户/);
     });
   });
 
