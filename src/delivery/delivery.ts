@@ -147,7 +147,8 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
         ...(failed ? { state: 'failed' as const } : { nextAttemptAt: new Date(Date.now() + delay) }),
       };
       await deps.db.outboxNotice.updateMany({ where: { id: notice.id, revision: notice.revision }, data });
-      if (notice.merged.length > 0) await deps.db.outboxNotice.updateMany({ where: { id: { in: notice.merged.map((row) => row.id) } }, data });
+      if (notice.merged.length > 0)
+        await deps.db.outboxNotice.updateMany({ where: { id: { in: notice.merged.map((row) => row.id) } }, data });
     }
   }
 
@@ -233,7 +234,7 @@ function mergeRuns(due: DueNotice[]): Array<DueNotice & { merged: OutboxNotice[]
 /** The entries of a merged notice's rows, in order (mergedNoticeTypes: params are `{ entries }`). */
 function mergedParams(notice: PendingNotice): unknown {
   if (notice.merged.length === 0) return notice.params;
-  const entriesOf = (row: OutboxNotice) => ((row.params as { entries?: unknown[] } | null)?.entries ?? []);
+  const entriesOf = (row: OutboxNotice) => (row.params as { entries?: unknown[] } | null)?.entries ?? [];
   return { entries: [notice, ...notice.merged].flatMap(entriesOf) };
 }
 

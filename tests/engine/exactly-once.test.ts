@@ -100,8 +100,11 @@ describeEachDatabase('exactly once', (kind) => {
       expect(await db.prisma.escalation.count({ where: { issueId: issue.id } })).toBe(1);
       const households = results.map(
         (r) =>
-          (r.notices.find((n) => n.type === 'issue.supports_acknowledged')?.params as { entries: Array<{ households: number }> } | undefined)
-            ?.entries[0]?.households,
+          (
+            r.notices.find((n) => n.type === 'issue.supports_acknowledged')?.params as
+              | { entries: Array<{ households: number }> }
+              | undefined
+          )?.entries[0]?.households,
       );
       expect(households.sort()).toEqual([2, 3, 4, 5, 6]);
     });

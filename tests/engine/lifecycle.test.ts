@@ -37,7 +37,11 @@ describeEachDatabase('the life of an issue', (kind) => {
       // A tap is answered to the tapper alone; the issue's card in the chat is edited with the count.
       const r1bResult = await h.tap(r1b, c.chats.b1, 's:1');
       expect(r1bResult.notices).toEqual([
-        expect.objectContaining({ type: 'issue.supported', params: { number: 1, households: 1, threshold: 5 }, answersTap: expect.any(String) }),
+        expect.objectContaining({
+          type: 'issue.supported',
+          params: { number: 1, households: 1, threshold: 5 },
+          answersTap: expect.any(String),
+        }),
         expect.objectContaining({
           type: 'issue.raised',
           chatId: b1.id,
@@ -80,7 +84,10 @@ describeEachDatabase('the life of an issue', (kind) => {
       );
       // The milestone is the group's; the support itself was the tapper's alone.
       expect(result.notices.find((n) => n.type === 'issue.supported')?.answersTap).toEqual(expect.any(String));
-      expect(result.notices.find((n) => n.type === 'issue.raised')?.params).toMatchObject({ level: 'resident_group', support: { households: 5, needed: 5 } });
+      expect(result.notices.find((n) => n.type === 'issue.raised')?.params).toMatchObject({
+        level: 'resident_group',
+        support: { households: 5, needed: 5 },
+      });
       expect(result.notices.find((n) => n.type === 'issue.escalated')?.params).toMatchObject({
         from: 'building',
         to: 'resident_group',

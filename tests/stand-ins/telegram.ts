@@ -156,8 +156,13 @@ export class TelegramStandIn {
         const id = String(payload.callback_query_id);
         const text = payload.text === undefined ? undefined : String(payload.text);
         if (this.answers.some((answer) => answer.id === id))
-          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: query is too old and response timeout expired or query ID is invalid' });
-        if (text !== undefined && text.length > 200) return reply(400, { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+          return reply(400, {
+            ok: false,
+            error_code: 400,
+            description: 'Bad Request: query is too old and response timeout expired or query ID is invalid',
+          });
+        if (text !== undefined && text.length > 200)
+          return reply(400, { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
         this.answers.push({ id, text, alert: payload.show_alert === true, at: Date.now() });
         return reply(200, { ok: true, result: true });
       }
