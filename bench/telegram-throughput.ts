@@ -1,6 +1,7 @@
-// Benchmark: a burst of 10,000 Telegram updates (/support commands and vote taps from 5,000 verified residents)
+// Benchmark: a burst of 10,000 Telegram updates (support taps and vote taps from 5,000 verified residents)
 // fetched with getUpdates from the Bot API stand-in, recorded in the inbox and processed by the engine, each
-// committed to the database. Reports updates/s and the p50/p99 latency from inbox to commit.
+// committed to the database, while the delivery loop answers the taps and edits the issues' cards. Reports updates/s
+// and the p50/p99 latency from inbox to commit, and what the groups saw: messages posted and edits per 1,000 taps.
 //   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/test npm run bench:telegram   (BENCH_RUNS, default 3; median reported)
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -8,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createTelegramAdapter } from '../src/adapters/telegram/bot.js';
 import { translateUpdate } from '../src/adapters/telegram/translate.js';
+import { createDelivery } from '../src/delivery/delivery.js';
 import { createEngine } from '../src/engine/index.js';
 import { createCommunity } from '../src/engine/modules/setup/create-community.js';
 import { createI18n } from '../src/i18n/index.js';
@@ -24,6 +26,10 @@ if (!adminUrl) {
 
 const api: { process: ChildProcess | null } = { process: null };
 
+/** What the groups saw, as the stand-in tells it when its stdin closes. */
+type Seen = { groupMessages: number; groupEdits: number; tapsAnswered: number };
+let seen: Promise<Seen> = Promise.resolve({ groupMessages: 0, groupEdits: 0, tapsAnswered: 0 });
+
 /** Starts the Bot API stand-in in its own process, the burst queued; resolves with its address. */
 function startApi(): Promise<{ token: string; apiRoot: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./telegram-api-process.ts', import.meta.url))], {
@@ -31,12 +37,26 @@ function startApi(): Promise<{ token: string; apiRoot: string }> {
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   api.process = child;
+  // Its first line says where it listens; its second, at the end, what the groups saw.
+  const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const first = lines.next();
+  seen = first.then(() => lines.next()).then(({ value }) => JSON.parse(value as string) as Seen);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the Bot API stand-in exited with ${code}`)));
-    createInterface({ input: child.stdout! }).once('line', (line) => resolve(JSON.parse(line)));
+    void first.then(({ value }) => resolve(JSON.parse(value as string)));
   });
 }
-type Run = { seconds: number; updatesPerSecond: number; p50Ms: number; p99Ms: number; supports: number; ballots: number };
+type Run = {
+  seconds: number;
+  updatesPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  supports: number;
+  ballots: number;
+  groupMessagesPer1000Taps: number;
+  groupEditsPer1000Taps: number;
+  tapsAnswered: number;
+};
 
 /** One burst on a fresh database. */
 async function runOnce(): Promise<Run> {
@@ -82,8 +102,20 @@ async function runOnce(): Promise<Run> {
       });
       const chats = await p.chat.findMany({ orderBy: { id: 'asc' } });
       for (const [i, b] of buildingRows.entries()) {
-        await p.issue.create({
+        const issue = await p.issue.create({
           data: { communityId: community.id, number: i + 1, text: `issue ${i}`, buildingId: b.id, originChatId: chats[i]!.id },
+        });
+        // Its card, already in the group: supports are counted into it by editing it.
+        await p.outboxNotice.create({
+          data: {
+            chatId: chats[i]!.id,
+            type: 'issue.raised',
+            params: { number: i + 1, text: `issue ${i}`, category: null, scope: { building: b.name }, level: 'building' },
+            locale: 'zh-CN',
+            dedupeKey: `issue.card:${issue.id}`,
+            state: 'sent',
+            platformMessageId: String(i + 1),
+          },
         });
         await p.poll.create({
           data: {
@@ -118,8 +150,10 @@ async function runOnce(): Promise<Run> {
         logger,
         record: (events) => inbox.record('telegram', events),
       });
+      const delivery = createDelivery({ db: p, ports: [telegram.outbound], logger });
       const started = performance.now();
       inbox.start();
+      if (process.env.BENCH_DELIVERY !== '0') delivery.start();
       await telegram.start();
       for (;;) {
         const done = await p.inboxEvent.count({ where: { state: 'done' } });
@@ -129,6 +163,12 @@ async function runOnce(): Promise<Run> {
       const seconds = (performance.now() - started) / 1000;
       await telegram.stop();
       await inbox.stop();
+      // Then until every answer and edit is out (the last edit of a card waits for the group's rate window).
+      while (process.env.BENCH_DELIVERY !== '0' && (await p.outboxNotice.count({ where: { state: 'pending' } })) > 0)
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      await delivery.stop();
+      api.process?.stdin?.end();
+      const groups = await seen;
 
       const latencies = (
         await p.$queryRawUnsafe<Array<{ ms: number }>>(
@@ -145,6 +185,9 @@ async function runOnce(): Promise<Run> {
         p99Ms: Math.round(at(0.99)),
         supports,
         ballots,
+        groupMessagesPer1000Taps: Math.round((groups.groupMessages * 1000) / total),
+        groupEditsPer1000Taps: Math.round((groups.groupEdits * 1000) / total),
+        tapsAnswered: groups.tapsAnswered,
       };
     } finally {
       api.process?.stdin?.end();
@@ -161,7 +204,13 @@ const median = (pick: (run: Run) => number) => runs.map(pick).sort((a, b) => a -
 const ceiling = await pgbenchCeiling(benchDatabaseUrl);
 console.log(
   JSON.stringify({
-    median: { updatesPerSecond: median((r) => r.updatesPerSecond), p50Ms: median((r) => r.p50Ms), p99Ms: median((r) => r.p99Ms) },
+    median: {
+      updatesPerSecond: median((r) => r.updatesPerSecond),
+      p50Ms: median((r) => r.p50Ms),
+      p99Ms: median((r) => r.p99Ms),
+      groupMessagesPer1000Taps: median((r) => r.groupMessagesPer1000Taps),
+      groupEditsPer1000Taps: median((r) => r.groupEditsPer1000Taps),
+    },
     runs: runs.length,
     pgbenchInsertTps: ceiling,
   }),

@@ -86,6 +86,31 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     return next;
   }
 
+  // Taps' answers are many and need no order: they are marked sent together, a statement per few milliseconds of a
+  // burst rather than one each. A crash between answering and marking answers a tap twice at worst, which the
+  // platform refuses harmlessly (Telegram takes one answer per tap).
+  let answered: Array<{ id: number; revision: number; messageId: string; settle: (error?: unknown) => void }> = [];
+  function markAnswered(notice: PendingNotice, messageId: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      answered.push({ id: notice.id, revision: notice.revision, messageId, settle: (error) => (error ? reject(error) : resolve()) });
+      if (answered.length === 1) setTimeout(() => void flushAnswered(), 10);
+    });
+  }
+  async function flushAnswered(): Promise<void> {
+    const batch = answered;
+    answered = [];
+    try {
+      await deps.db.$executeRaw`
+        UPDATE "OutboxNotice" o
+        SET "state" = 'sent', "sentAt" = ${new Date()}, "platformMessageId" = t.m, "attempts" = o."attempts" + 1, "lastError" = NULL
+        FROM unnest(${batch.map((entry) => entry.id)}::int[], ${batch.map((entry) => entry.revision)}::int[], ${batch.map((entry) => entry.messageId)}::text[]) AS t(i, r, m)
+        WHERE o."id" = t.i AND o."revision" = t.r`;
+      for (const entry of batch) entry.settle();
+    } catch (error) {
+      for (const entry of batch) entry.settle(error);
+    }
+  }
+
   async function deliver(notice: PendingNotice): Promise<void> {
     if (notice.editOfKey && !notice.editMessageId) {
       const original = await deps.db.outboxNotice.findUnique({
@@ -123,7 +148,11 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       const outgoing = outgoingOf(notice);
       // An answer to a tap is the tapper's, not the chat's: it does not wait behind the chat's messages.
       const send = () => port.send(outgoing, calls);
-      const { messageId } = await (notice.answersTap ? send() : inChatOrder(notice.chatId, send));
+      if (notice.answersTap) {
+        await markAnswered(notice, (await send()).messageId);
+        return;
+      }
+      const { messageId } = await inChatOrder(notice.chatId, send);
       // Guarded by revision: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
       await deps.db.outboxNotice.updateMany({
         where: { id: notice.id, revision: notice.revision },
