@@ -9,7 +9,7 @@ import type { ChatAdapter } from '../shared/port.js';
 import { ownersVoteModal, pollModal } from './poll-modal.js';
 import type { SlackRequest } from './receiver.js';
 import { toBlockKit } from './render.js';
-import { type StoredSlackRequest, storedRequest, translateSlack } from './translate.js';
+import { actingUser, type StoredSlackRequest, storedRequest, translateSlack } from './translate.js';
 
 export type SlackConfig = { botToken: string; signingSecret: string; apiUrl?: string };
 
@@ -91,7 +91,33 @@ export async function createSlackAdapter(deps: {
       const team = (request.payload.team as { id?: string } | undefined)?.id ?? teamId;
       stored = storedRequest(team, { kind: 'interaction', payload: request.payload as never });
     }
-    if (stored) await deps.record([{ eventId: stored.eventId, payload: stored }]);
+    if (!stored) return;
+    const user = actingUser(stored);
+    const locale = user ? await localeOf(user) : null;
+    if (locale) stored.userLocale = locale;
+    await deps.record([{ eventId: stored.eventId, payload: stored }]);
+  }
+
+  // Each member's Slack language (users.info with include_locale), asked once per member per process: the engine
+  // answers in it unless the member chose a language with /language.
+  const locales = new Map<string, string | null>();
+  async function localeOf(user: string): Promise<string | null> {
+    if (locales.has(user)) return locales.get(user)!;
+    let locale: string | null = null;
+    try {
+      const answer = await Promise.race([
+        client.users.info({ user, include_locale: true }),
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('users.info took over a second')), 1_000).unref()),
+      ]);
+      locale = answer.user?.locale ?? null;
+    } catch (error) {
+      // Not cached: asked again next time. The request is recorded meanwhile, answered in the community's language.
+      log.debug({ err: error, user }, 'slack: a member’s language could not be read');
+      return null;
+    }
+    if (locales.size >= 10_000) locales.delete(locales.keys().next().value!);
+    locales.set(user, locale);
+    return locale;
   }
 
   /**
@@ -101,8 +127,8 @@ export async function createSlackAdapter(deps: {
    */
   async function openModal(fields: Record<string, string>, modal: typeof pollModal): Promise<boolean> {
     try {
-      const user = await client.users.info({ user: fields.user_id!, include_locale: true });
-      const t = deps.i18n.getFixedT(user.user?.locale?.startsWith('en') ? 'en' : 'zh-CN');
+      const locale = await localeOf(fields.user_id!);
+      const t = deps.i18n.getFixedT(locale?.startsWith('en') ? 'en' : 'zh-CN');
       await client.views.open({
         trigger_id: fields.trigger_id!,
         view: modal(t, { id: fields.channel_id!, name: fields.channel_name }) as never,

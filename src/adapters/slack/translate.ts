@@ -49,7 +49,15 @@ type Request =
  * A request as stored, with its inbox key: Slack's own id of it within the workspace (an event's `event_id`, a
  * command's or a tap's `trigger_id`), so that a retry or a resend changes nothing.
  */
-export type StoredSlackRequest = Request & { eventId: string };
+/** A request as the inbox keeps it; `userLocale`: the acting member's Slack language, when it could be read. */
+export type StoredSlackRequest = Request & { eventId: string; userLocale?: string };
+
+/** The member who typed, tapped or opened something, if the request has one. */
+export function actingUser(request: Request): string | null {
+  if (request.kind === 'command') return request.fields.user_id ?? null;
+  if (request.kind === 'interaction') return request.payload.user?.id ?? null;
+  return request.event.type === 'app_home_opened' ? (request.event.user ?? null) : null;
+}
 
 export function storedRequest(teamId: string, request: Request, slackEventId?: string): StoredSlackRequest {
   const id =
@@ -99,7 +107,12 @@ export function translateSlack(stored: unknown): EngineCommand | null {
     action
       ? {
           eventId,
-          actor: { platform: 'slack' as const, platformUserId: user.id, displayName: user.name || user.id },
+          actor: {
+            platform: 'slack' as const,
+            platformUserId: user.id,
+            displayName: user.name || user.id,
+            ...(request.userLocale ? { languageHint: request.userLocale } : {}),
+          },
           chat: chatOf(channel, channelName),
           action,
           messageId: user.id,

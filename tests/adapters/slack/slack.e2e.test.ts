@@ -14,6 +14,7 @@ describe('Slack, end to end through npm start', () => {
   const api = new SlackStandIn();
   const alice = payloads.user({ name: 'alice', real_name: 'Alice' });
   const bob = payloads.user({ name: 'wangfang', real_name: '王芳' });
+  const dave = payloads.user({ name: 'dave', real_name: 'Dave', locale: 'en-US' });
   const channel = payloads.channel({ name: 'building-1' });
   let tmp: string;
   let env: Record<string, string>;
@@ -25,7 +26,7 @@ describe('Slack, end to end through npm start', () => {
 
   beforeAll(async () => {
     await api.start();
-    for (const user of [alice, bob]) api.addUser(user);
+    for (const user of [alice, bob, dave]) api.addUser(user);
     api.addChannel(channel);
     tmp = await mkdtemp(path.join(os.tmpdir(), 'yishi-slack-'));
     const port = await freePort();
@@ -100,6 +101,17 @@ describe('Slack, end to end through npm start', () => {
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(api.ephemeralsTo(bob.id).filter((m) => m.text.includes('感谢您附议'))).toHaveLength(1);
     expect(api.textsTo(channel.id).filter((text) => text.includes('感谢您附议'))).toHaveLength(0);
+  });
+
+  it('answers a member in their Slack language until they choose one with /yishi lang', async () => {
+    await command(dave, channel, 'support 98');
+    await api.waitFor(() => api.ephemeralsTo(dave.id).some((m) => m.text.includes('#98')));
+    expect(api.ephemeralsTo(dave.id).find((m) => m.text.includes('#98'))!.text).toMatch(/[A-Za-z]{4}/);
+    expect(api.ephemeralsTo(dave.id).find((m) => m.text.includes('#98'))!.text).not.toMatch(/[\u4e00-\u9fff]/);
+    await command(dave, channel, 'lang zh');
+    await command(dave, channel, 'support 97');
+    await api.waitFor(() => api.ephemeralsTo(dave.id).some((m) => m.text.includes('#97')));
+    expect(api.ephemeralsTo(dave.id).find((m) => m.text.includes('#97'))!.text).toMatch(/[\u4e00-\u9fff]/);
   });
 
   it('shows a refusal to the one who typed, not to the channel', async () => {

@@ -31,7 +31,10 @@ export async function setLanguage(ctx: CommandContext, action: { locale: string 
   reply(ctx, { type: 'member.language_set', params: { locale } });
 }
 
-/** The language to answer an actor in: theirs, else the group's, the community's, the platform's hint, else zh-CN. */
+/**
+ * The language to answer an actor in: the one they chose (/language), else their app's (Telegram's language_code,
+ * Slack's locale) when yishi speaks it, else the group's, the community's, else zh-CN.
+ */
 export function resolveLocale(
   member: Pick<Member, 'locale'>,
   chat: Pick<Chat, 'kind' | 'locale'>,
@@ -40,9 +43,9 @@ export function resolveLocale(
 ): string {
   return (
     member.locale ??
+    (languageHint ? parseLocale(languageHint.split('-')[0]!) : null) ??
     (chat.kind === 'group' ? chat.locale : null) ??
     community?.locale ??
-    (languageHint ? parseLocale(languageHint.split('-')[0]!) : null) ??
     'zh-CN'
   );
 }
