@@ -14,7 +14,7 @@ export type Config = {
   /** Key for secret ballots' voter keys; unset, the installation's own key in the database. */
   ballotSecret?: string;
   telegram?: { token: string; apiRoot: string; webhookUrl?: string; webhookSecret?: string };
-  slack?: { botToken: string; signingSecret: string; apiUrl?: string };
+  slack?: { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
   /** Redis for BullMQ (REDIS_URL); unset, the in-process scheduler. */
   redisUrl?: string;
   /** The local web chat (YISHI_WEBCHAT): on by default when no other platform is configured; `demo` seeds the demo. */
@@ -74,6 +74,11 @@ const envSchema = z
       .trim()
       .regex(/^[\w-]{16,128}$/, "must be the app's signing secret (Basic Information page)")
       .optional(),
+    SLACK_APP_TOKEN: z
+      .string()
+      .trim()
+      .regex(/^xapp-[\w-]+$/, 'must be an app-level token with connections:write, xapp-... (Basic Information page)')
+      .optional(),
     SLACK_API_URL: z.url('must be a URL').optional(),
     REDIS_URL: z
       .string()
@@ -84,13 +89,16 @@ const envSchema = z
     YISHI_DEMO: z.enum(['0', '1'], 'must be 0 (no demo community) or 1').optional(),
   })
   .superRefine((vars, ctx) => {
-    // Slack's token sends; its signing secret is what lets yishi believe a request came from Slack: both or neither.
-    if (Boolean(vars.SLACK_BOT_TOKEN) !== Boolean(vars.SLACK_SIGNING_SECRET)) {
+    // Slack's bot token sends; its signing secret is what lets yishi believe an HTTP request came from Slack, and an
+    // app token opens a Socket Mode connection instead: a bot token with one of the two, or none of the three.
+    const receiving = vars.SLACK_SIGNING_SECRET || vars.SLACK_APP_TOKEN;
+    if (Boolean(vars.SLACK_BOT_TOKEN) !== Boolean(receiving)) {
       const missing = vars.SLACK_BOT_TOKEN ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN';
       ctx.addIssue({
         code: 'custom',
         path: [missing],
-        message: 'is required with the other Slack variable: set both SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET',
+        message:
+          'is required with the other Slack variables: set SLACK_BOT_TOKEN with SLACK_SIGNING_SECRET (HTTP requests) or SLACK_APP_TOKEN (Socket Mode)',
       });
     }
     // The two webhook variables come as a pair: one without the other is a half-done set-up, not long polling.
@@ -189,11 +197,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
           },
         }
       : {}),
-    ...(vars.SLACK_BOT_TOKEN && vars.SLACK_SIGNING_SECRET
+    ...(vars.SLACK_BOT_TOKEN && (vars.SLACK_SIGNING_SECRET || vars.SLACK_APP_TOKEN)
       ? {
           slack: {
             botToken: vars.SLACK_BOT_TOKEN,
-            signingSecret: vars.SLACK_SIGNING_SECRET,
+            ...(vars.SLACK_SIGNING_SECRET ? { signingSecret: vars.SLACK_SIGNING_SECRET } : {}),
+            ...(vars.SLACK_APP_TOKEN ? { appToken: vars.SLACK_APP_TOKEN } : {}),
             ...(vars.SLACK_API_URL ? { apiUrl: vars.SLACK_API_URL } : {}),
           },
         }

@@ -33,6 +33,31 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('Slack', () => {
+    const bot = 'xoxb-1-2-abc';
+    it.each([
+      [
+        { SLACK_BOT_TOKEN: bot, SLACK_SIGNING_SECRET: '0123456789abcdef0123' },
+        { botToken: bot, signingSecret: '0123456789abcdef0123' },
+      ],
+      [
+        { SLACK_BOT_TOKEN: bot, SLACK_APP_TOKEN: 'xapp-1-A1-2-def' },
+        { botToken: bot, appToken: 'xapp-1-A1-2-def' },
+      ],
+      [{}, undefined],
+    ])('with %o receives over HTTP (signing secret) or Socket Mode (app token): %o', (env, slack) => {
+      expect(loadConfig(env, false).slack).toEqual(slack);
+    });
+
+    it.each([
+      [{ SLACK_BOT_TOKEN: bot }, 'SLACK_SIGNING_SECRET'],
+      [{ SLACK_APP_TOKEN: 'xapp-1-A1-2-def' }, 'SLACK_BOT_TOKEN'],
+      [{ SLACK_BOT_TOKEN: bot, SLACK_APP_TOKEN: 'xoxb-not-an-app-token' }, 'SLACK_APP_TOKEN'],
+    ])('refuses %o, naming %s', (env, variable) => {
+      expect(() => loadConfig(env, false)).toThrow(expect.objectContaining({ params: expect.objectContaining({ variable }) }));
+    });
+  });
+
   describe('when DATABASE_URL is set', () => {
     it('uses PostgreSQL with a bounded pool and acquire timeout', () => {
       expect(loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/yishi', DATABASE_POOL_SIZE: '4' }, false).database).toEqual({

@@ -20,6 +20,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { type WebSocket, WebSocketServer } from 'ws';
 
 export const SLACK_TEAM_ID = 'T0YISHI01';
 export const SLACK_TEAM_DOMAIN = 'yishi-test';
@@ -148,6 +149,12 @@ export class SlackStandIn {
   private readonly lastTs = new Map<string, number>();
   private readonly lastPostAt = new Map<string, number>();
   private failures: Failure[] = [];
+  /** Socket Mode: the app-level token `apps.connections.open` takes, the connections opened, the envelopes acknowledged. */
+  readonly appToken = 'xapp-1-A0YISHI01-1-sockettoken';
+  readonly socketAcks: Array<{ envelopeId: string; at: number }> = [];
+  private sockets: WebSocketServer | null = null;
+  private readonly connections: WebSocket[] = [];
+  private nextEnvelope = 1;
   private nextViewId = 1;
   private nextResponseUrl = 1;
   private server: Server | null = null;
@@ -171,10 +178,62 @@ export class SlackStandIn {
   }
 
   async stop(): Promise<void> {
+    for (const connection of this.connections) connection.terminate();
+    await new Promise<void>((resolve) => (this.sockets ? this.sockets.close(() => resolve()) : resolve()));
     const server = this.server;
     if (!server) return;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** The WebSocket address `apps.connections.open` hands out; each connection is greeted with Slack's `hello`. */
+  private async socketUrl(): Promise<string> {
+    if (!this.sockets) {
+      const sockets = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await new Promise<void>((resolve) => sockets.once('listening', () => resolve()));
+      sockets.on('connection', (connection) => {
+        this.connections.push(connection);
+        connection.on('message', (data) => {
+          const { envelope_id: envelopeId } = JSON.parse(String(data)) as { envelope_id?: string };
+          if (envelopeId) this.socketAcks.push({ envelopeId, at: Date.now() });
+        });
+        connection.send(JSON.stringify({ type: 'hello', num_connections: 1, connection_info: { app_id: this.appId } }));
+      });
+      this.sockets = sockets;
+    }
+    const address = this.sockets.address();
+    return `ws://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/link/?ticket=${this.nextEnvelope}`;
+  }
+
+  /** Whether the app holds a Socket Mode connection open. */
+  get socketConnected(): boolean {
+    return this.connections.some((connection) => connection.readyState === connection.OPEN);
+  }
+
+  /**
+   * Sends an envelope over the app's Socket Mode connection, as Slack does: `events_api` (an event callback),
+   * `slash_commands` (the command's fields) or `interactive` (an interaction payload); `retryAttempt` > 0 sends it
+   * again under the same envelope id. Returns the envelope id, which the app acknowledges.
+   */
+  sendEnvelope(
+    type: 'events_api' | 'slash_commands' | 'interactive',
+    payload: Record<string, unknown>,
+    options: { envelopeId?: string; retryAttempt?: number } = {},
+  ): string {
+    const connection = this.connections.findLast((candidate) => candidate.readyState === candidate.OPEN);
+    if (!connection) throw new Error('no Socket Mode connection is open');
+    const envelopeId = options.envelopeId ?? `env-${this.nextEnvelope++}`;
+    connection.send(
+      JSON.stringify({
+        envelope_id: envelopeId,
+        type,
+        payload,
+        accepts_response_payload: false,
+        retry_attempt: options.retryAttempt ?? 0,
+        retry_reason: options.retryAttempt ? 'timeout' : '',
+      }),
+    );
+    return envelopeId;
   }
 
   /** Forgets everything recorded and every fault set up; users and channels stay. */
@@ -336,6 +395,9 @@ export class SlackStandIn {
     const bearer = /^Bearer\s+(\S+)$/i.exec(String(request.headers.authorization ?? ''))?.[1];
     const token = bearer ?? (!isJson && typeof payload.token === 'string' ? payload.token : undefined);
     if (token === undefined) return finish(fail('not_authed'));
+    // Socket Mode: only the app-level token opens a connection, and it opens nothing else.
+    if (method === 'apps.connections.open')
+      return finish(token === this.appToken ? { body: { ok: true, url: await this.socketUrl() } } : fail('invalid_auth'));
     if (token !== this.token) return finish(fail('invalid_auth'));
     if (malformed) return finish(fail('invalid_json'));
 

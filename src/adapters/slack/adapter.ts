@@ -1,3 +1,4 @@
+import { LogLevel, SocketModeClient } from '@slack/socket-mode';
 import { type ChatPostMessageResponse, ErrorCode, WebClient } from '@slack/web-api';
 import type { i18n } from 'i18next';
 import type { Logger } from '../../core/logger.js';
@@ -11,7 +12,8 @@ import type { SlackRequest } from './receiver.js';
 import { toBlockKit } from './render.js';
 import { actingUser, type StoredSlackRequest, storedRequest, translateSlack } from './translate.js';
 
-export type SlackConfig = { botToken: string; signingSecret: string; apiUrl?: string };
+/** Requests come over HTTP when `signingSecret` is set, over a Socket Mode connection when `appToken` is. */
+export type SlackConfig = { botToken: string; signingSecret?: string; appToken?: string; apiUrl?: string };
 
 /**
  * Slack's limits, each window a tenth longer than published: posting is limited per channel, about one message a
@@ -24,6 +26,14 @@ export const slackLimits: { posts: PlatformLimits; updates: PlatformLimits; ephe
   updates: { bot: [{ max: 50, perMs: 66_000 }], privateChat: [], groupChat: [] },
   ephemeral: { bot: [{ max: 100, perMs: 66_000 }], privateChat: [], groupChat: [] },
 };
+
+/** A Socket Mode envelope as the request it stands for over HTTP; null for kinds yishi does not take. */
+function socketRequest(type: string, body: Record<string, unknown>): SlackRequest | null {
+  if (type === 'events_api') return { kind: 'event', body: body as Extract<SlackRequest, { kind: 'event' }>['body'] };
+  if (type === 'slash_commands') return { kind: 'command', fields: body as Record<string, string> };
+  if (type === 'interactive') return { kind: 'interaction', payload: body };
+  return null;
+}
 
 /** Slack's answers after which nothing more is posted in a conversation: the app is not there, or the conversation is gone. */
 const conversationGone = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'account_inactive', 'user_not_found']);
@@ -230,15 +240,40 @@ export async function createSlackAdapter(deps: {
     },
   };
 
+  // Socket Mode: Slack's requests come over a WebSocket the app opens (no public URL); each envelope is recorded
+  // before it is acknowledged, so an envelope Slack sends again (retry_attempt) is a no-op, as over HTTP.
+  const socket = deps.config.appToken
+    ? new SocketModeClient({
+        appToken: deps.config.appToken,
+        logLevel: LogLevel.WARN,
+        ...(deps.config.apiUrl ? { clientOptions: { slackApiUrl: deps.config.apiUrl } } : {}),
+      })
+    : null;
+  socket?.on('slack_event', async ({ ack, type, body }: { ack: () => Promise<void>; type: string; body: Record<string, unknown> }) => {
+    const request = socketRequest(type, body);
+    try {
+      if (request) await receive(request);
+      await ack();
+    } catch (error) {
+      // Not acknowledged: Slack sends the envelope again.
+      log.warn({ err: error, type }, 'slack: a Socket Mode envelope could not be recorded; Slack will resend it');
+    }
+  });
+
   return {
     platform: 'slack',
     translate: translateSlack,
     outbound,
     receive,
     botUserId,
-    readyMessage: (t) => t('operator:start.slack_ready', { team: String(auth.team ?? teamId) }),
-    async start() {},
-    async stop() {},
+    readyMessage: (t) =>
+      t(socket ? 'operator:start.slack_socket_ready' : 'operator:start.slack_ready', { team: String(auth.team ?? teamId) }),
+    async start() {
+      await socket?.start();
+    },
+    async stop() {
+      await socket?.disconnect();
+    },
   };
 }
 

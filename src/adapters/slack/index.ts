@@ -3,10 +3,14 @@ import type { AdapterPlugin } from '../shared/port.js';
 import { createSlackAdapter, type SlackAdapter, type SlackConfig } from './adapter.js';
 import { registerSlackRoutes } from './receiver.js';
 
-/** Slack as a plug-in: its three request URLs on yishi's HTTP server, and the Web API for sending. */
+/**
+ * Slack as a plug-in: its three request URLs on yishi's HTTP server (with the signing secret), or a Socket Mode
+ * connection (with the app token), and the Web API for sending.
+ */
 export const slack: AdapterPlugin<SlackConfig, SlackAdapter> = {
   platform: 'slack',
   routes(http, settings, current) {
+    if (!settings.signingSecret) return;
     registerSlackRoutes(http, {
       signingSecret: settings.signingSecret,
       receive: async (request) => {

@@ -1,11 +1,17 @@
 /**
- * The Slack app manifest for an installation reachable at `publicUrl`: the bot's scopes, the `/yishi` slash command,
- * interactivity and the events yishi listens to, each pointing at yishi's request URLs. Pasted into "Create an app
- * → From a manifest" at api.slack.com, it sets the app up in one step. Socket Mode is off: yishi takes Slack's
- * requests over HTTPS.
+ * The Slack app manifest for an installation: the bot's scopes, the `/yishi` slash command, interactivity and the
+ * events yishi listens to. With a `publicUrl` each points at yishi's request URLs (Slack's requests over HTTPS); with
+ * none, Socket Mode is on and there are no URLs (yishi opens the connection with SLACK_APP_TOKEN, so it needs no
+ * public address). Pasted into "Create an app → From a manifest" at api.slack.com, it sets the app up in one step.
  */
-export function slackManifest(publicUrl: string, texts: { description: string; command: string }, name = 'yishi'): Record<string, unknown> {
-  const base = publicUrl.replace(/\/+$/, '');
+export function slackManifest(
+  publicUrl: string | null,
+  texts: { description: string; command: string },
+  name = 'yishi',
+): Record<string, unknown> {
+  const base = publicUrl?.replace(/\/+$/, '');
+  const at = (path: string) => (base ? { url: `${base}${path}` } : {});
+  const requestUrl = (path: string) => (base ? { request_url: `${base}${path}` } : {});
   return {
     display_information: { name, description: texts.description },
     features: {
@@ -14,7 +20,7 @@ export function slackManifest(publicUrl: string, texts: { description: string; c
       slash_commands: [
         {
           command: '/yishi',
-          url: `${base}/slack/commands`,
+          ...at('/slack/commands'),
           description: texts.command,
           usage_hint: 'help',
           should_escape: false,
@@ -24,12 +30,12 @@ export function slackManifest(publicUrl: string, texts: { description: string; c
     oauth_config: { scopes: { bot: ['chat:write', 'commands', 'channels:read', 'groups:read', 'im:read', 'im:write', 'users:read'] } },
     settings: {
       event_subscriptions: {
-        request_url: `${base}/slack/events`,
+        ...requestUrl('/slack/events'),
         bot_events: ['member_joined_channel', 'channel_left', 'group_left', 'app_home_opened'],
       },
-      interactivity: { is_enabled: true, request_url: `${base}/slack/interactions` },
+      interactivity: { is_enabled: true, ...requestUrl('/slack/interactions') },
       org_deploy_enabled: false,
-      socket_mode_enabled: false,
+      socket_mode_enabled: base === undefined,
       token_rotation_enabled: false,
     },
   };
