@@ -120,7 +120,10 @@ describe.skipIf(skipReason !== null)(skipReason ? `${suiteName} [SKIPPED, ${skip
     expect(await page.locator('#chat-title').textContent()).toBe('1栋业主群');
     const escalated = new RegExp(`#${issue} 号议题已从“楼栋”上报到“居民小组”（附议的邻居已够数）`);
     await botSays(page, 'demo-b1', escalated);
-    await botSays(page, 'demo-b1', new RegExp(`感谢您附议 #${issue} 号议题。目前附议户数：3`));
+    // 李娜 alone is thanked (a message only she sees); everyone sees the card's count go up.
+    await botSays(other, 'demo-b1', new RegExp(`感谢您附议 #${issue} 号议题。目前附议户数：3`));
+    expect(await botMessage(page, `感谢您附议 #${issue} 号议题。目前附议户数：3`).count()).toBe(0);
+    await botSays(page, 'demo-b1', new RegExp(`已提出 #${issue} 号议题[\\s\\S]*已附议：3 户，已达上报户数`));
     const after = await messageIds(page);
     expect(after).toEqual([...new Set(after)]);
     expect(after).toEqual(expect.arrayContaining(before));
@@ -128,7 +131,8 @@ describe.skipIf(skipReason !== null)(skipReason ? `${suiteName} [SKIPPED, ${skip
 
     await actAs(page, 'head1');
     await say(page, 'demo-b1', `/support ${issue}`);
-    await botSays(page, 'demo-b1', new RegExp(`感谢您附议 #${issue} 号议题。目前附议户数：4`));
+    // Typed in the group: answered there, naming him.
+    await botSays(page, 'demo-b1', new RegExp(`已收到附议，谢谢：\\s*#${issue} 陈建国（4/3 户）`));
     await botSays(page, 'demo-community', escalated);
     expect(await page.locator('.message.from-bot').filter({ hasText: escalated }).count()).toBe(1);
   }, 90_000);
