@@ -4,8 +4,8 @@
 //    support buttons, alternately) and half vote buttons, from verified residents in 50 building channels, sent as
 //    concurrent HTTP requests (BENCH_CONCURRENCY at a time, default 64). Reports requests/s acknowledged (200 once
 //    recorded), updates/s from the first request until every inbox row is done, p50/p99 of the acks and of inbox to commit.
-// 2. Outbound: BENCH_OUTBOUND_ROUNDS (default 10) supports in each of the 50 channels at once, each answered in its
-//    channel by a chat.postMessage; timed from the first request until every outbox row is sent. Reports messages/s
+// 2. Outbound: BENCH_OUTBOUND_ROUNDS (default 10) `/yishi show <n>` in each of the 50 channels at once, each answered
+//    in its channel by a chat.postMessage; timed from the first request until every outbox row is sent. Reports messages/s
 //    over that time, the paced rate once every channel has had its first message (pacedPerSecond) against the
 //    per-channel pacing's ceiling (50 channels, one message each per 1.1 s), and the stand-in's violations (two
 //    chat.postMessage to one channel less than 1 s apart), which must be 0. Given up after
@@ -39,7 +39,7 @@ const channelCount = 50;
 /** Residents of the inbound burst: each sends a support and a vote. */
 const residents = Math.floor(requestsWanted / 2);
 const requests = residents * 2;
-/** Residents of the outbound burst: `rounds` in each channel, one support each. */
+/** Residents of the outbound burst: `rounds` in each channel, one `/yishi show` each. */
 const posters = channelCount * rounds;
 /** The per-channel pacing's ceiling: every channel posting once per 1.1 s (slackLimits.groupChat). */
 const pacingCeiling = Math.round((channelCount / 1.1) * 10) / 10;
@@ -185,13 +185,16 @@ function inboundBurst(): BurstRequest[] {
   return list;
 }
 
-/** The outbound burst: round after round, one support per channel, each answered in the channel. */
+/**
+ * The outbound burst: round after round, one `/yishi show` per channel, each answered in the channel by a message of
+ * its own (typed supports would be acknowledged together: fewer messages, nothing to measure the pacing with).
+ */
 function outboundBurst(): BurstRequest[] {
   const list: BurstRequest[] = [];
   for (let round = 0; round < rounds; round++)
     for (let i = 0; i < channelCount; i++) {
       const n = residents + round * channelCount + i + 1;
-      list.push({ kind: 'command', user: user(n), channel: channel(i), text: `support ${i + 1}` });
+      list.push({ kind: 'command', user: user(n), channel: channel(i), text: `show ${i + 1}` });
     }
   return list;
 }
