@@ -1,18 +1,13 @@
-// The Bot API stand-in for the throughput benchmark, in a process of its own as Telegram's servers are: it queues
-// the burst (a support tap and a vote tap from each resident), prints where it listens, and runs until stdin closes;
-// then it prints what the groups saw (messages posted, edits) and how many taps were answered.
-import { TelegramStandIn, updates } from '../tests/stand-ins/telegram.js';
+// The Bot API stand-in for the throughput benchmark, in a process of its own as Telegram's servers are: it queues the
+// burst the benchmark wrote to BENCH_UPDATES_FILE, prints where it listens, and runs until stdin closes; then it prints
+// what the groups saw (messages posted, edits) and how many taps were answered.
+import { readFile } from 'node:fs/promises';
+import { TelegramStandIn } from '../tests/stand-ins/telegram.js';
 
-const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
-const buildings = Number(process.env.BENCH_BUILDINGS ?? 50);
 const api = new TelegramStandIn();
 await api.start();
-for (let i = 0; i < residents; i++) {
-  const from = { id: 10_000 + i, first_name: `居民${i}` };
-  const chat = { id: -2000 - (i % buildings), type: 'supergroup' as const };
-  api.push(updates.tap(from, chat, `s:${(i % buildings) + 1}`));
-  api.push(updates.tap(from, chat, `v:${(i % buildings) + 1}:${i % 2}`));
-}
+for (const update of JSON.parse(await readFile(process.env.BENCH_UPDATES_FILE!, 'utf8')) as Array<Record<string, unknown>>)
+  api.push(update);
 process.stdout.write(`${JSON.stringify({ token: api.token, apiRoot: api.apiRoot })}\n`);
 process.stdin.resume();
 process.stdin.on('end', () => {

@@ -1,20 +1,42 @@
-// Benchmark: a burst of 10,000 Telegram updates (support taps and vote taps from 5,000 verified residents)
-// fetched with getUpdates from the Bot API stand-in, recorded in the inbox and processed by the engine, each
-// committed to the database, while the delivery loop answers the taps and edits the issues' cards. Reports updates/s
-// and the p50/p99 latency from inbox to commit, and what the groups saw: messages posted and edits per 1,000 taps.
-//   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/test npm run bench:telegram   (BENCH_RUNS, default 3; median reported)
+// Benchmark: bursts of Telegram updates fetched with getUpdates from the Bot API stand-in, recorded in the inbox and
+// processed by the engine, each committed to the database, while the delivery loop answers taps and sends replies as
+// in `npm start`. Each scenario is the traffic of one kind of moment (BENCH_SCENARIOS, comma-separated; default taps):
+//   taps         a support tap and a vote tap from each of 5,000 verified residents (10,000 updates)
+//   start-claim  1,000 newcomers each sending /start then /claim <code> in their private chat (2,000 updates)
+//   issue        1,000 residents each raising /issue in their building's group, against 2,000 open issues (the
+//                near-duplicate check reads them)
+//   day          5,000 updates as a day brings them: support and vote taps, typed /support, /issue, /show, /issues
+// Reports updates/s, the p50/p99 latency from inbox to commit, SQL statements per update (every query the pg driver
+// sent, transactions' BEGIN and COMMIT included), and what the groups saw: messages posted and edits per 1,000 updates.
+//   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/postgres npm run bench:telegram   (BENCH_RUNS, default 3; median)
+//   BENCH_SCENARIOS=start-claim,issue,day npm run bench:telegram;  BENCH_DELIVERY=0 leaves the delivery loop off.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import { pino } from 'pino';
 import { createTelegramAdapter } from '../src/adapters/telegram/bot.js';
 import { translateUpdate } from '../src/adapters/telegram/translate.js';
+import type { PrismaClient } from '../src/db/generated/client.js';
 import { createDelivery } from '../src/delivery/delivery.js';
-import { createEngine } from '../src/engine/index.js';
+import { createEngine, type Engine } from '../src/engine/index.js';
 import { createCommunity } from '../src/engine/modules/setup/create-community.js';
+import { issueClaimCodes } from '../src/engine/modules/setup/issue-codes.js';
 import { createI18n } from '../src/i18n/index.js';
 import { createInbox } from '../src/inbox/inbox.js';
+import { updates } from '../tests/stand-ins/telegram.js';
 import { benchDatabaseUrl, pgbenchCeiling, withBenchDatabase } from './bench-database.js';
+
+// Every statement the pg driver sends in this process, counted: the engine's and the delivery's alike.
+let statements = 0;
+const sendQuery = pg.Client.prototype.query;
+pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+  statements += 1;
+  return (sendQuery as (...a: unknown[]) => unknown).apply(this, args);
+} as typeof pg.Client.prototype.query;
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
 const buildings = 50;
@@ -31,9 +53,11 @@ type Seen = { groupMessages: number; groupEdits: number; tapsAnswered: number };
 let seen: Promise<Seen> = Promise.resolve({ groupMessages: 0, groupEdits: 0, tapsAnswered: 0 });
 
 /** Starts the Bot API stand-in in its own process, the burst queued; resolves with its address. */
-function startApi(): Promise<{ token: string; apiRoot: string }> {
+async function startApi(burst: unknown[]): Promise<{ token: string; apiRoot: string }> {
+  const file = path.join(tmpdir(), `yishi-bench-updates-${process.pid}.json`);
+  await writeFile(file, JSON.stringify(burst));
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./telegram-api-process.ts', import.meta.url))], {
-    env: { ...process.env, BENCH_RESIDENTS: String(residents), BENCH_BUILDINGS: String(buildings) },
+    env: { ...process.env, BENCH_UPDATES_FILE: file },
     stdio: ['pipe', 'pipe', 'inherit'],
   });
   api.process = child;
@@ -47,19 +71,107 @@ function startApi(): Promise<{ token: string; apiRoot: string }> {
   });
 }
 type Run = {
+  scenario: string;
+  updates: number;
   seconds: number;
   updatesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
   supports: number;
   ballots: number;
-  groupMessagesPer1000Taps: number;
-  groupEditsPer1000Taps: number;
+  statementsPerUpdate: number;
+  groupMessagesPer1000: number;
+  groupPostsQueuedPer1000: number;
+  groupEditsPer1000: number;
   tapsAnswered: number;
 };
 
-/** One burst on a fresh database. */
-async function runOnce(): Promise<Run> {
+const texts = {
+  places: ['电梯', '楼道灯', '地下车库', '单元门禁', '垃圾桶', '路灯', '绿化带', '水管', '消防通道', '快递柜', '健身器材', '停车位'],
+  problems: ['坏了好几天', '晚上不亮', '漏水严重', '经常堆满', '被占用', '需要维修', '噪音太大', '存在安全隐患', '没人清理', '门锁失灵'],
+};
+/** A resident's issue text, from a small vocabulary (so some look like open issues, as they do in a real community). */
+const issueText = (n: number) =>
+  `${texts.places[n % texts.places.length]}${texts.problems[Math.floor(n / texts.places.length) % texts.problems.length]}，第${n % 97}次反映`;
+
+type World = { communityId: number; chats: Array<{ id: number; platformChatId: string }>; buildingIds: number[] };
+
+/** The updates of a scenario, after any seeding it needs beyond the world every scenario shares. */
+async function burstOf(scenario: string, p: PrismaClient, engine: Engine, world: World): Promise<unknown[]> {
+  const resident = (i: number) => ({ id: 10_000 + i, first_name: `居民${i}` });
+  const groupOf = (i: number) => ({ id: -2000 - (i % buildings), type: 'supergroup' as const });
+  const numberOf = (i: number) => (i % buildings) + 1;
+  const dm = (person: { id: number }) => ({ id: person.id, type: 'private' as const });
+  if (scenario === 'taps')
+    return Array.from({ length: residents }, (_, i) => [
+      updates.tap(resident(i), groupOf(i), `s:${numberOf(i)}`),
+      updates.tap(resident(i), groupOf(i), `v:${numberOf(i)}:${i % 2}`),
+    ]).flat();
+  if (scenario === 'start-claim') {
+    const newcomers = 1_000;
+    await p.household.createMany({
+      data: Array.from({ length: newcomers }, (_, i) => ({
+        buildingId: world.buildingIds[i % buildings]!,
+        unit: `n${i}`,
+        areaM2: '80.00',
+        ownerName: `n${i}`,
+      })),
+    });
+    const codes = await engine.operate((tx, now) => issueClaimCodes(tx, 'bench', { unclaimedOnly: true, days: 30 }, now));
+    return codes.flatMap((code, i) => {
+      const person = { id: 500_000 + i, first_name: `新居民${i}` };
+      return [updates.text(person, dm(person), '/start'), updates.text(person, dm(person), `/claim ${code.code}`)];
+    });
+  }
+  if (scenario === 'issue') {
+    await seedOpenIssues(p, world, 2_000);
+    return Array.from({ length: 1_000 }, (_, i) => updates.text(resident(i), groupOf(i), `/issue ${issueText(i * 7 + 3)}`));
+  }
+  if (scenario === 'day') {
+    await seedOpenIssues(p, world, 2_000);
+    return Array.from({ length: 5_000 }, (_, i) => {
+      const who = resident(i);
+      const where = groupOf(i);
+      switch (i % 10) {
+        case 0:
+        case 1:
+        case 2:
+          return updates.tap(who, where, `s:${numberOf(i)}`);
+        case 3:
+        case 4:
+          return updates.tap(who, where, `v:${numberOf(i)}:${i % 2}`);
+        case 5:
+          return updates.text(who, where, `/support ${numberOf(i) + buildings * ((i >> 4) % 40)}`);
+        case 6:
+          return updates.text(who, where, `/issue ${issueText(i * 13 + 5)}`);
+        case 7:
+          return updates.text(who, where, `/show ${numberOf(i)}`);
+        case 8:
+          return updates.text(who, dm(who), '/issues');
+        default:
+          return updates.text(who, where, `/show ${numberOf(i) + buildings}`);
+      }
+    });
+  }
+  throw new Error(`unknown scenario ${scenario}: taps, start-claim, issue or day`);
+}
+
+/** Open issues in the buildings' groups beyond the one each already has, numbered on from there. */
+async function seedOpenIssues(p: PrismaClient, world: World, count: number): Promise<void> {
+  await p.issue.createMany({
+    data: Array.from({ length: count - buildings }, (_, i) => ({
+      communityId: world.communityId,
+      number: buildings + i + 1,
+      text: issueText(i),
+      buildingId: world.buildingIds[i % buildings]!,
+      originChatId: world.chats[i % buildings]!.id,
+    })),
+  });
+  await p.community.update({ where: { id: world.communityId }, data: { lastIssueNumber: count } });
+}
+
+/** One burst of a scenario on a fresh database. */
+async function runOnce(scenario: string): Promise<Run> {
   return withBenchDatabase(adminUrl, 16, async (database) => {
     try {
       const p = database.prisma;
@@ -140,8 +252,10 @@ async function runOnce(): Promise<Run> {
         data: { lastIssueNumber: buildings, lastPollNumber: buildings, supportThresholdValue: 99_999 },
       });
 
-      const { token, apiRoot } = await startApi();
-      const total = residents * 2;
+      const world: World = { communityId: community.id, chats, buildingIds: buildingRows.map((b) => b.id) };
+      const burst = await burstOf(scenario, p, engine, world);
+      const total = burst.length;
+      const { token, apiRoot } = await startApi(burst);
 
       const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger, concurrency: 16 });
       const telegram = await createTelegramAdapter({
@@ -151,20 +265,30 @@ async function runOnce(): Promise<Run> {
         record: (events) => inbox.record('telegram', events),
       });
       const delivery = createDelivery({ db: p, ports: [telegram.outbound], logger });
+      const before = await p.inboxEvent.count({ where: { state: 'done' } });
+      const outboxBefore = (await p.outboxNotice.aggregate({ _max: { id: true } }))._max.id ?? 0;
+      statements = 0;
       const started = performance.now();
       inbox.start();
       if (process.env.BENCH_DELIVERY !== '0') delivery.start();
       await telegram.start();
       for (;;) {
-        const done = await p.inboxEvent.count({ where: { state: 'done' } });
-        if (done >= total) break;
+        const done = await p.inboxEvent.count({ where: { state: { in: ['done', 'dead'] } } });
+        if (done >= before + total) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const seconds = (performance.now() - started) / 1000;
+      const sent = statements;
       await telegram.stop();
       await inbox.stop();
-      // Then until every answer and edit is out (the last edit of a card waits for the group's rate window).
-      while (process.env.BENCH_DELIVERY !== '0' && (await p.outboxNotice.count({ where: { state: 'pending' } })) > 0)
+      // Then until every answer and edit is out (the last edit of a card waits for the group's rate window), or 20 s:
+      // a burst of replies to 50 groups at 20 a minute each takes longer than that, and is counted as queued.
+      const drainUntil = Date.now() + 20_000;
+      while (
+        process.env.BENCH_DELIVERY !== '0' &&
+        Date.now() < drainUntil &&
+        (await p.outboxNotice.count({ where: { state: 'pending' } })) > 0
+      )
         await new Promise((resolve) => setTimeout(resolve, 200));
       await delivery.stop();
       api.process?.stdin?.end();
@@ -178,15 +302,22 @@ async function runOnce(): Promise<Run> {
       const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
       const supports = await p.support.count();
       const ballots = await p.ballot.count();
+      const queuedForGroups = await p.outboxNotice.count({
+        where: { id: { gt: outboxBefore }, chat: { kind: 'group' }, answersTap: null, editOfKey: null },
+      });
       return {
+        scenario,
+        updates: total,
         seconds: Number(seconds.toFixed(2)),
         updatesPerSecond: Math.round(total / seconds),
         p50Ms: Math.round(at(0.5)),
         p99Ms: Math.round(at(0.99)),
         supports,
         ballots,
-        groupMessagesPer1000Taps: Math.round((groups.groupMessages * 1000) / total),
-        groupEditsPer1000Taps: Math.round((groups.groupEdits * 1000) / total),
+        statementsPerUpdate: Number((sent / total).toFixed(1)),
+        groupMessagesPer1000: Math.round((groups.groupMessages * 1000) / total),
+        groupPostsQueuedPer1000: Math.round((queuedForGroups * 1000) / total),
+        groupEditsPer1000: Math.round((groups.groupEdits * 1000) / total),
         tapsAnswered: groups.tapsAnswered,
       };
     } finally {
@@ -195,23 +326,25 @@ async function runOnce(): Promise<Run> {
   });
 }
 
-const runs: Run[] = [];
-for (let run = 1; run <= Number(process.env.BENCH_RUNS ?? 3); run++) {
-  runs.push(await runOnce());
-  console.log(JSON.stringify({ run, updates: residents * 2, ...runs.at(-1) }));
+const scenarios = (process.env.BENCH_SCENARIOS ?? 'taps').split(',').map((name) => name.trim());
+const median = (runs: Run[], pick: (run: Run) => number) => runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
+const medians: Record<string, unknown> = {};
+for (const scenario of scenarios) {
+  const runs: Run[] = [];
+  for (let run = 1; run <= Number(process.env.BENCH_RUNS ?? 3); run++) {
+    runs.push(await runOnce(scenario));
+    console.log(JSON.stringify({ run, ...runs.at(-1) }));
+  }
+  medians[scenario] = {
+    updatesPerSecond: median(runs, (r) => r.updatesPerSecond),
+    updatesPerSecondRange: [Math.min(...runs.map((r) => r.updatesPerSecond)), Math.max(...runs.map((r) => r.updatesPerSecond))],
+    p50Ms: median(runs, (r) => r.p50Ms),
+    p99Ms: median(runs, (r) => r.p99Ms),
+    statementsPerUpdate: median(runs, (r) => r.statementsPerUpdate),
+    groupMessagesPer1000: median(runs, (r) => r.groupMessagesPer1000),
+    groupPostsQueuedPer1000: median(runs, (r) => r.groupPostsQueuedPer1000),
+    groupEditsPer1000: median(runs, (r) => r.groupEditsPer1000),
+  };
 }
-const median = (pick: (run: Run) => number) => runs.map(pick).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!;
 const ceiling = await pgbenchCeiling(benchDatabaseUrl);
-console.log(
-  JSON.stringify({
-    median: {
-      updatesPerSecond: median((r) => r.updatesPerSecond),
-      p50Ms: median((r) => r.p50Ms),
-      p99Ms: median((r) => r.p99Ms),
-      groupMessagesPer1000Taps: median((r) => r.groupMessagesPer1000Taps),
-      groupEditsPer1000Taps: median((r) => r.groupEditsPer1000Taps),
-    },
-    runs: runs.length,
-    pgbenchInsertTps: ceiling,
-  }),
-);
+console.log(JSON.stringify({ median: medians, runs: Number(process.env.BENCH_RUNS ?? 3), pgbenchInsertTps: ceiling }));
