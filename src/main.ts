@@ -8,6 +8,7 @@ import { webChat } from './adapters/web/index.js';
 import { type Config, loadConfig, redactUrl } from './config.js';
 import { createLogger, type Logger } from './core/logger.js';
 import { type Database, openDatabase } from './db/database.js';
+import { keepStatistics } from './db/embedded-statistics.js';
 import type { Platform } from './db/generated/client.js';
 import { applyMigrations } from './db/migrations.js';
 import { createDelivery } from './delivery/delivery.js';
@@ -93,6 +94,7 @@ export async function startService(
     throw error;
   }
   const db = database.prisma;
+  if (database.kind === 'pglite') stoppers.push(await keepStatistics(db, logger));
   inboxHealth = () => inboxCounts(db);
   const engine = createEngine({ db, logger, settings: { ballotSecret: config.ballotSecret } });
   try {
