@@ -79,6 +79,8 @@ type Run = {
   p99Ms: number;
   supports: number;
   ballots: number;
+  /** /issue held as a draft because it looked like an open issue. */
+  drafts: number;
   statementsPerUpdate: number;
   groupMessagesPer1000: number;
   groupPostsQueuedPer1000: number;
@@ -90,9 +92,14 @@ const texts = {
   places: ['电梯', '楼道灯', '地下车库', '单元门禁', '垃圾桶', '路灯', '绿化带', '水管', '消防通道', '快递柜', '健身器材', '停车位'],
   problems: ['坏了好几天', '晚上不亮', '漏水严重', '经常堆满', '被占用', '需要维修', '噪音太大', '存在安全隐患', '没人清理', '门锁失灵'],
 };
-/** A resident's issue text, from a small vocabulary (so some look like open issues, as they do in a real community). */
+/** An issue text from a small vocabulary: most look like an open issue, as many do in a real community. */
 const issueText = (n: number) =>
   `${texts.places[n % texts.places.length]}${texts.problems[Math.floor(n / texts.places.length) % texts.problems.length]}，第${n % 97}次反映`;
+/** An issue text like no other (twelve characters drawn from the CJK block by a fixed sequence): raised, not held. */
+const novelText = (n: number) =>
+  Array.from({ length: 12 }, (_, k) => String.fromCodePoint(0x4e00 + ((n * 7_919 + k * 104_729) % 20_000))).join('');
+/** Every other /issue is new; the rest look like an open one and are held as drafts, offering to support it. */
+const raisedText = (n: number) => (n % 2 === 0 ? novelText(n) : issueText(n));
 
 type World = { communityId: number; chats: Array<{ id: number; platformChatId: string }>; buildingIds: number[] };
 
@@ -125,7 +132,7 @@ async function burstOf(scenario: string, p: PrismaClient, engine: Engine, world:
   }
   if (scenario === 'issue') {
     await seedOpenIssues(p, world, 2_000);
-    return Array.from({ length: 1_000 }, (_, i) => updates.text(resident(i), groupOf(i), `/issue ${issueText(i * 7 + 3)}`));
+    return Array.from({ length: 1_000 }, (_, i) => updates.text(resident(i), groupOf(i), `/issue ${raisedText(i)}`));
   }
   if (scenario === 'day') {
     await seedOpenIssues(p, world, 2_000);
@@ -143,7 +150,7 @@ async function burstOf(scenario: string, p: PrismaClient, engine: Engine, world:
         case 5:
           return updates.text(who, where, `/support ${numberOf(i) + buildings * ((i >> 4) % 40)}`);
         case 6:
-          return updates.text(who, where, `/issue ${issueText(i * 13 + 5)}`);
+          return updates.text(who, where, `/issue ${raisedText(i >> 1)}`);
         case 7:
           return updates.text(who, where, `/show ${numberOf(i)}`);
         case 8:
@@ -302,6 +309,7 @@ async function runOnce(scenario: string): Promise<Run> {
       const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
       const supports = await p.support.count();
       const ballots = await p.ballot.count();
+      const drafts = await p.issueDraft.count();
       const queuedForGroups = await p.outboxNotice.count({
         where: { id: { gt: outboxBefore }, chat: { kind: 'group' }, answersTap: null, editOfKey: null },
       });
@@ -314,6 +322,7 @@ async function runOnce(scenario: string): Promise<Run> {
         p99Ms: Math.round(at(0.99)),
         supports,
         ballots,
+        drafts,
         statementsPerUpdate: Number((sent / total).toFixed(1)),
         groupMessagesPer1000: Math.round((groups.groupMessages * 1000) / total),
         groupPostsQueuedPer1000: Math.round((queuedForGroups * 1000) / total),
