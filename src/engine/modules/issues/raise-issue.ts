@@ -3,9 +3,10 @@ import type { Issue, IssueDraft } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
+import { buildingSizes } from '../../scope.js';
 import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
-import { postCard, type SupportCount } from './issue-card.js';
+import { postCard } from './issue-card.js';
 import { startingLevel } from './levels.js';
 import { findSimilar } from './similarity.js';
 import { escalateIfSupported, recordSupport, supportCount } from './support-issue.js';
@@ -78,11 +79,6 @@ async function createIssue(
   input: { text: string; buildingId: number | null; originChatId: number; originMessageId: string | null },
 ): Promise<Issue> {
   const community = requireCommunity(ctx);
-  const { lastIssueNumber: number } = await ctx.tx.community.update({
-    where: { id: community.id },
-    data: { lastIssueNumber: { increment: 1 } },
-    select: { lastIssueNumber: true },
-  });
   const categories = await ctx.tx.category.findMany({
     where: { communityId: community.id },
     include: { keywords: true },
@@ -92,12 +88,19 @@ async function createIssue(
     input.text,
     categories.map((category) => ({ code: category.code, keywords: category.keywords.map((keyword) => keyword.keyword) })),
   );
+  const category = categories.find((candidate) => candidate.code === (code ?? 'other')) ?? null;
+  // The community's issue counter: its row stays locked until commit, so it is taken as late as it can be.
+  const { lastIssueNumber: number } = await ctx.tx.community.update({
+    where: { id: community.id },
+    data: { lastIssueNumber: { increment: 1 } },
+    select: { lastIssueNumber: true },
+  });
   const issue = await ctx.tx.issue.create({
     data: {
       communityId: community.id,
       number,
       text: input.text,
-      categoryId: categories.find((category) => category.code === (code ?? 'other'))?.id ?? null,
+      categoryId: category?.id ?? null,
       buildingId: input.buildingId,
       level: startingLevel(input),
       raisedById: ctx.member.id,
@@ -116,23 +119,16 @@ async function createIssue(
     subjectType: 'issue',
     subjectId: issue.id,
   });
-  const count = await supportCount(ctx, issue);
-  await postRaised(ctx, issue, count);
-  await escalateIfSupported(ctx, issue, count);
-  return issue;
-}
-
-async function postRaised(ctx: CommandContext, issue: Issue, count: SupportCount): Promise<void> {
-  const { category, building } = await ctx.tx.issue.findUniqueOrThrow({
-    where: { id: issue.id },
-    include: { category: true, building: true },
-  });
+  const buildings = await buildingSizes(ctx.tx, [community.id]);
+  const count = await supportCount(ctx, issue, buildings);
   const card = {
     number: issue.number,
     text: issue.text,
     category: category?.code ?? null,
-    scope: { building: building?.name ?? null },
+    scope: { building: buildings.find((building) => building.buildingId === issue.buildingId)?.name ?? null },
     level: issue.level as Level,
   };
   postCard(ctx, issue, card, count);
+  await escalateIfSupported(ctx, issue, count);
+  return issue;
 }
