@@ -321,6 +321,7 @@ async function effects(world: World, eventIds: string[]) {
       params: notice.params,
       buttons: notice.buttons,
       replyToMessageId: notice.replyToMessageId,
+      answersTap: notice.answersTap,
       editOfKey: notice.editOfKey,
     }));
   const keyed = Object.fromEntries(
@@ -463,6 +464,9 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
           'tap.answered',
         ]),
       );
+      // Taps answered to the tapper alone and typed commands answered in the chat, both.
+      expect(effectsA.notices.some((notice) => notice.answersTap !== null)).toBe(true);
+      expect(effectsA.notices.some((notice) => notice.type === 'issue.supports_acknowledged' && notice.answersTap === null)).toBe(true);
       expect(specs.some((spec) => spec.renamed)).toBe(true);
       expect(specs.some((spec) => spec.actor === 'newcomer')).toBe(true);
       // The fast path ran on every batch, decided a good share of the taps itself and handed some over.
