@@ -23,6 +23,7 @@ import { translateUpdate } from '../src/adapters/telegram/translate.js';
 import type { PrismaClient } from '../src/db/generated/client.js';
 import { createDelivery } from '../src/delivery/delivery.js';
 import { createEngine, type Engine } from '../src/engine/index.js';
+import { tokens } from '../src/engine/modules/issues/similarity.js';
 import { createCommunity } from '../src/engine/modules/setup/create-community.js';
 import { issueClaimCodes } from '../src/engine/modules/setup/issue-codes.js';
 import { createI18n } from '../src/i18n/index.js';
@@ -170,6 +171,7 @@ async function seedOpenIssues(p: PrismaClient, world: World, count: number): Pro
       communityId: world.communityId,
       number: buildings + i + 1,
       text: issueText(i),
+      tokens: [...tokens(issueText(i))],
       buildingId: world.buildingIds[i % buildings]!,
       originChatId: world.chats[i % buildings]!.id,
     })),

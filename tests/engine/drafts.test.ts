@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { tokens } from '../../src/engine/modules/issues/similarity.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
 import { type CommunitySetup, domainSnapshot, type Harness, useCommunity } from '../helpers/engine.js';
 
@@ -40,6 +41,40 @@ describeEachDatabase('raiseDraft', (kind) => {
     it('is still refused to anyone but the member who wrote the draft', async () => {
       const draft = await db.prisma.issueDraft.findFirstOrThrow({ where: { communityId: c.community.id } });
       expect(await h.tap(c.residents.r3, c.chats.b1, `d:${draft.id}`)).toMatchObject({ status: 'refused', error: 'draft_not_found' });
+    });
+  });
+
+  describe('when the look-alike is older than the latest 200 open issues', () => {
+    it('still finds it, by the tokens’ index; and an issue kept without tokens is still compared by its text', async () => {
+      const community = await db.prisma.community.findUniqueOrThrow({ where: { id: c.community.id } });
+      const chat = await c.chatRow(c.chats.community);
+      const base = community.lastIssueNumber;
+      const filler = (i: number) => `Ticket ${i} zq${i}x wv${i}y`;
+      const rows = [
+        { text: '社区东门的路灯连续一周不亮，晚上回家很危险', tokens: [...tokens('社区东门的路灯连续一周不亮，晚上回家很危险')] },
+        ...Array.from({ length: 250 }, (_, i) => ({ text: filler(i), tokens: [...tokens(filler(i))] })),
+        // Kept before tokens were: compared by its text.
+        { text: '小区西侧围墙有一段倒塌了，孩子经过有危险', tokens: [] },
+      ];
+      await db.prisma.issue.createMany({
+        data: rows.map((row, i) => ({
+          communityId: community.id,
+          number: base + i + 1,
+          text: row.text,
+          tokens: row.tokens,
+          originChatId: chat.id,
+        })),
+      });
+      await db.prisma.community.update({ where: { id: community.id }, data: { lastIssueNumber: base + rows.length } });
+
+      const lamp = await h.say(c.residents.r1, c.chats.community, '/issue 社区东门的路灯一周都不亮了，晚上很危险');
+      expect(lamp.notices[0]).toMatchObject({ type: 'issue.looks_duplicate', params: { similar: [{ number: base + 1 }] } });
+      const wall = await h.say(c.residents.r2, c.chats.community, '/issue 小区西侧围墙倒塌了一段，孩子经过很危险');
+      expect(wall.notices[0]).toMatchObject({ type: 'issue.looks_duplicate', params: { similar: [{ number: base + rows.length }] } });
+      const raised = await h.say(c.residents.r3, c.chats.community, '/issue 健身器材的螺丝松了需要紧固');
+      expect(raised.notices[0]).toMatchObject({ type: 'issue.raised' });
+      const issue = await db.prisma.issue.findFirstOrThrow({ where: { communityId: community.id }, orderBy: { number: 'desc' } });
+      expect(issue.tokens).toEqual([...tokens('健身器材的螺丝松了需要紧固')]);
     });
   });
 });

@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Issue, IssueDraft } from '../../../db/generated/client.js';
+import { type Issue, type IssueDraft, Prisma } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
@@ -8,7 +8,7 @@ import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
 import { postCard } from './issue-card.js';
 import { startingLevel } from './levels.js';
-import { findSimilar } from './similarity.js';
+import { findSimilar, tokens } from './similarity.js';
 import { escalateIfSupported, recordSupport, supportCount } from './support-issue.js';
 
 export const openStatuses = ['open', 'in_progress', 'answered'] as const;
@@ -26,12 +26,17 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
   if (!action.text.trim()) throw new DomainError('usage', { command: 'issue' });
   const text = checkText(ctx, action.text);
   const buildingId = ctx.chat.binding === 'building' ? ctx.chat.buildingId : null;
-  const candidates = await ctx.tx.issue.findMany({
-    where: { communityId: community.id, buildingId, status: { in: [...openStatuses] } },
-    orderBy: { number: 'desc' },
-    take: 200,
-    select: { number: true, text: true },
-  });
+  const wanted = [...tokens(text)];
+  // Open issues of the same scope that share the most tokens with it, by the tokens' index (however many are open);
+  // issues raised before tokens were kept are compared by their text, the latest 200 of them. Whether one is a
+  // look-alike is findSimilar's rule.
+  const scope = Prisma.sql`"communityId" = ${community.id} AND "buildingId" IS NOT DISTINCT FROM ${buildingId}
+    AND "status" = ANY(${[...openStatuses]}::"IssueStatus"[])`;
+  const candidates = await ctx.tx.$queryRaw<Array<{ number: number; text: string }>>`
+    (SELECT "number", "text" FROM "Issue" WHERE ${scope} AND "tokens" && ${wanted}::text[]
+      ORDER BY cardinality(ARRAY(SELECT unnest("tokens") INTERSECT SELECT unnest(${wanted}::text[]))) DESC, "number" DESC LIMIT 50)
+    UNION ALL
+    (SELECT "number", "text" FROM "Issue" WHERE ${scope} AND "tokens" = '{}' ORDER BY "number" DESC LIMIT 200)`;
   const similar = findSimilar(text, candidates, ctx.settings.duplicateSimilarity);
   if (similar.length > 0) {
     const draft = await ctx.tx.issueDraft.create({
@@ -100,6 +105,7 @@ async function createIssue(
       communityId: community.id,
       number,
       text: input.text,
+      tokens: [...tokens(input.text)],
       categoryId: category?.id ?? null,
       buildingId: input.buildingId,
       level: startingLevel(input),
