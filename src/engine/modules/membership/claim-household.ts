@@ -2,6 +2,7 @@ import type { CommandContext } from '../../context.js';
 import { audit, reply, requirePrivate } from '../../context.js';
 import { burnExposedCode } from './burn-exposed-code.js';
 import { redeemCode } from './redeem-code.js';
+import { resolveLocale } from './set-language.js';
 
 /**
  * `/claim <code>` in a private chat: the member becomes a verified resident of the code's household (several
@@ -14,19 +15,20 @@ export async function claimHousehold(ctx: CommandContext, action: { code: string
   if (ctx.chat.kind !== 'private' && (await burnExposedCode(ctx, action.code, ['household_claim', 'chat_link']))) return;
   requirePrivate(ctx);
   const code = await redeemCode(ctx, action.code, 'household_claim');
-  const household = await ctx.tx.household.findUniqueOrThrow({
-    where: { id: code.householdId ?? -1 },
-    include: { building: { include: { community: true } } },
-  });
-  await ctx.tx.householdClaim.upsert({
-    where: { memberId_householdId: { memberId: ctx.member.id, householdId: household.id } },
-    create: { memberId: ctx.member.id, householdId: household.id, claimedAt: ctx.now },
-    update: {},
-  });
-  ctx.community = household.building.community;
-  ctx.locale = ctx.member.locale ?? household.building.community.locale;
+  // The household with its building, then its community: two reads (a nested include would be three).
+  const [household] = await ctx.tx.$queryRaw<Array<{ id: number; unit: string; building: string; communityId: number }>>`
+    SELECT h."id", h."unit", b."name" AS "building", b."communityId"
+    FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" WHERE h."id" = ${code.householdId ?? -1}`;
+  if (!household) throw new Error(`claim code ${code.id} names no household`);
+  const community = await ctx.tx.community.findUniqueOrThrow({ where: { id: household.communityId } });
+  // A second claim of the same household by the same member (a family member's code, say) changes nothing.
+  await ctx.tx.$executeRaw`
+    INSERT INTO "HouseholdClaim" ("memberId", "householdId", "claimedAt") VALUES (${ctx.member.id}, ${household.id}, ${ctx.now})
+    ON CONFLICT ("memberId", "householdId") DO NOTHING`;
+  ctx.community = community;
+  ctx.locale = resolveLocale(ctx.member, ctx.chat, community, ctx.command.actor.languageHint);
   await audit(ctx, {
-    communityId: household.building.communityId,
+    communityId: household.communityId,
     actorMemberId: ctx.member.id,
     action: 'household.claimed',
     subjectType: 'household',
@@ -34,6 +36,6 @@ export async function claimHousehold(ctx: CommandContext, action: { code: string
   });
   reply(ctx, {
     type: 'household.claimed',
-    params: { community: household.building.community.name, building: household.building.name, unit: household.unit },
+    params: { community: community.name, building: household.building, unit: household.unit },
   });
 }
