@@ -1,6 +1,7 @@
 // Runs yishi as operators do, as a separate process through its real entry points (src/main.ts, src/cli/index.ts),
 // so start-up, signals and exit codes are tested for real.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 
@@ -113,4 +114,32 @@ export async function yishi(env: Record<string, string>, ...args: string[]): Pro
   const run = await runToEnd(env, args);
   if (run.code !== 0) throw new Error(`yishi ${args.join(' ')}: ${run.stderr}`);
   return run.stdout;
+}
+
+/**
+ * A community set up as a committee sets one up, with the `yishi` command: created, its register imported (`rows`:
+ * `building,unit,area_m2,owner` lines), a claim code issued per household. Returns each unit's claim code and a way
+ * to issue link codes (`link('building', '1栋')`).
+ */
+export async function setUpCommunity(
+  env: Record<string, string>,
+  dir: string,
+  community: { slug: string; name: string; rows: string[] },
+): Promise<{ codes: Record<string, string>; link(...target: string[]): Promise<string> }> {
+  const cli = (...args: string[]) => yishi(env, ...args);
+  const register = path.join(dir, 'register.csv');
+  await writeFile(register, `building,unit,area_m2,owner\n${community.rows.join('\n')}\n`);
+  await cli('community', 'create', community.slug, community.name);
+  await cli('register', 'import', community.slug, register);
+  const codesFile = path.join(dir, 'codes.csv');
+  await cli('codes', 'claim', community.slug, '--out', codesFile);
+  const rows = (await readFile(codesFile, 'utf8'))
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\n')
+    .slice(1);
+  return {
+    codes: Object.fromEntries(rows.map((row) => row.split(',')).map((cells) => [cells[1]!, cells[3]!])),
+    link: async (...target) => /Link code: (\S+)/.exec(await cli('codes', 'link', community.slug, ...target))![1]!,
+  };
 }

@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningService, startService, yishi } from '../../helpers/service.js';
+import { freePort, type RunningService, setUpCommunity, startService } from '../../helpers/service.js';
 import { payloads, SlackStandIn } from '../../stand-ins/slack.js';
 
 // Socket Mode through npm start's entry point: with SLACK_APP_TOKEN (and no signing secret, no public URL) yishi
@@ -37,20 +37,12 @@ describe('Slack over Socket Mode, end to end through npm start', () => {
       LOG_LEVEL: 'warn',
       PORT: String(port),
     };
-    const cli = (...args: string[]) => yishi(env, ...args);
-    const register = path.join(tmp, 'register.csv');
-    await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n1栋,102,120.25,李四\n');
-    await cli('community', 'create', 'xingfu', '幸福社区');
-    await cli('register', 'import', 'xingfu', register);
-    const codesFile = path.join(tmp, 'codes.csv');
-    await cli('codes', 'claim', 'xingfu', '--out', codesFile);
-    const rows = (await readFile(codesFile, 'utf8'))
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .split('\n')
-      .slice(1);
-    codes = Object.fromEntries(rows.map((row) => row.split(',')).map((cells) => [cells[1]!, cells[3]!]));
-    codes.link = /Link code: (\S+)/.exec(await cli('codes', 'link', 'xingfu', 'building', '1栋'))![1]!;
+    const community = await setUpCommunity(env, tmp, {
+      slug: 'xingfu',
+      name: '幸福社区',
+      rows: ['1栋,101,88.50,张三', '1栋,102,120.25,李四'],
+    });
+    codes = { ...community.codes, link: await community.link('building', '1栋') };
     service = await startService(env);
     await service.waitUntilHealthy();
     await api.waitFor(() => api.socketConnected);

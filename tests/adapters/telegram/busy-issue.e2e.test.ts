@@ -1,8 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningService, startService, yishi } from '../../helpers/service.js';
+import { type RunningService, setUpCommunity, startService, yishi } from '../../helpers/service.js';
 import { type SentMessage, TelegramStandIn, updates } from '../../stand-ins/telegram.js';
 
 // A popular issue in a busy group, through npm start's entry point and the real telegraf client: a hundred neighbours
@@ -24,31 +24,19 @@ describe('a busy issue in one group, end to end through npm start', () => {
     await api.start();
     tmp = await mkdtemp(path.join(os.tmpdir(), 'yishi-busy-'));
     const env = { DATA_DIR: path.join(tmp, 'data'), TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'warn' };
-    const cli = (...args: string[]) => yishi(env, ...args);
-    const register = path.join(tmp, 'register.csv');
     const units = residents.map((_, index) => `${Math.floor(index / 10) + 1}${String((index % 10) + 1).padStart(2, '0')}`);
-    await writeFile(register, `building,unit,area_m2,owner\n${units.map((unit) => `1栋,${unit},80.00,业主${unit}`).join('\n')}\n`);
-    await cli('community', 'create', 'busy', '繁忙社区');
-    await cli('community', 'configure', 'busy', '--support-threshold', '60');
-    await cli('register', 'import', 'busy', register);
-    const codesFile = path.join(tmp, 'codes.csv');
-    await cli('codes', 'claim', 'busy', '--out', codesFile);
-    const codes = new Map(
-      (await readFile(codesFile, 'utf8'))
-        .replace(/^\uFEFF/, '')
-        .trim()
-        .split('\n')
-        .slice(1)
-        .map((row) => row.split(','))
-        .map((cells) => [cells[1]!, cells[3]!]),
-    );
-    const linkCode = /Link code: (\S+)/.exec(await cli('codes', 'link', 'busy', 'building', '1栋'))![1]!;
+    const { codes, link } = await setUpCommunity(env, tmp, {
+      slug: 'busy',
+      name: '繁忙社区',
+      rows: units.map((unit) => `1栋,${unit},80.00,业主${unit}`),
+    });
+    await yishi(env, 'community', 'configure', 'busy', '--support-threshold', '60');
+    const linkCode = await link('building', '1栋');
     service = await startService(env);
     await service.waitUntilHealthy();
 
     api.push(updates.text(chair, group, `/link ${linkCode}`));
-    for (const [index, resident] of residents.entries())
-      api.push(updates.text(resident, dm(resident), `/claim ${codes.get(units[index]!)}`));
+    for (const [index, resident] of residents.entries()) api.push(updates.text(resident, dm(resident), `/claim ${codes[units[index]!]}`));
     await api.waitFor(() => residents.every((resident) => api.textsTo(resident.id).some((text) => text.includes('已确认'))), 60_000);
     api.push(updates.text(residents[0]!, group, '/issue 1栋电梯每天停运，老人上下楼困难'));
     api.push(updates.text(residents[0]!, group, '/issue 1栋楼道灯坏了一半，晚上看不清台阶'));

@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, type RunningService, runToEnd, startService, yishi } from '../../helpers/service.js';
+import { freePort, type RunningService, runToEnd, setUpCommunity, startService, yishi } from '../../helpers/service.js';
 import { TelegramStandIn, updates } from '../../stand-ins/telegram.js';
 
 // A four-party joint meeting run through `npm start`'s entry point and the real telegraf client against the Bot API
@@ -37,16 +37,9 @@ describe('a joint meeting on Telegram, end to end through npm start', () => {
       LOG_LEVEL: 'warn',
       PORT: String(await freePort()),
     };
-    const cli = (...args: string[]) => yishi(env, ...args);
-    const register = path.join(tmp, 'register.csv');
-    await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n');
-    await cli('community', 'create', 'xingfu', '幸福社区');
-    await cli('register', 'import', 'xingfu', register);
-    await cli('party', 'add', 'xingfu', 'property_manager', '物业');
-    const codesFile = path.join(tmp, 'codes.csv');
-    await cli('codes', 'claim', 'xingfu', '--out', codesFile);
-    const claim = (await readFile(codesFile, 'utf8')).trim().split('\n')[1]!.split(',')[3]!;
-    const link = async (...target: string[]) => /Link code: (\S+)/.exec(await cli('codes', 'link', 'xingfu', ...target))![1]!;
+    const { codes, link } = await setUpCommunity(env, tmp, { slug: 'xingfu', name: '幸福社区', rows: ['1栋,101,88.50,张三'] });
+    await yishi(env, 'party', 'add', 'xingfu', 'property_manager', '物业');
+    const claim = codes['101']!;
     const links = { building: await link('building', '1栋'), committee: await link('committee'), party: await link('party', '物业') };
 
     service = await startService(env);
@@ -59,8 +52,8 @@ describe('a joint meeting on Telegram, end to end through npm start', () => {
     api.push(updates.text(manager, dm(manager), '/start'));
     await api.waitFor(() => [building, committee, party, resident, chair, manager].every((chat) => sentTo(chat).length > 0));
     await service.stop();
-    await cli('role', 'grant', 'xingfu', 'committee', `telegram:${chair.id}`);
-    await cli('role', 'grant', 'xingfu', 'party_member', `telegram:${manager.id}`, '--party', '物业');
+    await yishi(env, 'role', 'grant', 'xingfu', 'committee', `telegram:${chair.id}`);
+    await yishi(env, 'role', 'grant', 'xingfu', 'party_member', `telegram:${manager.id}`, '--party', '物业');
     service = await startService(env);
     await service.waitUntilHealthy();
   }, 180_000);

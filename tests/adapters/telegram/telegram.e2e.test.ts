@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from '../../../src/db/database.js';
-import { freePort, type RunningService, runToEnd, startService, yishi } from '../../helpers/service.js';
+import { freePort, type RunningService, runToEnd, setUpCommunity, startService } from '../../helpers/service.js';
 import { TelegramStandIn, updates } from '../../stand-ins/telegram.js';
 
 // The whole path as operators run it: the `yishi` command sets a community up, `npm start`'s entry point runs the
@@ -28,20 +28,13 @@ describe('Telegram, end to end through npm start', () => {
     await api.start();
     tmp = await mkdtemp(path.join(os.tmpdir(), 'yishi-telegram-'));
     env = { DATA_DIR: path.join(tmp, 'data'), TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.apiRoot, LOG_LEVEL: 'warn' };
-    const cli = (...args: string[]) => yishi(env, ...args);
-    const register = path.join(tmp, 'register.csv');
-    await writeFile(register, 'building,unit,area_m2,owner\n1栋,101,88.50,张三\n1栋,102,120.25,李四\n1栋,201,60.00,王五\n');
-    await cli('community', 'create', 'xingfu', '幸福社区');
-    await cli('register', 'import', 'xingfu', register);
-    const codesFile = path.join(tmp, 'codes.csv');
-    await cli('codes', 'claim', 'xingfu', '--out', codesFile);
-    const rows = (await readFile(codesFile, 'utf8'))
-      .replace(/^\uFEFF/, '')
-      .trim()
-      .split('\n')
-      .slice(1);
-    codes = Object.fromEntries(rows.map((row) => row.split(',')).map((cells) => [cells[1]!, cells[3]!]));
-    linkCode = /Link code: (\S+)/.exec(await cli('codes', 'link', 'xingfu', 'building', '1栋'))![1]!;
+    const community = await setUpCommunity(env, tmp, {
+      slug: 'xingfu',
+      name: '幸福社区',
+      rows: ['1栋,101,88.50,张三', '1栋,102,120.25,李四', '1栋,201,60.00,王五'],
+    });
+    codes = community.codes;
+    linkCode = await community.link('building', '1栋');
     service = await startService(env);
     await service.waitUntilHealthy();
   }, 120_000);
