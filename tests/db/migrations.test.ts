@@ -133,6 +133,56 @@ describeEachDatabase('the outbox_buttons migration', (kind) => {
   });
 });
 
+describeEachDatabase('the owners_running_tally migration', (kind) => {
+  const migration = '20261202182259_owners_running_tally';
+  let database: Database | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await dropDatabase?.();
+  });
+
+  it('counts the register and the ballots already cast into the running totals', async () => {
+    if (kind === 'pglite') database = fromPglite(await PGlite.create());
+    else {
+      const empty = await createEmptyPostgresDatabase();
+      dropDatabase = empty.drop;
+      database = await openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 });
+    }
+    const all = await readMigrations();
+    const before = { ...all, migrationDirectories: all.migrationDirectories.filter((folder) => folder.path < migration) };
+    await withSchemaEngine(database.adapterFactory, (engine) => engine.applyMigrations({ migrationsList: before, filters: noFilters }));
+    const sql = (text: string) => database!.prisma.$executeRawUnsafe(text);
+    await sql(`INSERT INTO "Community" ("id", "slug", "name") VALUES (1, 'c', '幸福社区')`);
+    await sql(`INSERT INTO "Building" ("id", "communityId", "name") VALUES (1, 1, '1栋'), (2, 1, '2栋')`);
+    await sql(`INSERT INTO "Household" ("id", "buildingId", "unit", "areaM2", "ownerName", "updatedAt")
+      VALUES (1, 1, '101', 88.50, 'a', now()), (2, 1, '102', 90.25, 'b', now()), (3, 2, '101', 120.00, 'c', now())`);
+    await sql(`INSERT INTO "Poll" ("id", "communityId", "number", "kind", "matterClass", "question", "closesAt")
+      VALUES (1, 1, 1, 'owners_vote', 'major', '电梯？', now() + interval '1 day')`);
+    await sql(
+      `INSERT INTO "PollOption" ("id", "pollId", "position", "label") VALUES (1, 1, 0, 'yes'), (2, 1, 1, 'no'), (3, 1, 2, 'abstain')`,
+    );
+    await sql(`INSERT INTO "Ballot" ("id", "pollId", "voterKey", "householdId", "updatedAt")
+      VALUES (1, 1, 'household:1', 1, now()), (2, 1, 'household:2', 2, now()), (3, 1, 'household:3', 3, now())`);
+    await sql(`INSERT INTO "BallotChoice" ("ballotId", "optionId") VALUES (1, 1), (2, 1), (3, 2)`);
+
+    expect((await applyMigrations(database.adapterFactory)).appliedNow).toContain(migration);
+    const buildings = await database.prisma.building.findMany({
+      orderBy: { id: 'asc' },
+      select: { registerHouseholds: true, registerArea: true },
+    });
+    expect(buildings.map((b) => [b.registerHouseholds, b.registerArea.toFixed(2)])).toEqual([
+      [2, '178.75'],
+      [1, '120.00'],
+    ]);
+    const tally = await database.prisma.ownersTally.findMany({ orderBy: [{ buildingId: 'asc' }, { position: 'asc' }] });
+    expect(tally.map((t) => [t.buildingId, t.position, t.households, t.area.toFixed(2)])).toEqual([
+      [1, 0, 2, '178.75'],
+      [2, 1, 1, '120.00'],
+    ]);
+  });
+});
+
 describe('the committed migrations', () => {
   it('produce exactly the schema in prisma/schema.prisma (no change is waiting for `npm run migration:new`)', async () => {
     const pglite = await PGlite.create();

@@ -114,6 +114,11 @@ export async function writeBallots(
 ): Promise<void> {
   const kept = ballots.filter((ballot) => ballot.choices.length > 0);
   const emptied = ballots.filter((ballot) => ballot.choices.length === 0 && ballot.id !== null).map((ballot) => ballot.id!);
+  // Households' ballots move their owners' vote's running totals (database triggers); taking the polls first, in
+  // one order, keeps two writers of the same totals from deadlocking.
+  const ownersPolls = [...new Set(ballots.filter((ballot) => ballot.householdId !== null).map((ballot) => ballot.pollId))];
+  if (ownersPolls.length > 0)
+    await tx.$queryRaw`SELECT "id" FROM "Poll" WHERE "id" = ANY(${ownersPolls}::int[]) ORDER BY "id" FOR NO KEY UPDATE`;
   if (kept.length > 0) {
     const ids = await tx.$queryRaw<Array<{ id: number; pollId: number; voterKey: string }>>`
       INSERT INTO "Ballot" ("pollId", "voterKey", "householdId", "memberId", "castById", "source", "note", "createdAt", "updatedAt")

@@ -1,6 +1,7 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { DomainError } from '../../../core/errors.js';
 import type { Poll, PollOption } from '../../../db/generated/client.js';
+import { canonicalJson } from '../../audit-chain.js';
 import { announce, audit, type CommandContext, type EffectContext, requireCommunity, type Tx } from '../../context.js';
 import type { Button, OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
 import { buildingInScopeSql, buildingsInScope } from '../../scope.js';
@@ -61,27 +62,58 @@ export function secretVoterKey(secret: string, pollId: number, memberId: number)
   return `secret:${createHmac('sha256', secret).update(`${pollId}:${memberId}`).digest('hex')}`;
 }
 
+type TurnoutRow = {
+  buildingId: number;
+  name: string;
+  households: number;
+  area: string;
+  voted: number;
+  votedArea: string;
+  yes: number;
+  yesArea: string;
+  no: number;
+  noArea: string;
+  abstain: number;
+  abstainArea: string;
+};
+
+function turnoutOf(rows: TurnoutRow[]): BuildingTurnout[] {
+  return rows.map((row) => ({
+    buildingId: row.buildingId,
+    name: row.name,
+    total: { households: row.households, area: centi(row.area) },
+    voted: { households: row.voted, area: centi(row.votedArea) },
+    byChoice: {
+      yes: { households: row.yes, area: centi(row.yesArea) },
+      no: { households: row.no, area: centi(row.noArea) },
+      abstain: { households: row.abstain, area: centi(row.abstainArea) },
+    },
+  }));
+}
+
 /**
- * Turnout of an owners' vote by building, in one round trip however many households: totals from the register,
- * participation and choices from the ballots. Areas come back as integers of 0.01 m².
+ * Turnout of an owners' vote by building from its running totals (`OwnersTally` and the register totals on each
+ * building, kept by triggers as ballots and households change): one row per building and option, however many
+ * households. Areas come back as integers of 0.01 m².
  */
 export async function ownersTurnout(tx: Tx, poll: Pick<Poll, 'id' | 'communityId' | 'buildingId'>): Promise<BuildingTurnout[]> {
-  const rows = await tx.$queryRaw<
-    Array<{
-      buildingId: number;
-      name: string;
-      households: number;
-      area: string;
-      voted: number;
-      votedArea: string;
-      yes: number;
-      yesArea: string;
-      no: number;
-      noArea: string;
-      abstain: number;
-      abstainArea: string;
-    }>
-  >`
+  const rows = await tx.$queryRaw<TurnoutRow[]>`
+    SELECT b."id" AS "buildingId", b."name", b."registerHouseholds" AS "households", b."registerArea"::text AS "area",
+      coalesce(sum(t."households"), 0)::int AS "voted", coalesce(sum(t."area"), 0)::text AS "votedArea",
+      coalesce(sum(t."households") FILTER (WHERE t."position" = 0), 0)::int AS "yes", coalesce(sum(t."area") FILTER (WHERE t."position" = 0), 0)::text AS "yesArea",
+      coalesce(sum(t."households") FILTER (WHERE t."position" = 1), 0)::int AS "no", coalesce(sum(t."area") FILTER (WHERE t."position" = 1), 0)::text AS "noArea",
+      coalesce(sum(t."households") FILTER (WHERE t."position" = 2), 0)::int AS "abstain", coalesce(sum(t."area") FILTER (WHERE t."position" = 2), 0)::text AS "abstainArea"
+    FROM "Building" b
+    LEFT JOIN "OwnersTally" t ON t."buildingId" = b."id" AND t."pollId" = ${poll.id}
+    WHERE ${buildingInScopeSql('b', poll)} AND b."registerHouseholds" > 0
+    GROUP BY b."id", b."name"
+    ORDER BY b."name"`;
+  return turnoutOf(rows);
+}
+
+/** The same turnout recounted from the register and every ballot: what the verdict at close stands on. */
+export async function recountOwnersTurnout(tx: Tx, poll: Pick<Poll, 'id' | 'communityId' | 'buildingId'>): Promise<BuildingTurnout[]> {
+  const rows = await tx.$queryRaw<TurnoutRow[]>`
     SELECT b."id" AS "buildingId", b."name",
       count(h."id")::int AS "households", coalesce(sum(h."areaM2"), 0)::text AS "area",
       count(bl."id")::int AS "voted", coalesce(sum(h."areaM2") FILTER (WHERE bl."id" IS NOT NULL), 0)::text AS "votedArea",
@@ -96,23 +128,52 @@ export async function ownersTurnout(tx: Tx, poll: Pick<Poll, 'id' | 'communityId
     WHERE ${buildingInScopeSql('b', poll)}
     GROUP BY b."id", b."name"
     ORDER BY b."name"`;
-  return rows.map((row) => ({
-    buildingId: row.buildingId,
-    name: row.name,
-    total: { households: row.households, area: centi(row.area) },
-    voted: { households: row.voted, area: centi(row.votedArea) },
-    byChoice: {
-      yes: { households: row.yes, area: centi(row.yesArea) },
-      no: { households: row.no, area: centi(row.noArea) },
-      abstain: { households: row.abstain, area: centi(row.abstainArea) },
-    },
-  }));
+  return turnoutOf(rows);
+}
+
+/**
+ * The recount at close against the running totals. They must agree; if they do not, the recount stands, the totals
+ * are rebuilt from it and the difference goes into the audit log as `poll.tally_mismatch` (`yishi audit` shows it).
+ */
+export async function verifiedOwnersTurnout(ctx: EffectContext, poll: PollWithOptions): Promise<BuildingTurnout[]> {
+  const [running, exact] = [await ownersTurnout(ctx.tx, poll), await recountOwnersTurnout(ctx.tx, poll)];
+  const summary = (turnout: BuildingTurnout[]) =>
+    turnout.map((b) => ({
+      building: b.name,
+      total: [b.total.households, formatArea(b.total.area)],
+      ...Object.fromEntries(ownersChoices.map((choice) => [choice, [b.byChoice[choice].households, formatArea(b.byChoice[choice].area)]])),
+    }));
+  if (canonicalJson(summary(running)) === canonicalJson(summary(exact))) return exact;
+  await ctx.tx.$executeRaw`DELETE FROM "OwnersTally" WHERE "pollId" = ${poll.id}`;
+  await ctx.tx.$executeRaw`
+    INSERT INTO "OwnersTally" ("pollId", "buildingId", "position", "households", "area")
+    SELECT bl."pollId", h."buildingId", o."position", count(*)::int, sum(h."areaM2")
+    FROM "Ballot" bl JOIN "Household" h ON h."id" = bl."householdId"
+    JOIN "BallotChoice" c ON c."ballotId" = bl."id" JOIN "PollOption" o ON o."id" = c."optionId"
+    WHERE bl."pollId" = ${poll.id}
+    GROUP BY 1, 2, 3`;
+  await ctx.tx.$executeRaw`
+    UPDATE "Building" b SET "registerHouseholds" = r.n, "registerArea" = r.area
+    FROM (SELECT b2."id", count(h."id")::int AS n, coalesce(sum(h."areaM2"), 0) AS area
+          FROM "Building" b2 LEFT JOIN "Household" h ON h."buildingId" = b2."id"
+          WHERE b2."id" = ANY(${exact.map((b) => b.buildingId)}::int[]) GROUP BY b2."id") AS r
+    WHERE b."id" = r."id"`;
+  await audit(ctx, {
+    communityId: poll.communityId,
+    actorMemberId: null,
+    actorLabel: 'tally check',
+    action: 'poll.tally_mismatch',
+    subjectType: 'poll',
+    subjectId: poll.id,
+    data: { running: summary(running), recount: summary(exact) } as never,
+  });
+  return exact;
 }
 
 const weight = (w: { households: number; area: bigint }) => ({ households: w.households, area: formatArea(w.area) });
 
-export async function ownersResults(tx: Tx, poll: PollWithOptions): Promise<OwnersResults> {
-  const tally = tallyOwners(poll.matterClass ?? 'ordinary', await ownersTurnout(tx, poll));
+export async function ownersResults(tx: Tx, poll: PollWithOptions, turnout?: BuildingTurnout[]): Promise<OwnersResults> {
+  const tally = tallyOwners(poll.matterClass ?? 'ordinary', turnout ?? (await ownersTurnout(tx, poll)));
   const paperBallots = await tx.ballot.count({ where: { pollId: poll.id, source: { in: ['paper', 'proxy'] } } });
   return {
     total: weight(tally.total),
@@ -176,12 +237,13 @@ export async function pollHeader(tx: Tx, poll: PollWithOptions): Promise<PollHea
   };
 }
 
-export async function pollResults(tx: Tx, poll: PollWithOptions, closed: boolean): Promise<PollResults> {
+/** A poll's results; an owners' vote's from `turnout` when given (the verified recount at close). */
+export async function pollResults(tx: Tx, poll: PollWithOptions, closed: boolean, turnout?: BuildingTurnout[]): Promise<PollResults> {
   return {
     ...(await pollHeader(tx, poll)),
     closed,
     ordinary: poll.kind === 'ordinary' ? await ordinaryResults(tx, poll) : null,
-    owners: poll.kind === 'owners_vote' ? await ownersResults(tx, poll) : null,
+    owners: poll.kind === 'owners_vote' ? await ownersResults(tx, poll, turnout) : null,
   };
 }
 
@@ -192,7 +254,8 @@ export async function pollResults(tx: Tx, poll: PollWithOptions, closed: boolean
 export async function closePollNow(ctx: EffectContext, poll: PollWithOptions, by: number | null): Promise<PollResults | null> {
   const current = await ctx.tx.poll.findUniqueOrThrow({ where: { id: poll.id } });
   if (current.status !== 'open') return null;
-  const results = await pollResults(ctx.tx, poll, true);
+  const turnout = poll.kind === 'owners_vote' ? await verifiedOwnersTurnout(ctx, poll) : undefined;
+  const results = await pollResults(ctx.tx, poll, true, turnout);
   await ctx.tx.poll.update({
     where: { id: poll.id },
     data: { status: 'closed', closedAt: ctx.now, result: JSON.parse(JSON.stringify(results)) },
