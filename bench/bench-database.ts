@@ -5,14 +5,21 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { type Database, openPostgres } from '../src/db/database.js';
+import { type Database, openPglite, openPostgres } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrations.js';
 
 /** The server to benchmark on (BENCH_DATABASE_URL, else TEST_DATABASE_URL), or '' when none is set. */
 export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? '';
 
+/**
+ * BENCH_DATABASE=pglite: the embedded default instead, as `npm start` runs it (a data folder on disk, shared_buffers
+ * and compilation as src/db/embedded-memory.ts sets them), for the throughput benches.
+ */
+export const benchOnPglite = process.env.BENCH_DATABASE === 'pglite';
+
 /** Creates a database on the server at `adminUrl`, migrates it, runs `work` on it, and drops it whatever happens. */
 export async function withBenchDatabase<T>(adminUrl: string, poolSize: number, work: (database: Database) => Promise<T>): Promise<T> {
+  if (benchOnPglite) return withBenchPglite(work);
   const name = `yishi_bench_${process.pid}_${randomUUID().slice(0, 8)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
@@ -27,6 +34,18 @@ export async function withBenchDatabase<T>(adminUrl: string, poolSize: number, w
     await database.close();
     await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
     await admin.end();
+  }
+}
+
+async function withBenchPglite<T>(work: (database: Database) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'yishi-bench-pglite-'));
+  const database = await openPglite({ dataDir: dir });
+  try {
+    await applyMigrations(database.adapterFactory);
+    return await work(database);
+  } finally {
+    await database.close();
+    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -29,7 +29,7 @@ import { issueClaimCodes } from '../src/engine/modules/setup/issue-codes.js';
 import { createI18n } from '../src/i18n/index.js';
 import { createInbox } from '../src/inbox/inbox.js';
 import { updates } from '../tests/stand-ins/telegram.js';
-import { benchDatabaseUrl, pgbenchCeiling, withBenchDatabase } from './bench-database.js';
+import { benchDatabaseUrl, benchOnPglite, pgbenchCeiling, withBenchDatabase } from './bench-database.js';
 
 // Every statement the pg driver sends in this process, counted: the engine's and the delivery's alike.
 let statements = 0;
@@ -42,7 +42,7 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
 const buildings = 50;
 const adminUrl = benchDatabaseUrl;
-if (!adminUrl) {
+if (!adminUrl && !benchOnPglite) {
   console.log('Set BENCH_DATABASE_URL to a PostgreSQL server where the user may create databases.');
   process.exit(0);
 }
@@ -87,6 +87,8 @@ type Run = {
   groupPostsQueuedPer1000: number;
   groupEditsPer1000: number;
   tapsAnswered: number;
+  /** The bench process's peak resident memory so far (engine, delivery and, with BENCH_DATABASE=pglite, the database). */
+  peakRssMb: number;
 };
 
 const texts = {
@@ -325,11 +327,12 @@ async function runOnce(scenario: string): Promise<Run> {
         supports,
         ballots,
         drafts,
-        statementsPerUpdate: Number((sent / total).toFixed(1)),
+        statementsPerUpdate: benchOnPglite ? Number.NaN : Number((sent / total).toFixed(1)),
         groupMessagesPer1000: Math.round((groups.groupMessages * 1000) / total),
         groupPostsQueuedPer1000: Math.round((queuedForGroups * 1000) / total),
         groupEditsPer1000: Math.round((groups.groupEdits * 1000) / total),
         tapsAnswered: groups.tapsAnswered,
+        peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
       };
     } finally {
       api.process?.stdin?.end();
@@ -355,7 +358,15 @@ for (const scenario of scenarios) {
     groupMessagesPer1000: median(runs, (r) => r.groupMessagesPer1000),
     groupPostsQueuedPer1000: median(runs, (r) => r.groupPostsQueuedPer1000),
     groupEditsPer1000: median(runs, (r) => r.groupEditsPer1000),
+    peakRssMb: Math.max(...runs.map((r) => r.peakRssMb)),
   };
 }
-const ceiling = await pgbenchCeiling(benchDatabaseUrl);
-console.log(JSON.stringify({ median: medians, runs: Number(process.env.BENCH_RUNS ?? 3), pgbenchInsertTps: ceiling }));
+const ceiling = benchOnPglite ? null : await pgbenchCeiling(benchDatabaseUrl);
+console.log(
+  JSON.stringify({
+    database: benchOnPglite ? 'pglite' : 'postgresql',
+    median: medians,
+    runs: Number(process.env.BENCH_RUNS ?? 3),
+    pgbenchInsertTps: ceiling,
+  }),
+);

@@ -1,12 +1,13 @@
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
-import { PrismaPg } from '@prisma/adapter-pg';
+import type { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
-import pg from 'pg';
+import type pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { OperatorError } from '../core/errors.js';
 import { lockDataDir } from './data-dir.js';
+import { useBaselineWasmCompiler } from './embedded-memory.js';
 import { PrismaClient } from './generated/client.js';
 import { copyTemplate } from './pglite-template.js';
 
@@ -24,6 +25,8 @@ export type PostgresOptions = { url: string; poolSize: number; acquireTimeoutMs:
 
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   await checkReachable(options);
+  // The PostgreSQL driver is loaded only when PostgreSQL is configured (the embedded default never needs it).
+  const { PrismaPg } = await import('@prisma/adapter-pg');
   const adapterFactory = new PrismaPg({
     connectionString: options.url,
     max: options.poolSize,
@@ -64,6 +67,7 @@ function wholeScripts(factory: PrismaPg): SqlMigrationAwareDriverAdapterFactory 
 
 /** Connects once, so that a wrong URL fails at start with the reason rather than at the first query. */
 async function checkReachable(options: PostgresOptions): Promise<void> {
+  const { default: pg } = await import('pg');
   const client = new pg.Client({ connectionString: options.url, connectionTimeoutMillis: options.acquireTimeoutMs });
   client.on('error', () => {});
   const { host, port, database } = describeUrl(options.url);
@@ -98,6 +102,7 @@ export async function openPglite(options: { dataDir: string }): Promise<Database
   try {
     await mkdir(pgDir, { recursive: true });
     if (isNew) await copyTemplate(pgDir);
+    useBaselineWasmCompiler();
     pglite = await PGlite.create(pgDir);
   } catch (error) {
     // A half-initialised folder would look corrupt on the next start; leave nothing behind.

@@ -29,7 +29,7 @@ export async function createTemplate(dir: string): Promise<void> {
   const pglite = await PGlite.create(building);
   try {
     // A small buffer cache suits one process serving a community (postgresql.auto.conf; from the next start on).
-    await pglite.exec(`ALTER SYSTEM SET shared_buffers = '16MB'`);
+    await pglite.exec(`ALTER SYSTEM SET shared_buffers = '8MB'`);
     const { PrismaPGlite } = await import('pglite-prisma-adapter');
     await applyMigrations(new PrismaPGlite(pglite));
   } finally {

@@ -1,6 +1,6 @@
 import { OperatorError } from '../../core/errors.js';
 import type { AdapterPlugin } from '../shared/port.js';
-import { createSlackAdapter, type SlackAdapter, type SlackConfig } from './adapter.js';
+import type { SlackAdapter, SlackConfig } from './adapter.js';
 import { registerSlackRoutes } from './receiver.js';
 
 /**
@@ -21,6 +21,8 @@ export const slack: AdapterPlugin<SlackConfig, SlackAdapter> = {
     });
   },
   async create(settings, deps) {
+    // Slack's SDK is loaded only where Slack is configured.
+    const { createSlackAdapter } = await import('./adapter.js');
     try {
       return await createSlackAdapter({ config: settings, i18n: deps.i18n, logger: deps.logger, record: deps.record });
     } catch (error) {

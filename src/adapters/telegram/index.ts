@@ -1,6 +1,6 @@
 import { OperatorError } from '../../core/errors.js';
 import type { AdapterPlugin } from '../shared/port.js';
-import { createTelegramAdapter, type TelegramAdapter, type TelegramConfig } from './bot.js';
+import type { TelegramAdapter, TelegramConfig } from './bot.js';
 import type { Update } from './translate.js';
 import { registerTelegramWebhook } from './webhook.js';
 
@@ -20,6 +20,8 @@ export const telegram: AdapterPlugin<TelegramConfig, TelegramAdapter> = {
     });
   },
   async create(settings, deps) {
+    // telegraf is loaded only where Telegram is configured.
+    const { createTelegramAdapter } = await import('./bot.js');
     try {
       return await createTelegramAdapter({ config: settings, i18n: deps.i18n, logger: deps.logger, record: deps.record });
     } catch (error) {

@@ -66,24 +66,25 @@ async function seedDemo(engine: Engine): Promise<void> {
     if (result.status !== 'done') throw new Error(`demo seed: ${text} was ${result.status} (${result.error ?? ''})`);
   };
 
-  await op((tx, now) => createCommunity(tx, { slug: demoSlug, name: '幸福社区（演示）' }, now));
-  await op((tx) => markDemo(tx, demoSlug));
-  await op((tx, now) => configureCommunity(tx, demoSlug, { supportThreshold: '3' }, now));
   const rows = Object.entries(buildings).flatMap(([building, units]) =>
     units.map((unit, i) => ({ building, unit, area_m2: areas[i % areas.length]!, owner: `业主${building}${unit}` })),
   );
-  await op((tx, now) =>
-    importRegister(
+  // The operator's steps of a new community, in one transaction: the demo appears whole or not at all.
+  const codes = await op(async (tx, now) => {
+    await createCommunity(tx, { slug: demoSlug, name: '幸福社区（演示）' }, now);
+    await markDemo(tx, demoSlug);
+    await configureCommunity(tx, demoSlug, { supportThreshold: '3' }, now);
+    await importRegister(
       tx,
       demoSlug,
       rows.map((row, i) => ({ line: i + 2, ...row })),
       now,
-    ),
-  );
-  await op((tx, now) => addParty(tx, demoSlug, { kind: 'property_manager', name: '物业' }, now));
-  await op((tx, now) => addParty(tx, demoSlug, { kind: 'owners_committee', name: '业委会' }, now));
-  await op((tx, now) => addParty(tx, demoSlug, { kind: 'police', name: '社区民警' }, now));
-  const codes = await op((tx, now) => issueClaimCodes(tx, demoSlug, { days: 3650 }, now));
+    );
+    await addParty(tx, demoSlug, { kind: 'property_manager', name: '物业' }, now);
+    await addParty(tx, demoSlug, { kind: 'owners_committee', name: '业委会' }, now);
+    await addParty(tx, demoSlug, { kind: 'police', name: '社区民警' }, now);
+    return issueClaimCodes(tx, demoSlug, { days: 3650 }, now);
+  });
 
   for (const persona of personas) {
     await say(persona.id, `dm-${persona.id}`, '/start');
@@ -93,15 +94,19 @@ async function seedDemo(engine: Engine): Promise<void> {
     }
     if ('locale' in persona) await say(persona.id, `dm-${persona.id}`, `/lang ${persona.locale}`);
   }
-  await op((tx, now) => grantRole(tx, demoSlug, { member: 'local:committee', role: 'committee' }, now));
-  await op((tx, now) => grantRole(tx, demoSlug, { member: 'local:head1', role: 'building_head', building: '1栋' }, now));
-  await op((tx, now) => grantRole(tx, demoSlug, { member: 'local:property', role: 'responder', party: '物业' }, now));
-  for (const group of groups) {
-    const { code } = await op((tx, now) =>
-      issueLinkCode(tx, demoSlug, { binding: group.binding, ...('name' in group ? { name: group.name } : {}), days: 1 }, now),
-    );
-    await say('committee', group.id, `/link ${code}`);
-  }
+  const linkCodes = await op(async (tx, now) => {
+    await grantRole(tx, demoSlug, { member: 'local:committee', role: 'committee' }, now);
+    await grantRole(tx, demoSlug, { member: 'local:head1', role: 'building_head', building: '1栋' }, now);
+    await grantRole(tx, demoSlug, { member: 'local:property', role: 'responder', party: '物业' }, now);
+    const issued: string[] = [];
+    for (const group of groups)
+      issued.push(
+        (await issueLinkCode(tx, demoSlug, { binding: group.binding, ...('name' in group ? { name: group.name } : {}), days: 1 }, now))
+          .code,
+      );
+    return issued;
+  });
+  for (const [i, group] of groups.entries()) await say('committee', group.id, `/link ${linkCodes[i]}`);
   await say('zhang', 'demo-b1', '/issue 1栋电梯经常停运，老人上下楼困难');
   await say('head1', 'demo-b1', '/poll 楼道是否加装声控灯？ | 同意 | 不同意 --hours 72');
 }
