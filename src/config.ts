@@ -87,6 +87,7 @@ const envSchema = z
       .optional(),
     YISHI_WEBCHAT: z.enum(['0', '1'], 'must be 0 (off) or 1 (on)').optional(),
     YISHI_DEMO: z.enum(['0', '1'], 'must be 0 (no demo community) or 1').optional(),
+    YISHI_WASM_OPTIMIZE: z.enum(['0', '1'], 'must be 0 (baseline compiler, less memory) or 1 (optimising compiler)').optional(),
   })
   .superRefine((vars, ctx) => {
     // Slack's bot token sends; its signing secret is what lets yishi believe an HTTP request came from Slack, and an
@@ -179,7 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
           poolSize: vars.DATABASE_POOL_SIZE,
           acquireTimeoutMs: vars.DATABASE_ACQUIRE_TIMEOUT_MS,
         }
-      : { kind: 'pglite', dataDir: path.resolve(vars.DATA_DIR ?? 'data') },
+      : { kind: 'pglite', dataDir: path.resolve(vars.DATA_DIR ?? 'data'), optimizeWasm: vars.YISHI_WASM_OPTIMIZE === '1' },
     http: { host: vars.HOST ?? '127.0.0.1', port: vars.PORT },
     log: { level: vars.LOG_LEVEL ?? 'info', format: vars.LOG_FORMAT ?? (canPrettyPrint ? 'pretty' : 'json') },
     shutdownTimeoutMs: vars.SHUTDOWN_TIMEOUT_MS,

@@ -6,7 +6,7 @@ describe('loadConfig', () => {
   describe('when nothing is set', () => {
     it('runs embedded: PGlite under ./data, port 3000 on localhost, the local web chat with its demo', () => {
       expect(loadConfig({}, false)).toEqual({
-        database: { kind: 'pglite', dataDir: path.resolve('data') },
+        database: { kind: 'pglite', dataDir: path.resolve('data'), optimizeWasm: false },
         http: { host: '127.0.0.1', port: 3000 },
         log: { level: 'info', format: 'json' },
         shutdownTimeoutMs: 10_000,
@@ -26,7 +26,12 @@ describe('loadConfig', () => {
       expect(loadConfig(env, false).webChat).toEqual(webChat);
     });
 
-    it.each([{ YISHI_WEBCHAT: 'yes' }, { YISHI_DEMO: 'no' }])('refuses %o, naming the variable', (env) => {
+    it('keeps the embedded database on the baseline WebAssembly compiler unless YISHI_WASM_OPTIMIZE=1', () => {
+      expect(loadConfig({ YISHI_WASM_OPTIMIZE: '1' }, false).database).toMatchObject({ kind: 'pglite', optimizeWasm: true });
+      expect(loadConfig({ YISHI_WASM_OPTIMIZE: '0' }, false).database).toMatchObject({ kind: 'pglite', optimizeWasm: false });
+    });
+
+    it.each([{ YISHI_WEBCHAT: 'yes' }, { YISHI_DEMO: 'no' }, { YISHI_WASM_OPTIMIZE: 'fast' }])('refuses %o, naming the variable', (env) => {
       expect(() => loadConfig(env, false)).toThrow(
         expect.objectContaining({ params: expect.objectContaining({ variable: Object.keys(env)[0] }) }),
       );

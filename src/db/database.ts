@@ -94,7 +94,7 @@ function describeUrl(url: string): { host: string; port: string; database: strin
 }
 
 /** The embedded default: PostgreSQL in WebAssembly, persisted under DATA_DIR/pglite, one process at a time. */
-export async function openPglite(options: { dataDir: string }): Promise<Database> {
+export async function openPglite(options: { dataDir: string; optimizeWasm?: boolean }): Promise<Database> {
   const lock = await lockDataDir(options.dataDir);
   const pgDir = path.join(options.dataDir, 'pglite');
   const isNew = await isEmptyOrMissing(pgDir);
@@ -102,7 +102,7 @@ export async function openPglite(options: { dataDir: string }): Promise<Database
   try {
     await mkdir(pgDir, { recursive: true });
     if (isNew) await copyTemplate(pgDir);
-    useBaselineWasmCompiler();
+    if (!options.optimizeWasm) useBaselineWasmCompiler();
     pglite = await PGlite.create(pgDir);
   } catch (error) {
     // A half-initialised folder would look corrupt on the next start; leave nothing behind.
@@ -149,7 +149,7 @@ async function isEmptyOrMissing(dir: string): Promise<boolean> {
 
 export type { PrismaClient };
 
-export type DatabaseConfig = ({ kind: 'postgresql' } & PostgresOptions) | { kind: 'pglite'; dataDir: string };
+export type DatabaseConfig = ({ kind: 'postgresql' } & PostgresOptions) | { kind: 'pglite'; dataDir: string; optimizeWasm?: boolean };
 
 export function openDatabase(config: DatabaseConfig): Promise<Database> {
   return config.kind === 'postgresql' ? openPostgres(config) : openPglite(config);

@@ -151,6 +151,33 @@ describeEachDatabase('the life of an issue', (kind) => {
       expect(await issueRow(1)).toMatchObject({ status: 'answered' });
     });
 
+    it('is shown whole to a resident: scope, category, backing, every step, the follow-up and its answer', async () => {
+      const shown = await h.say(c.residents.r3, c.chats.b1, '/show 1');
+      const issue = await db.prisma.issue.findFirstOrThrow({ where: { communityId: c.community.id, number: 1 } });
+      expect(shown.notices[0]).toMatchObject({ type: 'issue.shown' });
+      expect(shown.notices[0]!.params).toEqual({
+        number: 1,
+        text: issue.text,
+        status: 'answered',
+        category: expect.any(String),
+        scope: { building: '1栋' },
+        level: 'joint_meeting',
+        triage: 'big',
+        supporters: expect.any(Number),
+        createdAt: issue.createdAt.toISOString(),
+        followUp: { party: '物业', deadline: '2026-12-07T02:00:00.000Z', response: '已联系电梯公司，配件周三到货后维修' },
+        hiddenReason: null,
+        steps: [
+          { to: 'resident_group', cause: 'support', by: null },
+          { to: 'representatives', cause: 'manual', by: '居民小组长' },
+          { to: 'joint_meeting', cause: 'manual', by: '居民代表' },
+        ],
+        meetings: [],
+      });
+      const backing = await db.prisma.support.findMany({ where: { issueId: issue.id }, distinct: ['householdId'] });
+      expect((shown.notices[0]!.params as { supporters: number }).supporters).toBe(backing.length);
+    });
+
     it('is resolved, and the raiser and every supporter are asked to rate it', async () => {
       const result = await h.say(c.staff.propertyStaff, c.chats.property, '/resolve 1 电梯已修好');
       const b1 = await c.chatRow(c.chats.b1);

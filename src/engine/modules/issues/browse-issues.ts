@@ -1,9 +1,11 @@
 import { DomainError } from '../../../core/errors.js';
+import { Prisma } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { reply, requireCommunity } from '../../context.js';
-import type { IssueDetail, Level } from '../../notices.js';
+import type { IssueDetail } from '../../notices.js';
+import { buildingInScopeSql } from '../../scope.js';
 import { hasRole, isCommunityMember, rolesIn } from '../membership/permissions.js';
-import { findIssue, summarise, supportingHouseholds } from './issue-queries.js';
+import { summarise, visibleIssue } from './issue-queries.js';
 import { openStatuses } from './raise-issue.js';
 
 /** Reading is open to anyone in a bound chat (it is that chat's business); in a private chat, to members only. */
@@ -31,43 +33,34 @@ export async function listIssues(ctx: CommandContext): Promise<void> {
   reply(ctx, { type: 'issue.listed', params: { issues: await summarise(ctx.tx, issues) } });
 }
 
-/** `/show <n>`: one issue in full, with its follow-up. The committee also sees hidden ones. Emits issue.shown; throws issue_not_found. */
+const isoTime = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * `/show <n>`: one issue in full, with its follow-up, read in one statement (a read takes no lock). The committee
+ * also sees hidden ones. Emits issue.shown; throws issue_not_found.
+ */
 export async function showIssue(ctx: CommandContext, action: { number: number }): Promise<void> {
   const community = requireCommunity(ctx);
   await requireReader(ctx);
   const isCommittee = hasRole(await rolesIn(ctx.tx, ctx.member.id, community.id), 'committee');
-  const found = await findIssue(ctx, action.number, { includeHidden: isCommittee });
-  const issue = await ctx.tx.issue.findUniqueOrThrow({
-    where: { id: found.id },
-    include: {
-      category: true,
-      building: true,
-      followUps: { include: { party: true }, orderBy: { id: 'desc' }, take: 1 },
-      escalations: { include: { by: true }, orderBy: { id: 'asc' } },
-      agendaItems: { where: { dropped: false, position: { not: null } }, include: { meeting: true }, orderBy: { id: 'asc' } },
-    },
-  });
-  const followUp = issue.followUps[0];
-  const detail: IssueDetail = {
-    number: issue.number,
-    text: issue.text,
-    status: issue.status,
-    category: issue.category?.code ?? null,
-    scope: { building: issue.building?.name ?? null },
-    level: issue.level as Level,
-    triage: issue.triage,
-    supporters: await supportingHouseholds(ctx.tx, issue),
-    createdAt: issue.createdAt.toISOString(),
-    followUp: followUp ? { party: followUp.party.name, deadline: followUp.deadline.toISOString(), response: followUp.response } : null,
-    hiddenReason: isCommittee ? issue.hiddenReason : null,
-    steps: issue.escalations.map((step) => ({ to: step.toLevel as Level, cause: step.cause, by: step.by?.displayName ?? null })),
-    meetings: issue.agendaItems.map((item) => ({
-      meeting: item.meeting.number,
-      startsAt: item.meeting.startsAt.toISOString(),
-      outcome: item.outcome,
-      decision: item.decision,
-      sentUpTo: item.sentUpTo,
-    })),
-  };
-  reply(ctx, { type: 'issue.shown', params: detail });
+  const rows = await ctx.tx.$queryRaw<Array<IssueDetail>>`
+    SELECT i."number", i."text", i."status"::text, c."code" AS "category", json_build_object('building', b."name") AS "scope",
+      i."level"::text, i."triage"::text, i."hiddenReason", ${Prisma.raw(isoTime('i."createdAt"'))} AS "createdAt",
+      (SELECT count(DISTINCT s."householdId")::int FROM "Support" s
+         JOIN "Household" h ON h."id" = s."householdId" JOIN "Building" sb ON sb."id" = h."buildingId"
+         WHERE s."issueId" = i."id" AND ${buildingInScopeSql('sb', 'i')}) AS "supporters",
+      (SELECT json_build_object('party', p."name", 'deadline', ${Prisma.raw(isoTime('f."deadline"'))}, 'response', f."response")
+         FROM "FollowUp" f JOIN "Party" p ON p."id" = f."partyId" WHERE f."issueId" = i."id" ORDER BY f."id" DESC LIMIT 1) AS "followUp",
+      coalesce((SELECT json_agg(json_build_object('to', e."toLevel", 'cause', e."cause", 'by', m."displayName") ORDER BY e."id")
+         FROM "Escalation" e LEFT JOIN "Member" m ON m."id" = e."byId" WHERE e."issueId" = i."id"), '[]') AS "steps",
+      coalesce((SELECT json_agg(json_build_object('meeting', mt."number", 'startsAt', ${Prisma.raw(isoTime('mt."startsAt"'))},
+           'outcome', a."outcome", 'decision', a."decision", 'sentUpTo', a."sentUpTo") ORDER BY a."id")
+         FROM "AgendaItem" a JOIN "Meeting" mt ON mt."id" = a."meetingId"
+         WHERE a."issueId" = i."id" AND NOT a."dropped" AND a."position" IS NOT NULL), '[]') AS "meetings"
+    FROM "Issue" i
+    LEFT JOIN "Category" c ON c."id" = i."categoryId"
+    LEFT JOIN "Building" b ON b."id" = i."buildingId"
+    WHERE i."communityId" = ${community.id} AND i."number" = ${action.number}`;
+  const issue = visibleIssue(rows[0], action.number, { includeHidden: isCommittee });
+  reply(ctx, { type: 'issue.shown', params: { ...issue, hiddenReason: isCommittee ? issue.hiddenReason : null } });
 }

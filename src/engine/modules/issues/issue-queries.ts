@@ -20,7 +20,11 @@ export async function findIssue(ctx: CommandContext, number: number, options: { 
 }
 
 /** The issue as its reader may see it: a hidden issue exists only for the committee (includeHidden). Throws issue_not_found. */
-export function visibleIssue(issue: Issue | null | undefined, number: number, options: { includeHidden?: boolean } = {}): Issue {
+export function visibleIssue<T extends { status: string }>(
+  issue: T | null | undefined,
+  number: number,
+  options: { includeHidden?: boolean } = {},
+): T {
   if (!issue || (issue.status === 'hidden' && !options.includeHidden)) throw new DomainError('issue_not_found', { number });
   return issue;
 }
