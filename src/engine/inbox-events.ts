@@ -36,16 +36,19 @@ export function recordEvents(
 }
 
 /**
- * Records the event (if the adapter has not already), counts the attempt and locks its inbox row until the
- * transaction ends. False when it was already handled: a redelivery, or the loser of two concurrent deliveries.
+ * Records the event (if the adapter has not already), counts the attempt, locks its inbox row and marks it done, all
+ * in the command's transaction: if the command fails, the mark goes with it. False when it was already handled: a
+ * redelivery, or the loser of two concurrent deliveries.
  */
-export async function claimEvent(tx: Tx, command: EngineCommand): Promise<boolean> {
-  const rows = await tx.$queryRaw<Array<{ state: string }>>`
-    INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts")
-    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}, 'pending', 1)
-    ON CONFLICT ("platform", "eventId") DO UPDATE SET "attempts" = "InboxEvent"."attempts" + 1
-    RETURNING "state"::text AS "state"`;
-  return rows[0]?.state !== 'done';
+export async function claimEvent(tx: Tx, command: EngineCommand, now: Date): Promise<boolean> {
+  const rows = await tx.$queryRaw<unknown[]>`
+    INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts", "processedAt")
+    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}, 'done', 1, ${now})
+    ON CONFLICT ("platform", "eventId") DO UPDATE
+      SET "attempts" = "InboxEvent"."attempts" + 1, "state" = 'done', "processedAt" = ${now}, "lastError" = NULL
+      WHERE "InboxEvent"."state" <> 'done'
+    RETURNING 1`;
+  return rows.length === 1;
 }
 
 /**

@@ -39,7 +39,7 @@ export function createEngine(deps: EngineDeps) {
     const floodKey = `${command.actor.platform}:${command.actor.platformUserId}`;
     try {
       return await deps.db.$transaction(async (tx) => {
-        if (!(await claimEvent(tx, command))) return { status: 'duplicate', notices: [] };
+        if (!(await claimEvent(tx, command, now))) return { status: 'duplicate', notices: [] };
         const ctx = await loadContext(tx, command, now, settings);
         const floodState = flood.check(floodKey, now.getTime());
         if (floodState !== 'ok') {
@@ -53,7 +53,7 @@ export function createEngine(deps: EngineDeps) {
       if (isDomainError(error)) {
         // The command's effects were rolled back with its transaction; the refusal is recorded in a fresh one.
         return deps.db.$transaction(async (tx) => {
-          if (!(await claimEvent(tx, command))) return { status: 'duplicate', notices: [] } satisfies DispatchResult;
+          if (!(await claimEvent(tx, command, now))) return { status: 'duplicate', notices: [] } satisfies DispatchResult;
           const ctx = await loadContext(tx, command, now, settings);
           pushRefusal(ctx, error.code, error.params);
           return finish(ctx, 'refused', error.code);
@@ -147,7 +147,8 @@ async function finish(ctx: CommandContext, status: 'done' | 'refused', error?: D
   acknowledgeTap(ctx);
   await writeNotices(ctx.tx, ctx.notices);
   if (ctx.pendingAudit.length > 0) await appendAudit(ctx, ctx.pendingAudit);
-  await markDone(ctx.tx, ctx.now, [{ command: ctx.command, redact: Boolean(ctx.redactInbox) }]);
+  // claimEvent marked the event done; a secret vote's payload is replaced so the row no longer names the voter.
+  if (ctx.redactInbox) await markDone(ctx.tx, ctx.now, [{ command: ctx.command, redact: true }]);
   return { status, notices: ctx.notices, ...(error ? { error } : {}) };
 }
 
