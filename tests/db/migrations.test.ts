@@ -4,7 +4,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Database, fromPglite, openPostgres } from '../../src/db/database.js';
+import { type Database, type DatabaseKind, fromPglite, openPostgres } from '../../src/db/database.js';
 import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
 import { migrationsDir, schemaPath } from '../../src/db/paths.js';
 import { noFilters, withSchemaEngine } from '../../src/db/schema-engine.js';
@@ -22,6 +22,21 @@ async function schemaFingerprint(database: Database): Promise<string> {
   return rows.map((row) => row.item).join('\n');
 }
 
+/** An empty database of `kind`, and how to drop it (PostgreSQL) once closed. */
+async function openEmptyDatabase(kind: DatabaseKind): Promise<{ database: Database; drop?: () => Promise<void> }> {
+  if (kind === 'pglite') return { database: fromPglite(await PGlite.create()) };
+  const empty = await createEmptyPostgresDatabase();
+  return { database: await openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 }), drop: empty.drop };
+}
+
+/** Applies the committed migrations older than `migration`, as a database made before it would have them. */
+async function migrateUpTo(database: Database, migration: string): Promise<void> {
+  const all = await readMigrations();
+  expect(all.migrationDirectories.map((folder) => folder.path)).toContain(migration);
+  const before = { ...all, migrationDirectories: all.migrationDirectories.filter((folder) => folder.path < migration) };
+  await withSchemaEngine(database.adapterFactory, (engine) => engine.applyMigrations({ migrationsList: before, filters: noFilters }));
+}
+
 describeEachDatabase('applyMigrations', (kind) => {
   let database: Database | undefined;
   let dropDatabase: (() => Promise<void>) | undefined;
@@ -31,10 +46,9 @@ describeEachDatabase('applyMigrations', (kind) => {
   });
 
   async function openEmpty(): Promise<Database> {
-    if (kind === 'pglite') return fromPglite(await PGlite.create());
-    const empty = await createEmptyPostgresDatabase();
+    const empty = await openEmptyDatabase(kind);
     dropDatabase = empty.drop;
-    return openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 });
+    return empty.database;
   }
 
   describe('when run twice on an empty database', () => {
@@ -86,16 +100,8 @@ describeEachDatabase('the outbox_buttons migration', (kind) => {
 
   describe('when the outbox holds notices written before it, with their buttons inside params', () => {
     it('moves the buttons to their own column and leaves params with the notice’s data only', async () => {
-      if (kind === 'pglite') database = fromPglite(await PGlite.create());
-      else {
-        const empty = await createEmptyPostgresDatabase();
-        dropDatabase = empty.drop;
-        database = await openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 });
-      }
-      const all = await readMigrations();
-      expect(all.migrationDirectories.map((folder) => folder.path)).toContain(migration);
-      const before = { ...all, migrationDirectories: all.migrationDirectories.filter((folder) => folder.path < migration) };
-      await withSchemaEngine(database.adapterFactory, (engine) => engine.applyMigrations({ migrationsList: before, filters: noFilters }));
+      ({ database, drop: dropDatabase } = await openEmptyDatabase(kind));
+      await migrateUpTo(database, migration);
 
       // Rows as the engine wrote them until now: a poll with vote buttons, a live edit without, a plain reply.
       const votes = [
@@ -143,15 +149,8 @@ describeEachDatabase('the owners_running_tally migration', (kind) => {
   });
 
   it('counts the register and the ballots already cast into the running totals', async () => {
-    if (kind === 'pglite') database = fromPglite(await PGlite.create());
-    else {
-      const empty = await createEmptyPostgresDatabase();
-      dropDatabase = empty.drop;
-      database = await openPostgres({ url: empty.url, poolSize: 2, acquireTimeoutMs: 10_000 });
-    }
-    const all = await readMigrations();
-    const before = { ...all, migrationDirectories: all.migrationDirectories.filter((folder) => folder.path < migration) };
-    await withSchemaEngine(database.adapterFactory, (engine) => engine.applyMigrations({ migrationsList: before, filters: noFilters }));
+    ({ database, drop: dropDatabase } = await openEmptyDatabase(kind));
+    await migrateUpTo(database, migration);
     const sql = (text: string) => database!.prisma.$executeRawUnsafe(text);
     await sql(`INSERT INTO "Community" ("id", "slug", "name") VALUES (1, 'c', '幸福社区')`);
     await sql(`INSERT INTO "Building" ("id", "communityId", "name") VALUES (1, 1, '1栋'), (2, 1, '2栋')`);

@@ -3,9 +3,8 @@ import { Prisma } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { reply, requireCommunity } from '../../context.js';
 import type { IssueDetail } from '../../notices.js';
-import { buildingInScopeSql } from '../../scope.js';
 import { hasRole, isCommunityMember, rolesIn } from '../membership/permissions.js';
-import { summarise, visibleIssue } from './issue-queries.js';
+import { backingCountSql, summarise, visibleIssue } from './issue-queries.js';
 import { openStatuses } from './raise-issue.js';
 
 /** Reading is open to anyone in a bound chat (it is that chat's business); in a private chat, to members only. */
@@ -46,9 +45,7 @@ export async function showIssue(ctx: CommandContext, action: { number: number })
   const rows = await ctx.tx.$queryRaw<Array<IssueDetail>>`
     SELECT i."number", i."text", i."status"::text, c."code" AS "category", json_build_object('building', b."name") AS "scope",
       i."level"::text, i."triage"::text, i."hiddenReason", ${Prisma.raw(isoTime('i."createdAt"'))} AS "createdAt",
-      (SELECT count(DISTINCT s."householdId")::int FROM "Support" s
-         JOIN "Household" h ON h."id" = s."householdId" JOIN "Building" sb ON sb."id" = h."buildingId"
-         WHERE s."issueId" = i."id" AND ${buildingInScopeSql('sb', 'i')}) AS "supporters",
+      ${backingCountSql('i')} AS "supporters",
       (SELECT json_build_object('party', p."name", 'deadline', ${Prisma.raw(isoTime('f."deadline"'))}, 'response', f."response")
          FROM "FollowUp" f JOIN "Party" p ON p."id" = f."partyId" WHERE f."issueId" = i."id" ORDER BY f."id" DESC LIMIT 1) AS "followUp",
       coalesce((SELECT json_agg(json_build_object('to', e."toLevel", 'cause', e."cause", 'by', m."displayName") ORDER BY e."id")

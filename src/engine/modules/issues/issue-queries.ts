@@ -1,5 +1,5 @@
 import { DomainError } from '../../../core/errors.js';
-import type { Chat, EscalationLevel, Issue } from '../../../db/generated/client.js';
+import { type Chat, type EscalationLevel, type Issue, Prisma } from '../../../db/generated/client.js';
 import type { CommandContext, Tx } from '../../context.js';
 import { requireCommunity } from '../../context.js';
 import type { IssueSummary, Level } from '../../notices.js';
@@ -29,16 +29,20 @@ export function visibleIssue<T extends { status: string }>(
   return issue;
 }
 
+/**
+ * Distinct households in the scope of the issue `issue` (a table alias in the surrounding query) that back it, the
+ * raiser's included: a scalar subquery, so a query that reads issues counts their backing in the same statement.
+ */
+export function backingCountSql(issue: string): Prisma.Sql {
+  return Prisma.sql`(SELECT count(DISTINCT s."householdId")::int FROM "Support" s
+    JOIN "Household" h ON h."id" = s."householdId" JOIN "Building" b ON b."id" = h."buildingId"
+    WHERE s."issueId" = ${Prisma.raw(`"${issue}"."id"`)} AND ${buildingInScopeSql('b', issue)})`;
+}
+
 /** Distinct households in each issue's scope that back it (the raiser's included), by issue id; one statement. */
 export async function backingHouseholds(tx: Tx, issueIds: number[]): Promise<Map<number, number>> {
   const rows = await tx.$queryRaw<Array<{ issueId: number; households: number }>>`
-    SELECT i."id" AS "issueId", count(DISTINCT s."householdId")::int AS "households"
-    FROM "Issue" i
-    JOIN "Support" s ON s."issueId" = i."id"
-    JOIN "Household" h ON h."id" = s."householdId"
-    JOIN "Building" b ON b."id" = h."buildingId"
-    WHERE i."id" = ANY(${issueIds}::int[]) AND ${buildingInScopeSql('b', 'i')}
-    GROUP BY i."id"`;
+    SELECT i."id" AS "issueId", ${backingCountSql('i')} AS "households" FROM "Issue" i WHERE i."id" = ANY(${issueIds}::int[])`;
   const backing = new Map(issueIds.map((id) => [id, 0]));
   for (const row of rows) backing.set(row.issueId, row.households);
   return backing;
