@@ -268,7 +268,7 @@ async function runOnce(scenario: string): Promise<Run> {
       const total = burst.length;
       const { token, apiRoot } = await startApi(burst);
 
-      const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger, concurrency: 16 });
+      const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger });
       const telegram = await createTelegramAdapter({
         config: { token, apiRoot },
         i18n: createI18n(),

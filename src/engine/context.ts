@@ -17,6 +17,8 @@ export type EffectContext = {
   /** Set for member commands: the chat the command came from. */
   chat?: Chat;
   locale?: string;
+  /** Notices of earlier commands of the same transaction, not yet written (see `settleOutbox`). */
+  unwritten?: Notice[];
 };
 
 /** Everything a use-case needs about the member command it handles, and the means to answer it. */
@@ -199,6 +201,14 @@ export async function writeNotices(tx: Tx, notices: Notice[]): Promise<void> {
       "buttons" = EXCLUDED."buttons", "replyToMessageId" = EXCLUDED."replyToMessageId", "editOfKey" = EXCLUDED."editOfKey", "state" = 'pending', "attempts" = 0, "partsSent" = 0,
       "nextAttemptAt" = EXCLUDED."nextAttemptAt", "createdAt" = EXCLUDED."createdAt", "lastError" = NULL,
       "revision" = "OutboxNotice"."revision" + 1`;
+}
+
+/**
+ * Writes the notices earlier commands of the transaction left unwritten: called before anything reads or moves
+ * outbox rows, so a command sees the outbox as if each command before it had committed on its own.
+ */
+export async function settleOutbox(ctx: Pick<EffectContext, 'tx' | 'unwritten'>): Promise<void> {
+  if (ctx.unwritten && ctx.unwritten.length > 0) await writeNotices(ctx.tx, ctx.unwritten.splice(0));
 }
 
 export function toJson(value: unknown): Prisma.InputJsonValue {

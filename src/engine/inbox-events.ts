@@ -36,23 +36,26 @@ export function recordEvents(
 }
 
 /**
- * Records the event (if the adapter has not already), counts the attempt, locks its inbox row and marks it done, all
- * in the command's transaction: if the command fails, the mark goes with it. False when it was already handled: a
- * redelivery, or the loser of two concurrent deliveries.
+ * Records the events (if the adapter has not already), counts the attempt, locks their inbox rows and marks them
+ * done, all in the commands' transaction: if it fails, the marks go with it. Returns the keys (`platform:eventId`) of
+ * the events claimed now; one handled before (a redelivery, the loser of two concurrent deliveries, or an event
+ * given twice) is not among them.
  */
-export async function claimEvent(tx: Tx, command: EngineCommand, now: Date): Promise<boolean> {
-  const rows = await tx.$queryRaw<unknown[]>`
+export async function claimNewEvents(tx: Tx, commands: EngineCommand[], now: Date): Promise<Set<string>> {
+  const distinct = [...new Map(commands.map((command) => [`${command.actor.platform}:${command.eventId}`, command])).values()];
+  const rows = await tx.$queryRaw<Array<{ platform: string; eventId: string }>>`
     INSERT INTO "InboxEvent" ("platform", "eventId", "payload", "state", "attempts", "processedAt")
-    VALUES (${command.actor.platform}::"Platform", ${command.eventId}, ${JSON.stringify(command)}, 'done', 1, ${now})
+    SELECT p::"Platform", e, j, 'done', 1, ${now}
+    FROM unnest(${distinct.map((c) => c.actor.platform)}::text[], ${distinct.map((c) => c.eventId)}::text[], ${distinct.map((c) => JSON.stringify(c))}::text[]) AS t(p, e, j)
     ON CONFLICT ("platform", "eventId") DO UPDATE
       SET "attempts" = "InboxEvent"."attempts" + 1, "state" = 'done', "processedAt" = ${now}, "lastError" = NULL
       WHERE "InboxEvent"."state" <> 'done'
-    RETURNING 1`;
-  return rows.length === 1;
+    RETURNING "platform"::text AS "platform", "eventId"`;
+  return new Set(rows.map((row) => `${row.platform}:${row.eventId}`));
 }
 
 /**
- * The batch form of claimEvent: locks the events' rows (recording those the adapter has not) and returns each one's
+ * For the tap batch: locks the events' rows (recording those the adapter has not) and returns each one's
  * state by `platform:eventId`. A lock, not an attempt: attempts count failures, which the general path records if
  * the batch falls back to it. The rows are nearly always there already, so payloads are sent only for missing ones.
  */

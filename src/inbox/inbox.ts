@@ -26,7 +26,6 @@ export function createInbox(deps: {
   engine: Engine;
   translators: Partial<Record<Platform, Translator>>;
   logger: Logger;
-  concurrency?: number;
 }) {
   /**
    * Records events, returning how many were new. Any payload a platform can send is stored exactly (as JSON text);
@@ -80,10 +79,7 @@ export function createInbox(deps: {
     }
     await markIgnored(deps.db, ignored, new Date());
     for (const { id, error } of untranslatable) await setAside(deps.db, id, error);
-    const results = await deps.engine.dispatchAll(
-      commands.map((entry) => entry.command),
-      deps.concurrency,
-    );
+    const results = await deps.engine.dispatchAll(commands.map((entry) => entry.command));
     for (const [index, result] of results.entries()) {
       if (result.status !== 'failed') continue;
       const { id, command } = commands[index]!;

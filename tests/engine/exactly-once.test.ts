@@ -1,4 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../../src/adapters/shared/parse-command.js';
+import type { ChatRef, EngineCommand } from '../../src/engine/commands.js';
+import type { DispatchResult } from '../../src/engine/index.js';
 import { issueClaimCodes } from '../../src/engine/modules/setup/issue-codes.js';
 import { describeEachDatabase, type TestDatabase } from '../helpers/database.js';
 import { type CommunitySetup, domainSnapshot, type Harness, type Person, useCommunity } from '../helpers/engine.js';
@@ -149,6 +152,60 @@ describeEachDatabase('exactly once', (kind) => {
       expect(retried.status).toBe('done');
       expect(retried.notices.map((n) => n.type)).toEqual(['issue.listed']);
       expect(await db.prisma.inboxEvent.findFirst({ where: { eventId } })).toMatchObject({ state: 'done', attempts: 3 });
+    });
+
+    it('in a batch, fails only its own command: the others of its transaction are handled, each once', async () => {
+      await db.prisma.$executeRawUnsafe(`CREATE FUNCTION fail_listing() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN IF NEW."type" = 'issue.listed' THEN RAISE EXCEPTION 'injected fault'; END IF; RETURN NEW; END $$`);
+      await db.prisma.$executeRawUnsafe(
+        'CREATE TRIGGER fail_listing BEFORE INSERT ON "OutboxNotice" FOR EACH ROW EXECUTE FUNCTION fail_listing()',
+      );
+      const tag = Math.random();
+      const newcomer: Person = { id: `${c.slug}-batch-newcomer`, name: '批量新人' };
+      const command = (who: Person, chat: ChatRef, text: string, index: number): EngineCommand => ({
+        eventId: `batch-${tag}-${index}`,
+        actor: { platform: 'telegram', platformUserId: who.id, displayName: who.name },
+        chat,
+        messageId: `bm-${index}`,
+        action: parseCommand(text)!,
+      });
+      const batch = [
+        command(c.residents.r3, c.chats.b1, '/help', 0),
+        command(c.residents.r2, h.privateChat(c.residents.r2), '/issues', 1),
+        command(newcomer, h.privateChat(newcomer), '/start', 2),
+        command(c.residents.r3, c.chats.b1, '/help', 0),
+      ];
+      let results: DispatchResult[];
+      try {
+        results = await h.engine.dispatchAll(batch);
+      } finally {
+        await db.prisma.$executeRawUnsafe('DROP TRIGGER fail_listing ON "OutboxNotice"');
+        await db.prisma.$executeRawUnsafe('DROP FUNCTION fail_listing()');
+      }
+      expect(results.map((result) => [result.status, result.notices.map((notice) => notice.type)])).toEqual([
+        ['done', ['member.help']],
+        ['failed', ['command.failed']],
+        ['done', ['member.welcomed']],
+        ['duplicate', []],
+      ]);
+      const rows = await db.prisma.inboxEvent.findMany({
+        where: { eventId: { startsWith: `batch-${tag}-` } },
+        orderBy: { eventId: 'asc' },
+      });
+      expect(rows.map((row) => [row.state, row.attempts])).toEqual([
+        ['done', 1],
+        ['failed', 1],
+        ['done', 1],
+      ]);
+      const queued = await db.prisma.outboxNotice.findMany({
+        where: { replyToMessageId: { in: ['bm-0', 'bm-1', 'bm-2'] } },
+        orderBy: { id: 'asc' },
+      });
+      expect(queued.map((notice) => [notice.replyToMessageId, notice.type])).toEqual([
+        ['bm-0', 'member.help'],
+        ['bm-1', 'command.failed'],
+        ['bm-2', 'member.welcomed'],
+      ]);
     });
   });
 });

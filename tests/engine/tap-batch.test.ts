@@ -56,7 +56,8 @@ const polls = {
   closed: { number: 5, options: 2 },
 } as const;
 
-type ChatKey = 'b1' | 'b2' | 'community';
+/** A linked group, or `dm`: the actor's private chat with the bot. */
+type ChatKey = 'b1' | 'b2' | 'community' | 'dm';
 type ActorKey = 'r1' | 'r1b' | 'r2' | 'r3' | 'r4' | 'r5' | 'r6' | 's1' | 'outsider' | 'newcomer' | StaffKey;
 /** Who sends the committee's and building heads' commands between the taps. */
 type StaffKey = 'committee' | 'head1' | 'head2';
@@ -125,7 +126,7 @@ function toCommand(world: World, spec: Spec): EngineCommand {
   return {
     eventId: spec.eventId,
     actor: { platform: 'telegram', platformUserId: person.id, displayName: spec.renamed ? `${person.name}（改名）` : person.name },
-    chat: world.c.chats[spec.chat],
+    chat: spec.chat === 'dm' ? world.h.privateChat(person) : world.c.chats[spec.chat],
     messageId: spec.messageId,
     ...(spec.tapped ? { tapId: `cb-${spec.eventId}` } : {}),
     action: structuredClone(spec.action),
@@ -249,6 +250,80 @@ function severalChatsSequence(seed: number, length: number): Spec[] {
   return specs;
 }
 
+/**
+ * The every-kind sequence: typed commands of every kind the residents and the committee send in a day (new issues and
+ * near-duplicates of #1, supports, /show, /issues, /results, /start, /lang, /help, polls opened and closed, a wrong
+ * claim code, unknown and malformed commands, an outsider's issue) between support and vote taps, in the groups and
+ * in private chats, with redeliveries of earlier events, of the same batch too.
+ */
+function everyKindSequence(seed: number, length: number): Spec[] {
+  const random = prng(seed);
+  const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  const groups: ChatKey[] = ['b1', 'b2', 'community'];
+  const specs: Spec[] = [];
+  while (specs.length < length) {
+    const index = specs.length;
+    if (index > 0 && random() < 0.05) {
+      specs.push(pick(specs));
+      continue;
+    }
+    const ids = { eventId: `kinds-${seed}-${index}`, messageId: `km-${seed}-${index}` };
+    const typed = (actor: ActorKey, chat: ChatKey, text: string): Spec => {
+      const action = parseCommand(text);
+      if (!action) throw new Error(`not a command: ${text}`);
+      return { ...ids, actor, chat, action };
+    };
+    const resident = pick(residentKeys);
+    const group = pick(groups);
+    const r = random();
+    specs.push(
+      r < 0.08
+        ? typed(
+            resident,
+            group,
+            `/issue ${pick([`第${index}号楼道的灯不亮了`, '1栋电梯经常停在三楼不动了', `垃圾站第${index}天没有清运`])}`,
+          )
+        : r < 0.14
+          ? typed(resident, group, `/support ${pick([1, 2, 3, 99])}`)
+          : r < 0.21
+            ? typed(resident, group, `/show ${pick([1, 2, 3, 99])}`)
+            : r < 0.26
+              ? typed(resident, 'dm', '/issues')
+              : r < 0.3
+                ? typed(pick([...residentKeys, 'newcomer', 'outsider'] as ActorKey[]), 'dm', '/start')
+                : r < 0.34
+                  ? typed(resident, pick(['dm', group]), `/lang ${pick(['en', 'zh-CN', 'xx'])}`)
+                  : r < 0.36
+                    ? typed('newcomer', 'dm', '/claim ABCD2345')
+                    : r < 0.4
+                      ? typed(resident, group, `/results ${pick([1, 2, 4, 6, 99])}`)
+                      : r < 0.44
+                        ? typed(
+                            pick([resident, 'newcomer'] as ActorKey[]),
+                            group,
+                            pick(['/help', '/nonsense', '/support abc', '/issue   ']),
+                          )
+                        : r < 0.47
+                          ? typed('committee', 'community', `/poll 第${index}次意见征集 | 同意 | 不同意`)
+                          : r < 0.49
+                            ? typed(pick(['committee', 'head1'] as ActorKey[]), 'community', `/close ${pick([6, 7, 8])}`)
+                            : r < 0.51
+                              ? typed('outsider', group, '/issue 路人想反映的问题')
+                              : {
+                                  ...ids,
+                                  actor: resident,
+                                  chat: group,
+                                  tapped: true,
+                                  action:
+                                    r < 0.75
+                                      ? { type: 'issue.support', number: pick([1, 2]) }
+                                      : voteAction(random, pick([polls.multi, polls.owners]).number, 3),
+                                },
+    );
+  }
+  return specs;
+}
+
 const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b) ? -1 : JSON.stringify(a) > JSON.stringify(b) ? 1 : 0);
 
 /**
@@ -259,7 +334,7 @@ const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b
 async function effects(world: World, eventIds: string[]) {
   const p = world.db.prisma;
   const communityId = world.c.community.id;
-  const members = await p.member.findMany({ orderBy: { id: 'asc' } });
+  const members = await p.member.findMany({ orderBy: { id: 'asc' }, include: { claims: true } });
   const memberKey = new Map(members.map((member) => [member.id, member.platformUserId]));
   const who = (id: number | null) => (id === null ? null : (memberKey.get(id) ?? `member #${id} (gone)`));
   const pollRows = await p.poll.findMany({ where: { communityId }, orderBy: { number: 'asc' }, include: { options: true } });
@@ -289,8 +364,16 @@ async function effects(world: World, eventIds: string[]) {
   }));
   const issues = (await p.issue.findMany({ where: { communityId }, orderBy: { number: 'asc' } })).map((issue) => ({
     number: issue.number,
+    text: issue.text,
     level: issue.level,
     status: issue.status,
+    raisedBy: who(issue.raisedById),
+  }));
+  const drafts = (await p.issueDraft.findMany({ orderBy: { id: 'asc' } })).map((draft) => ({
+    member: who(draft.memberId),
+    chatId: draft.chatId,
+    text: draft.text,
+    raised: draft.issueId !== null,
   }));
   const ballots = (await p.ballot.findMany({ include: { poll: true, choices: true } }))
     .map((ballot) => ({
@@ -309,6 +392,7 @@ async function effects(world: World, eventIds: string[]) {
     platformUserId: member.platformUserId,
     displayName: member.displayName,
     locale: member.locale,
+    claims: member.claims.map((claim) => claim.householdId).sort(),
   }));
 
   const outbox = await p.outboxNotice.findMany({ orderBy: { id: 'asc' } });
@@ -363,7 +447,7 @@ async function effects(world: World, eventIds: string[]) {
     };
   });
 
-  return { supports, escalations, issues, ballots, pollStates, people, notices, keyed, audit, chain, inbox };
+  return { supports, escalations, issues, drafts, ballots, pollStates, people, notices, keyed, audit, chain, inbox };
 }
 
 type Effects = Awaited<ReturnType<typeof effects>>;
@@ -714,7 +798,7 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
 
     const prepare = async (world: World) => {
       const { h, c } = world;
-      const steps: Array<[Person, ChatKey, string]> = [
+      const steps: Array<[Person, Exclude<ChatKey, 'dm'>, string]> = [
         [c.residents.r3, 'community', '/issue 地下车库入口有人乱贴小广告'],
         [c.residents.r4, 'community', '/support 3'],
         [c.staff.committee, 'community', '/hide 3 商业广告，与社区事务无关'],
@@ -984,6 +1068,101 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
       expect(view(resultsB).slice(6)).toEqual(view(resultsA).slice(6));
       expect(effectsB.ballots).toEqual(effectsA.ballots);
       expect(effectsB.notices).toEqual(effectsA.notices);
+    });
+  });
+  describe('every kind of command, typed and tapped, in groups and private chats, in batches of 90', () => {
+    // Everything other than the taps the fast path decides runs in chunks of commands sharing one transaction (each
+    // command with its own savepoint), so each must see what the commands before it in its chunk wrote, and a refusal
+    // must undo only its own command.
+    const seed = 20_261_203;
+    const batch = 90;
+    let a: World;
+    let b: World;
+    let specs: Spec[];
+    let resultsA: DispatchResult[];
+    let resultsB: DispatchResult[];
+    let effectsA: Effects;
+    let effectsB: Effects;
+
+    beforeAll(async () => {
+      a = await openWorld(kind);
+      b = await openWorld(kind);
+      specs = everyKindSequence(seed, 270);
+      resultsA = await oneByOne(a, specs);
+      resultsB = await inBatches(b, specs, batch);
+      const eventIds = [...new Set(specs.map((spec) => spec.eventId))];
+      effectsA = await effects(a, eventIds);
+      effectsB = await effects(b, eventIds);
+    });
+    afterAll(async () => {
+      await a?.db.close();
+      await b?.db.close();
+    });
+
+    it('exercises every kind, the refusals and the redeliveries', () => {
+      const codes = new Set(effectsA.notices.map(refusalCode));
+      for (const code of [
+        'usage',
+        'unknown_command',
+        'not_a_member',
+        'issue_not_found',
+        'poll_not_found',
+        'poll_creator_only',
+        'code_invalid',
+        'locale_unsupported',
+      ])
+        expect(codes, code).toContain(code);
+      const types = new Set(effectsA.notices.map((notice) => notice.type));
+      for (const type of [
+        'member.welcomed',
+        'member.help',
+        'member.language_set',
+        'issue.looks_duplicate',
+        'issue.shown',
+        'issue.listed',
+        'poll.closed',
+        'poll.results',
+      ])
+        expect(types, type).toContain(type);
+      // Issues raised and polls opened in the batches: their cards and opening messages are keyed notices.
+      expect(Object.keys(effectsA.keyed)).toEqual(expect.arrayContaining(['issue.card:5', 'poll.opened:9', 'poll.live:8']));
+      expect(effectsA.drafts.length).toBeGreaterThan(0);
+      expect(effectsA.notices.some((notice) => notice.locale === 'en')).toBe(true);
+      expect(resultsA.filter((result) => result.status === 'duplicate').length).toBeGreaterThanOrEqual(5);
+      expect(resultsA.filter((result) => result.status === 'failed')).toEqual([]);
+    });
+
+    it('leaves the same issues, drafts, supports, escalations, ballots, polls and members', () => {
+      expect(effectsB.issues).toEqual(effectsA.issues);
+      expect(effectsB.drafts).toEqual(effectsA.drafts);
+      expect(effectsB.supports).toEqual(effectsA.supports);
+      expect(effectsB.escalations).toEqual(effectsA.escalations);
+      expect(effectsB.ballots).toEqual(effectsA.ballots);
+      expect(effectsB.pollStates).toEqual(effectsA.pollStates);
+      expect(effectsB.people).toEqual(effectsA.people);
+    });
+
+    // A batch's fast-path taps are decided before its other commands, so notices are compared chat by chat (each chat
+    // keeps its order) and audit entries as a set.
+    it('queues the same notices in each chat in order, and writes the same audit entries on an unbroken chain', () => {
+      const byChat = (of: Effects) => {
+        const chats = new Map<number, unknown[]>();
+        for (const notice of of.notices) chats.set(notice.chatId, [...(chats.get(notice.chatId) ?? []), notice]);
+        return Object.fromEntries(chats);
+      };
+      expect(effectsA.notices.length).toBeGreaterThan(200);
+      expect(byChat(effectsB)).toEqual(byChat(effectsA));
+      expect(effectsB.keyed).toEqual(effectsA.keyed);
+      expect(effectsA.audit.length).toBeGreaterThan(20);
+      expect([...effectsB.audit].sort(byJson)).toEqual([...effectsA.audit].sort(byJson));
+      expect(verifyChain(effectsB.chain).broken).toBeNull();
+    });
+
+    it('leaves the same inbox rows and returns the same results, in input order', () => {
+      expect(effectsA.inbox.every((row) => row.state === 'done')).toBe(true);
+      expect(effectsB.inbox).toEqual(effectsA.inbox);
+      expect(resultsB.map(resultView)).toEqual(resultsA.map(resultView));
+      expect(resultsB.map((result) => result.error ?? null)).toEqual(resultsA.map((result) => result.error ?? null));
     });
   });
 });

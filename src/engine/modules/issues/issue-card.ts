@@ -1,6 +1,6 @@
 import type { EscalationLevel, Issue } from '../../../db/generated/client.js';
-import type { Answerable, Tx } from '../../context.js';
-import { reply, replyInChat } from '../../context.js';
+import type { Answerable, EffectContext } from '../../context.js';
+import { reply, replyInChat, settleOutbox } from '../../context.js';
 import type { Level, Notice, NoticeBody } from '../../notices.js';
 import { supportable } from './support-issue.js';
 
@@ -31,9 +31,13 @@ export function postCard(
  * share an outbox row, so a burst of supports leaves one pending edit with the latest count. An issue raised before
  * cards were kept has none to edit.
  */
-export async function cardEdits(tx: Tx, cards: Array<{ issue: Issue; level: EscalationLevel; count: SupportCount }>): Promise<Notice[]> {
+export async function cardEdits(
+  ctx: Pick<EffectContext, 'tx' | 'unwritten'>,
+  cards: Array<{ issue: Issue; level: EscalationLevel; count: SupportCount }>,
+): Promise<Notice[]> {
   if (cards.length === 0) return [];
-  const rows = await tx.$queryRaw<
+  await settleOutbox(ctx);
+  const rows = await ctx.tx.$queryRaw<
     Array<{ dedupeKey: string; chatId: number; locale: string; params: Extract<NoticeBody, { type: 'issue.raised' }>['params'] }>
   >`
     SELECT "dedupeKey", "chatId", "locale", "params" FROM "OutboxNotice" WHERE "dedupeKey" = ANY(${cards.map(({ issue }) => cardKey(issue.id))}::text[])`;

@@ -73,7 +73,7 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
   const count = await supportCount(ctx, issue, buildings);
   acknowledgeSupport({ ...ctx, community }, issue, count);
   const level = await escalateIfSupported(ctx, issue, count);
-  ctx.notices.push(...(await cardEdits(ctx.tx, [{ issue, level, count }])));
+  ctx.notices.push(...(await cardEdits(ctx, [{ issue, level, count }])));
 }
 
 /** The households backing the issue, and how many it needs to move up. */

@@ -62,7 +62,7 @@ export const supportTaps: TapHandler<{ type: 'issue.support'; number: number }> 
           INSERT INTO "Support" ("issueId", "memberId", "householdId", "createdAt")
           SELECT i, m, h, ${now} FROM unnest(${rows.map((r) => r.issueId)}::int[], ${rows.map((r) => r.memberId)}::int[], ${rows.map((r) => r.householdId)}::int[]) AS t(i, m, h)`;
       return cardEdits(
-        tx,
+        { tx },
         [...touched.values()].map(({ issue, needed }) => ({
           issue,
           level: issue.level,

@@ -1,4 +1,4 @@
-import { audit, type CommandContext } from '../../context.js';
+import { audit, type CommandContext, settleOutbox } from '../../context.js';
 
 /** The bot was removed from a group: nothing more is posted there; the binding stays for when it is added back. */
 export async function markChatLeft(ctx: CommandContext): Promise<void> {
@@ -20,6 +20,7 @@ export async function migrateChat(ctx: CommandContext, action: { toPlatformChatI
     where: { platform_platformChatId: { platform: ctx.chat.platform, platformChatId: action.toPlatformChatId } },
   });
   if (target && target.id !== ctx.chat.id) {
+    await settleOutbox(ctx);
     await ctx.tx.outboxNotice.updateMany({ where: { chatId: target.id }, data: { chatId: ctx.chat.id } });
     await ctx.tx.chat.delete({ where: { id: target.id } });
   }

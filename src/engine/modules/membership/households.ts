@@ -1,4 +1,4 @@
-import type { Chat } from '../../../db/generated/client.js';
+import { type Chat, Prisma } from '../../../db/generated/client.js';
 import type { Tx } from '../../context.js';
 
 /** A household a member has claimed, with its building: what scope, voting and confirmations need of it. */
@@ -16,17 +16,22 @@ export async function claimedHouseholds(tx: Tx, memberIds: number[]): Promise<Ma
   return byMember;
 }
 
+/** The (memberId, communityId) pairs of verified membership (DOMAIN rule 6) of the members in the int[] `memberIds`. */
+export function membershipPairs(memberIds: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c."memberId", b."communityId"
+    FROM "HouseholdClaim" c JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
+    WHERE c."memberId" = ANY(${memberIds})
+    UNION
+    SELECT "memberId", "communityId" FROM "Role" WHERE "memberId" = ANY(${memberIds})`;
+}
+
 /**
  * Verified membership (DOMAIN rule 6): the communities where each member has claimed a household or holds a role.
  * One statement for any number of members.
  */
 export async function membershipsOf(tx: Tx, memberIds: number[]): Promise<Map<number, Set<number>>> {
-  const rows = await tx.$queryRaw<Array<{ memberId: number; communityId: number }>>`
-    SELECT c."memberId", b."communityId"
-    FROM "HouseholdClaim" c JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
-    WHERE c."memberId" = ANY(${memberIds}::int[])
-    UNION
-    SELECT "memberId", "communityId" FROM "Role" WHERE "memberId" = ANY(${memberIds}::int[])`;
+  const rows = await tx.$queryRaw<Array<{ memberId: number; communityId: number }>>(membershipPairs(Prisma.sql`${memberIds}::int[]`));
   const byMember = new Map<number, Set<number>>(memberIds.map((id) => [id, new Set()]));
   for (const row of rows) byMember.get(row.memberId)!.add(row.communityId);
   return byMember;

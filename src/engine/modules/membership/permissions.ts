@@ -32,8 +32,3 @@ export async function requireCommittee(ctx: CommandContext): Promise<Role[]> {
   if (!hasRole(roles, 'committee')) throw new DomainError('committee_only');
   return roles;
 }
-
-/** Communities a member belongs to, by claim or by role: the context of a command sent in a private chat. */
-export async function communitiesOf(tx: Tx, memberId: number): Promise<number[]> {
-  return [...(await membershipsOf(tx, [memberId])).get(memberId)!].sort((a, b) => a - b);
-}

@@ -2,7 +2,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { DomainError } from '../../../core/errors.js';
 import type { Poll, PollOption } from '../../../db/generated/client.js';
 import { canonicalJson } from '../../audit-chain.js';
-import { announce, audit, type CommandContext, type EffectContext, requireCommunity, type Tx } from '../../context.js';
+import { announce, audit, type CommandContext, type EffectContext, requireCommunity, settleOutbox, type Tx } from '../../context.js';
 import type { Button, OrdinaryResults, OwnersResults, PollHeader, PollResults } from '../../notices.js';
 import { buildingInScopeSql, buildingsInScope } from '../../scope.js';
 import { type BuildingTurnout, centi, formatArea, type OwnersChoice, ownersChoices, tallyOrdinaryCounts, tallyOwners } from './tally.js';
@@ -292,8 +292,10 @@ export async function refreshLiveCounts(
   closed = false,
   opened?: { chatId: number; locale: string } | null,
 ): Promise<void> {
-  if (opened === undefined)
+  if (opened === undefined) {
+    await settleOutbox(ctx);
     opened = await ctx.tx.outboxNotice.findUnique({ where: { dedupeKey: openedKey(poll.id) }, select: { chatId: true, locale: true } });
+  }
   if (!opened) return;
   ctx.notices.push({
     type: 'poll.results',
