@@ -8,7 +8,7 @@ import { followups } from './modules/followups/index.js';
 import { issues } from './modules/issues/index.js';
 import { meetings } from './modules/meetings/index.js';
 import { membership } from './modules/membership/index.js';
-import { isCommunityMember, rolesIn } from './modules/membership/permissions.js';
+import { rolesIn } from './modules/membership/permissions.js';
 import { polls } from './modules/polls/index.js';
 import type { ReminderKind } from './modules/reminders/schedule.js';
 import type { TapHandler } from './taps.js';
@@ -86,7 +86,7 @@ async function showHelp(ctx: CommandContext): Promise<void> {
     (role) => role.kind !== 'building_head' || ctx.chat.kind === 'private' || role.buildingId === ctx.chat.buildingId,
   );
   const kinds = [...new Set(here.map((role) => role.kind))].sort();
-  const resident = ctx.community !== null && (await isCommunityMember(ctx.tx, ctx.member.id, ctx.community.id));
+  const resident = ctx.community !== null && ctx.memberOf.has(ctx.community.id);
   const commands = commandsOffered(resident ? [...kinds, 'resident'] : kinds, { kind: ctx.chat.kind, binding: ctx.chat.binding });
   reply(ctx, { type: 'member.help', params: { roles: kinds, chatKind: ctx.chat.kind, commands } });
 }

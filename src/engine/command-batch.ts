@@ -5,7 +5,7 @@ import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, acknowledgeTap, appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
 import type { FloodGuard } from './flood.js';
 import { claimNewEvents, markDone } from './inbox-events.js';
-import { membershipPairs } from './modules/membership/households.js';
+import { type ClaimedHousehold, claimedHouseholdRows, membershipPairs } from './modules/membership/households.js';
 import { resolveLocale } from './modules/membership/set-language.js';
 import type { Notice } from './notices.js';
 import type { EngineSettings } from './settings.js';
@@ -17,7 +17,10 @@ export type DispatchResult = {
   error?: DomainErrorCode;
 };
 
-type Loaded = Pick<CommandContext, 'tx' | 'now' | 'settings' | 'command' | 'member' | 'chat' | 'community' | 'locale' | 'unwritten'>;
+type Loaded = Pick<
+  CommandContext,
+  'tx' | 'now' | 'settings' | 'command' | 'member' | 'chat' | 'community' | 'locale' | 'households' | 'memberOf' | 'unwritten'
+>;
 
 const eventKey = (command: EngineCommand) => `${command.actor.platform}:${command.eventId}`;
 
@@ -110,20 +113,45 @@ function rowOf<T>(row: Record<string, unknown>, alias: string): T | null {
 }
 
 /**
- * The actor and the chat as the platform names them now (recorded or updated), and the community the command speaks
- * to: the chat's, or for a private chat the member's only one. One statement.
+ * The actor and the chat as the platform names them now (recorded, or updated where their name, title or private
+ * chat changed), and the community the command speaks to: the chat's, or for a private chat the member's only one.
+ * One statement, rarely two: a row someone else recorded after the statement began is seen by the next.
  */
 export async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: EngineSettings): Promise<Loaded> {
+  for (let attempt = 1; ; attempt++) {
+    const [row] = await tx.$queryRaw<Array<Record<string, unknown>>>(contextSql(command, now));
+    const member = rowOf<Member>(row ?? {}, 'm');
+    const chat = rowOf<Chat>(row ?? {}, 'c');
+    if (!member || !chat) {
+      if (attempt === 3) throw new Error(`no member or chat row for event ${command.eventId}`);
+      continue;
+    }
+    const community = rowOf<Community>(row!, 'o');
+    const locale = resolveLocale(member, chat, community, command.actor.languageHint);
+    const households = row!.households as ClaimedHousehold[];
+    const memberOf = new Set(row!.memberOf as number[]);
+    return { tx, now, settings, command, member, chat, community, locale, households, memberOf };
+  }
+}
+
+function contextSql(command: EngineCommand, now: Date): Prisma.Sql {
   const { actor, chat } = command;
   const isPrivate = chat.kind === 'private';
   const newTitle = isPrivate ? null : chat.title || null;
-  const [row] = await tx.$queryRaw<Array<Record<string, unknown>>>`
-    WITH m AS (
+  // An upsert whose update is skipped returns no row: the row is then read as it was when the statement began.
+  return Prisma.sql`
+    WITH upserted AS (
       INSERT INTO "Member" AS x ("platform", "platformUserId", "displayName", "createdAt", "updatedAt")
       VALUES (${actor.platform}::"Platform", ${actor.platformUserId}, ${actor.displayName}, ${now}, ${now})
       ON CONFLICT ("platform", "platformUserId") DO UPDATE SET "displayName" = EXCLUDED."displayName", "updatedAt" = EXCLUDED."updatedAt"
+        WHERE x."displayName" IS DISTINCT FROM EXCLUDED."displayName"
       RETURNING *
-    ), c AS (
+    ), m AS (
+      SELECT * FROM upserted
+      UNION ALL
+      SELECT * FROM "Member" WHERE "platform" = ${actor.platform}::"Platform" AND "platformUserId" = ${actor.platformUserId}
+        AND NOT EXISTS (SELECT FROM upserted)
+    ), chatUpserted AS (
       INSERT INTO "Chat" AS x ("platform", "platformChatId", "kind", "title", "memberId", "createdAt", "updatedAt")
       SELECT ${chat.platform}::"Platform", ${chat.platformChatId}, ${chat.kind}::"ChatKind", ${chat.title ?? null},
         CASE WHEN ${isPrivate} THEN m."id" END, ${now}, ${now}
@@ -133,15 +161,19 @@ export async function loadContext(tx: Tx, command: EngineCommand, now: Date, set
         "leftAt" = CASE WHEN ${isPrivate} THEN NULL ELSE x."leftAt" END,
         "title" = COALESCE(${newTitle}, x."title"),
         "updatedAt" = EXCLUDED."updatedAt"
+        WHERE (${isPrivate} AND (x."memberId" IS DISTINCT FROM EXCLUDED."memberId" OR x."leftAt" IS NOT NULL))
+          OR x."title" IS DISTINCT FROM COALESCE(${newTitle}, x."title")
       RETURNING *
+    ), c AS (
+      SELECT * FROM chatUpserted
+      UNION ALL
+      SELECT * FROM "Chat" WHERE "platform" = ${chat.platform}::"Platform" AND "platformChatId" = ${chat.platformChatId}
+        AND NOT EXISTS (SELECT FROM chatUpserted)
     ), mine AS (${membershipPairs(Prisma.sql`ARRAY(SELECT "id" FROM m)`)})
     SELECT ${columnsOf('m', Prisma.MemberScalarFieldEnum)}, ${columnsOf('c', Prisma.ChatScalarFieldEnum)},
-      ${columnsOf('o', Prisma.CommunityScalarFieldEnum)}
+      ${columnsOf('o', Prisma.CommunityScalarFieldEnum)},
+      ARRAY(SELECT "communityId" FROM mine) AS "memberOf",
+      (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'memberId' ORDER BY h."id"), '[]') FROM (${claimedHouseholdRows(Prisma.sql`ARRAY(SELECT "id" FROM m)`)}) h) AS "households"
     FROM m, c LEFT JOIN "Community" o ON o."id" = COALESCE(c."communityId",
       CASE WHEN c."kind" = 'private' THEN (SELECT CASE WHEN count(*) = 1 THEN min("communityId") END FROM mine) END)`;
-  const member = rowOf<Member>(row!, 'm')!;
-  const chatRow = rowOf<Chat>(row!, 'c')!;
-  const community = rowOf<Community>(row!, 'o');
-  const locale = resolveLocale(member, chatRow, community, actor.languageHint);
-  return { tx, now, settings, command, member, chat: chatRow, community, locale };
 }

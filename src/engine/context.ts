@@ -2,6 +2,7 @@ import { DomainError, type DomainErrorCode } from '../core/errors.js';
 import type { Chat, Community, Member, Prisma } from '../db/generated/client.js';
 import { type AuditContent, entryHash } from './audit-chain.js';
 import type { EngineCommand } from './commands.js';
+import type { ClaimedHousehold } from './modules/membership/households.js';
 import type { Button, Notice, NoticeBody } from './notices.js';
 import type { EngineSettings } from './settings.js';
 
@@ -30,6 +31,10 @@ export type CommandContext = EffectContext & {
   community: Community | null;
   /** The language to answer the actor in. */
   locale: string;
+  /** The actor's claimed households in every community, lowest id first, as the command began. */
+  households: ClaimedHousehold[];
+  /** The communities where the actor is a verified member (DOMAIN rule 6: a household or a role), as the command began. */
+  memberOf: ReadonlySet<number>;
   /** Set by a secret vote: the inbox keeps no copy of the tap that could name the voter. */
   redactInbox?: boolean;
   /** Audit entries of this command, chained at the end of its transaction. */

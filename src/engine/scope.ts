@@ -38,14 +38,16 @@ export function householdsInScopeOf(
   return buildings.filter((building) => householdInScope(subject, building)).reduce((sum, building) => sum + building.households, 0);
 }
 
-/** Each building of the communities with its number of households; one statement. */
+/**
+ * Each building of the communities with its number of households (the register's count the database keeps with
+ * the households: see the owners' running tally); one statement.
+ */
 export function buildingSizes(
   tx: Tx,
   communityIds: number[],
 ): Promise<Array<{ buildingId: number; communityId: number; name: string; households: number }>> {
   return tx.$queryRaw`
-    SELECT b."id" AS "buildingId", b."communityId", b."name", count(h."id")::int AS "households"
-    FROM "Building" b LEFT JOIN "Household" h ON h."buildingId" = b."id"
-    WHERE b."communityId" = ANY(${communityIds}::int[])
-    GROUP BY b."id"`;
+    SELECT b."id" AS "buildingId", b."communityId", b."name", b."registerHouseholds" AS "households"
+    FROM "Building" b
+    WHERE b."communityId" = ANY(${communityIds}::int[])`;
 }

@@ -3,7 +3,6 @@ import type { IssueSummary } from '../../notices.js';
 import { householdInScope } from '../../scope.js';
 import { summarise } from '../issues/issue-queries.js';
 import { openStatuses } from '../issues/raise-issue.js';
-import { claimedHouseholds } from '../membership/households.js';
 import { hasRole, rolesIn } from '../membership/permissions.js';
 import { castsOf } from '../polls/ballots.js';
 import { ballotSecret } from '../polls/poll-queries.js';
@@ -19,7 +18,7 @@ export async function showHome(ctx: CommandContext): Promise<void> {
     orderBy: { id: 'asc' },
     take: 20,
   });
-  const households = (await claimedHouseholds(ctx.tx, [ctx.member.id])).get(ctx.member.id)!;
+  const households = ctx.households;
   const open = await ctx.tx.poll.findMany({
     where: { status: 'open', closesAt: { gt: ctx.now }, communityId: { in: [...new Set(households.map((h) => h.communityId))] } },
     orderBy: { closesAt: 'asc' },

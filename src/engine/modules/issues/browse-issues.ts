@@ -3,14 +3,14 @@ import { Prisma } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { reply, requireCommunity } from '../../context.js';
 import type { IssueDetail } from '../../notices.js';
-import { hasRole, isCommunityMember, rolesIn } from '../membership/permissions.js';
+import { hasRole, rolesIn } from '../membership/permissions.js';
 import { backingCountSql, summarise, visibleIssue } from './issue-queries.js';
 import { openStatuses } from './raise-issue.js';
 
 /** Reading is open to anyone in a bound chat (it is that chat's business); in a private chat, to members only. */
 async function requireReader(ctx: CommandContext): Promise<void> {
   const community = requireCommunity(ctx);
-  if (ctx.chat.kind === 'private' && !(await isCommunityMember(ctx.tx, ctx.member.id, community.id))) {
+  if (ctx.chat.kind === 'private' && !ctx.memberOf.has(community.id)) {
     throw new DomainError('not_a_member', { community: community.name });
   }
 }

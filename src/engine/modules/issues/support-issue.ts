@@ -3,8 +3,7 @@ import type { Community, EscalationLevel, Issue } from '../../../db/generated/cl
 import type { AuditInput, CommandContext } from '../../context.js';
 import { audit, requireCommunity } from '../../context.js';
 import { buildingSizes, householdsInScopeOf } from '../../scope.js';
-import { type ClaimedHousehold, claimedHouseholds } from '../membership/households.js';
-import { isCommunityMember } from '../membership/permissions.js';
+import type { ClaimedHousehold } from '../membership/households.js';
 import { moveUp } from './escalate.js';
 import { acknowledgeSupport, cardEdits, type SupportCount } from './issue-card.js';
 import { backingHouseholds, findIssue, supporterHousehold } from './issue-queries.js';
@@ -62,9 +61,9 @@ export async function supportIssue(ctx: CommandContext, action: { number: number
   const issue = await findIssue(ctx, action.number);
   const existing = await ctx.tx.support.findUnique({ where: { issueId_memberId: { issueId: issue.id, memberId: ctx.member.id } } });
   const supporter = {
-    isMember: await isCommunityMember(ctx.tx, ctx.member.id, community.id),
+    isMember: ctx.memberOf.has(community.id),
     alreadySupported: existing !== null,
-    households: (await claimedHouseholds(ctx.tx, [ctx.member.id])).get(ctx.member.id)!,
+    households: ctx.households,
   };
   const buildings = await buildingSizes(ctx.tx, [community.id]);
   const householdId = supportedHousehold(issue, supporter, community, buildings);
@@ -101,8 +100,7 @@ export function escalationBySupport(issue: Issue, households: number, needed: nu
  * (the raiser rates the outcome in any case).
  */
 export async function recordSupport(ctx: CommandContext, issue: Issue): Promise<void> {
-  const households = (await claimedHouseholds(ctx.tx, [ctx.member.id])).get(ctx.member.id)!;
   await ctx.tx.support.create({
-    data: { issueId: issue.id, memberId: ctx.member.id, householdId: supporterHousehold(households, issue), createdAt: ctx.now },
+    data: { issueId: issue.id, memberId: ctx.member.id, householdId: supporterHousehold(ctx.households, issue), createdAt: ctx.now },
   });
 }

@@ -7,13 +7,18 @@ export type ClaimedHousehold = { id: number; unit: string; areaM2: string; build
 /** The households each member has claimed, in every community, lowest id first; one statement for any number of members. */
 export async function claimedHouseholds(tx: Tx, memberIds: number[]): Promise<Map<number, ClaimedHousehold[]>> {
   const claims = await tx.$queryRaw<Array<ClaimedHousehold & { memberId: number }>>`
-    SELECT c."memberId", h."id", h."unit", h."areaM2"::text AS "areaM2", h."buildingId", b."name" AS "buildingName", b."communityId"
-    FROM "HouseholdClaim" c JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
-    WHERE c."memberId" = ANY(${memberIds}::int[])
-    ORDER BY h."id"`;
+    ${claimedHouseholdRows(Prisma.sql`${memberIds}::int[]`)} ORDER BY "id"`;
   const byMember = new Map<number, ClaimedHousehold[]>(memberIds.map((id) => [id, []]));
   for (const { memberId, ...household } of claims) byMember.get(memberId)!.push(household);
   return byMember;
+}
+
+/** The households claimed by the members in the int[] `memberIds`, as rows of ClaimedHousehold with the memberId. */
+export function claimedHouseholdRows(memberIds: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`
+    SELECT c."memberId", h."id", h."unit", h."areaM2"::text AS "areaM2", h."buildingId", b."name" AS "buildingName", b."communityId"
+    FROM "HouseholdClaim" c JOIN "Household" h ON h."id" = c."householdId" JOIN "Building" b ON b."id" = h."buildingId"
+    WHERE c."memberId" = ANY(${memberIds})`;
 }
 
 /** The (memberId, communityId) pairs of verified membership (DOMAIN rule 6) of the members in the int[] `memberIds`. */

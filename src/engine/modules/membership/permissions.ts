@@ -1,7 +1,6 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Role, RoleKind } from '../../../db/generated/client.js';
 import { type CommandContext, requireCommunity, type Tx } from '../../context.js';
-import { membershipsOf } from './households.js';
 
 export async function rolesIn(tx: Tx, memberId: number, communityId: number): Promise<Role[]> {
   return tx.role.findMany({ where: { memberId, communityId } });
@@ -16,14 +15,10 @@ export function hasRole(roles: Role[], kind: RoleKind, scope?: { buildingId?: nu
   );
 }
 
-/** Verified membership (DOMAIN rule 6): a claimed household in the community, or a role in it. */
-export async function isCommunityMember(tx: Tx, memberId: number, communityId: number): Promise<boolean> {
-  return (await membershipsOf(tx, [memberId])).get(memberId)!.has(communityId);
-}
-
+/** Refuses unless the actor is a verified member of the command's community (DOMAIN rule 6: a household or a role). */
 export async function requireMember(ctx: CommandContext): Promise<void> {
   const community = requireCommunity(ctx);
-  if (!(await isCommunityMember(ctx.tx, ctx.member.id, community.id))) throw new DomainError('not_a_member', { community: community.name });
+  if (!ctx.memberOf.has(community.id)) throw new DomainError('not_a_member', { community: community.name });
 }
 
 export async function requireCommittee(ctx: CommandContext): Promise<Role[]> {

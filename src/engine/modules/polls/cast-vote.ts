@@ -2,7 +2,7 @@ import { DomainError } from '../../../core/errors.js';
 import { announce, audit, type CommandContext, reply, requireCommunity } from '../../context.js';
 import type { NoticeBody } from '../../notices.js';
 import { buildingsInScope, householdInScope } from '../../scope.js';
-import { type ClaimedHousehold, claimedHouseholds, privateChatOf } from '../membership/households.js';
+import { type ClaimedHousehold, privateChatOf } from '../membership/households.js';
 import { applyVote, castsOf, loadBallots, votedOption, writeBallots } from './ballots.js';
 import { requireTurnoutRole } from './permissions.js';
 import { ballotSecret, findPoll, isOpen, ownersTurnout, type PollWithOptions, pollResults, refreshLiveCounts } from './poll-queries.js';
@@ -28,9 +28,7 @@ async function refuseClosed(ctx: CommandContext, poll: PollWithOptions): Promise
 export async function castVote(ctx: CommandContext, action: { number: number; position: number }): Promise<void> {
   const poll = await findPoll(ctx, action.number, 'share');
   if (!isOpen(poll, ctx.now)) return refuseClosed(ctx, poll);
-  const households = (await claimedHouseholds(ctx.tx, [ctx.member.id]))
-    .get(ctx.member.id)!
-    .filter((household) => householdInScope(poll, household));
+  const households = ctx.households.filter((household) => householdInScope(poll, household));
   const option = votedOption(poll, action.position, households);
   const secret = poll.secret ? await ballotSecret(ctx.tx, ctx.settings.ballotSecret) : '';
   const casts = castsOf(ctx.member.id, poll, households, secret);
