@@ -265,6 +265,9 @@ async function runOnce(scenario: string): Promise<Run> {
 
       const world: World = { communityId: community.id, chats, buildingIds: buildingRows.map((b) => b.id) };
       const burst = await burstOf(scenario, p, engine, world);
+      // The statistics autovacuum gathers within a minute of an import like this seeding (and the embedded database's
+      // own ANALYZE at start: embedded-statistics.ts); without them the first plans are those of empty tables.
+      await p.$executeRawUnsafe('ANALYZE');
       const total = burst.length;
       const { token, apiRoot } = await startApi(burst);
 

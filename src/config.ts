@@ -47,6 +47,7 @@ const envSchema = z
     HOST: z.string().trim().min(1).optional(),
     DATABASE_POOL_SIZE: numberFrom(10, 1, 1000),
     DATABASE_ACQUIRE_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
+    DATABASE_PREPARED_STATEMENTS: z.enum(['0', '1'], 'must be 1 (keep statements prepared) or 0 (for a pooler that cannot)').optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
     LOG_FORMAT: z.enum(['json', 'pretty']).optional(),
     SHUTDOWN_TIMEOUT_MS: numberFrom(10_000, 100, 600_000),
@@ -179,6 +180,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, canPrettyPrint 
           url: checkDatabaseUrl(vars.DATABASE_URL),
           poolSize: vars.DATABASE_POOL_SIZE,
           acquireTimeoutMs: vars.DATABASE_ACQUIRE_TIMEOUT_MS,
+          preparedStatements: vars.DATABASE_PREPARED_STATEMENTS !== '0',
         }
       : { kind: 'pglite', dataDir: path.resolve(vars.DATA_DIR ?? 'data'), optimizeWasm: vars.YISHI_WASM_OPTIMIZE === '1' },
     http: { host: vars.HOST ?? '127.0.0.1', port: vars.PORT },

@@ -70,7 +70,21 @@ describe('loadConfig', () => {
         url: 'postgres://u:p@db:5432/yishi',
         poolSize: 4,
         acquireTimeoutMs: 10_000,
+        preparedStatements: true,
       });
+    });
+
+    it('keeps statements prepared unless DATABASE_PREPARED_STATEMENTS is 0', () => {
+      const url = 'postgres://u:p@db:5432/yishi';
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: '0' }, false).database).toMatchObject({
+        preparedStatements: false,
+      });
+      expect(loadConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: '1' }, false).database).toMatchObject({
+        preparedStatements: true,
+      });
+      expect(() => loadConfig({ DATABASE_URL: url, DATABASE_PREPARED_STATEMENTS: 'yes' }, false)).toThrow(
+        expect.objectContaining({ params: expect.objectContaining({ variable: 'DATABASE_PREPARED_STATEMENTS' }) }),
+      );
     });
 
     it.each(['mysql://u@h/db', 'not a url', 'http://h/db'])('refuses %s, naming DATABASE_URL', (url) => {
@@ -200,6 +214,7 @@ describe('loadConfig: a variable set to nothing', () => {
     'HOST',
     'DATABASE_POOL_SIZE',
     'DATABASE_ACQUIRE_TIMEOUT_MS',
+    'DATABASE_PREPARED_STATEMENTS',
     'LOG_LEVEL',
     'LOG_FORMAT',
     'SHUTDOWN_TIMEOUT_MS',

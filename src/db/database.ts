@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { PrismaPg } from '@prisma/adapter-pg';
-import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import type { SqlMigrationAwareDriverAdapterFactory, SqlQuery } from '@prisma/driver-adapter-utils';
 import type pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { OperatorError } from '../core/errors.js';
@@ -21,21 +22,40 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export type PostgresOptions = { url: string; poolSize: number; acquireTimeoutMs: number };
+export type PostgresOptions = {
+  url: string;
+  poolSize: number;
+  acquireTimeoutMs: number;
+  /** Each connection keeps the statements it runs prepared (parsed and planned once); on unless turned off. */
+  preparedStatements?: boolean;
+};
 
 export async function openPostgres(options: PostgresOptions): Promise<Database> {
   await checkReachable(options);
   // The PostgreSQL driver is loaded only when PostgreSQL is configured (the embedded default never needs it).
   const { PrismaPg } = await import('@prisma/adapter-pg');
-  const adapterFactory = new PrismaPg({
-    connectionString: options.url,
-    max: options.poolSize,
-    // pg's default is to wait forever for a free connection; a stuck pool must fail loudly instead.
-    connectionTimeoutMillis: options.acquireTimeoutMs,
-  });
+  const adapterFactory = new PrismaPg(
+    {
+      connectionString: options.url,
+      max: options.poolSize,
+      // pg's default is to wait forever for a free connection; a stuck pool must fail loudly instead.
+      connectionTimeoutMillis: options.acquireTimeoutMs,
+    },
+    options.preparedStatements === false ? {} : { statementNameGenerator: preparedName as (query: SqlQuery) => string },
+  );
   const prisma = new PrismaClient({ adapter: adapterFactory });
   return { kind: 'postgresql', prisma, adapterFactory: wholeScripts(adapterFactory), close: () => prisma.$disconnect() };
 }
+
+/**
+ * The name a connection keeps a statement prepared under: the same text, the same name. A statement with a long list
+ * of values (a Prisma `in` of many ids, whose text grows with the list) is not kept, so each connection keeps a
+ * bounded number of them.
+ */
+function preparedName(query: SqlQuery): string | undefined {
+  return query.args.length <= maxPreparedArgs ? `y${createHash('sha1').update(query.sql).digest('base64url')}` : undefined;
+}
+const maxPreparedArgs = 64;
 
 type ScriptRunner = { executeScript(script: string): Promise<void> };
 type PgInternals = { client: pg.Pool; onError(error: unknown): never };
