@@ -27,8 +27,9 @@ const eventKey = (command: EngineCommand) => `${command.actor.platform}:${comman
 /**
  * Handles commands in order inside the caller's transaction: each is claimed, given its context and handled by its
  * use-case as if it were alone, but the batch shares the transaction, the inbox claims, the outbox insert (made
- * earlier if a command reads the outbox: `settleOutbox`) and the audit chain's append. A refused command is rolled back to its savepoint and answered; anything else that goes
- * wrong throws, so the caller's transaction takes the whole batch with it (and hands its commands out one by one).
+ * earlier if a command reads the outbox: `settleOutbox`) and the audit chain's append. A refused command is rolled
+ * back to its savepoint and answered; anything else that goes wrong throws, so the caller's transaction takes the
+ * whole batch with it (and hands its commands out one by one).
  */
 export async function runCommands(
   tx: Tx,
@@ -48,12 +49,12 @@ export async function runCommands(
       continue;
     }
     const loaded = await loadContext(tx, command, now, settings);
-    const ctx = await handle({ ...loaded, unwritten }, flood);
-    acknowledgeTap(ctx.context);
-    unwritten.push(...ctx.context.notices);
-    entries.push(...ctx.context.pendingAudit);
-    if (ctx.context.redactInbox) redacted.push(command);
-    results.push({ status: ctx.status, notices: ctx.context.notices, ...(ctx.error ? { error: ctx.error } : {}) });
+    const { context, status, error } = await handle({ ...loaded, unwritten }, flood);
+    acknowledgeTap(context);
+    unwritten.push(...context.notices);
+    entries.push(...context.pendingAudit);
+    if (context.redactInbox) redacted.push(command);
+    results.push({ status, notices: context.notices, ...(error ? { error } : {}) });
   }
   await writeNotices(tx, unwritten);
   if (entries.length > 0) await appendAudit({ tx, now }, entries);

@@ -17,8 +17,9 @@ export type { DispatchResult };
 const transactionOptions = { maxWait: 10_000, timeout: 20_000 };
 const chunkTransactionOptions = { maxWait: 10_000, timeout: 60_000 };
 /**
- * Commands per transaction beyond the tap batch. Each handled command leaves a savepoint, a subtransaction, until the
- * commit; PostgreSQL keeps up to 64 of them per transaction cheaply visible to others.
+ * Commands per transaction beyond the tap batch. Each handled command leaves a savepoint (a subtransaction) until the
+ * commit; PostgreSQL tracks up to 64 per transaction in shared memory, beyond which other sessions' visibility checks
+ * have to look them up on disk.
  */
 const chunkSize = 64;
 
