@@ -4,45 +4,15 @@
 // idle for BENCH_IDLE_SECONDS (default 30). Median of BENCH_RUNS (default 3) runs.
 //   npm run bench:start
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { rssMb, withoutPlatforms, yishiProcess } from './processes.js';
 
 const runs = Number(process.env.BENCH_RUNS ?? 3);
 const idleSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** The process running dist/main.js among `root`'s descendants. */
-function yishiProcess(root: number): number | null {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      const parent = Number(/^PPid:\s+(\d+)/m.exec(readFileSync(`/proc/${entry}/status`, 'utf8'))![1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const queue = [root];
-  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
-    try {
-      const node = readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'node';
-      if (node && readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('dist/main.js')) return pid;
-    } catch {
-      // gone meanwhile
-    }
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return null;
-}
-
-const rssMb = (pid: number) => Number(/^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-
-/** The environment without any chat platform's or database's settings: the embedded default. */
-function withoutPlatforms(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^(TELEGRAM_|SLACK_|DATABASE_URL|REDIS_URL|YISHI_)/.test(name)));
-}
 
 async function once(run: number, port: number): Promise<{ seconds: number; idleRssMb: number }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'yishi-start-'));

@@ -24,12 +24,12 @@ import type { PrismaClient } from '../src/db/generated/client.js';
 import { createDelivery } from '../src/delivery/delivery.js';
 import { createEngine, type Engine } from '../src/engine/index.js';
 import { tokens } from '../src/engine/modules/issues/similarity.js';
-import { createCommunity } from '../src/engine/modules/setup/create-community.js';
 import { issueClaimCodes } from '../src/engine/modules/setup/issue-codes.js';
 import { createI18n } from '../src/i18n/index.js';
 import { createInbox } from '../src/inbox/inbox.js';
 import { updates } from '../tests/stand-ins/telegram.js';
 import { benchDatabaseUrl, benchOnPglite, pgbenchCeiling, withBenchDatabase } from './bench-database.js';
+import { buildings, groupOf, numberOf, residentOf, seedWorld, tapBurst, type World } from './world.js';
 
 // Every statement the pg driver sends in this process, counted: the engine's and the delivery's alike.
 let statements = 0;
@@ -40,7 +40,6 @@ pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
 } as typeof pg.Client.prototype.query;
 
 const residents = Number(process.env.BENCH_RESIDENTS ?? 5_000);
-const buildings = 50;
 const adminUrl = benchDatabaseUrl;
 if (!adminUrl && !benchOnPglite) {
   console.log('Set BENCH_DATABASE_URL to a PostgreSQL server where the user may create databases.');
@@ -104,19 +103,10 @@ const novelText = (n: number) =>
 /** Every other /issue is new; the rest look like an open one and are held as drafts, offering to support it. */
 const raisedText = (n: number) => (n % 2 === 0 ? novelText(n) : issueText(n));
 
-type World = { communityId: number; chats: Array<{ id: number; platformChatId: string }>; buildingIds: number[] };
-
 /** The updates of a scenario, after any seeding it needs beyond the world every scenario shares. */
 async function burstOf(scenario: string, p: PrismaClient, engine: Engine, world: World): Promise<unknown[]> {
-  const resident = (i: number) => ({ id: 10_000 + i, first_name: `居民${i}` });
-  const groupOf = (i: number) => ({ id: -2000 - (i % buildings), type: 'supergroup' as const });
-  const numberOf = (i: number) => (i % buildings) + 1;
   const dm = (person: { id: number }) => ({ id: person.id, type: 'private' as const });
-  if (scenario === 'taps')
-    return Array.from({ length: residents }, (_, i) => [
-      updates.tap(resident(i), groupOf(i), `s:${numberOf(i)}`),
-      updates.tap(resident(i), groupOf(i), `v:${numberOf(i)}:${i % 2}`),
-    ]).flat();
+  if (scenario === 'taps') return tapBurst(residents);
   if (scenario === 'start-claim') {
     const newcomers = 1_000;
     await p.household.createMany({
@@ -135,12 +125,12 @@ async function burstOf(scenario: string, p: PrismaClient, engine: Engine, world:
   }
   if (scenario === 'issue') {
     await seedOpenIssues(p, world, 2_000);
-    return Array.from({ length: 1_000 }, (_, i) => updates.text(resident(i), groupOf(i), `/issue ${raisedText(i)}`));
+    return Array.from({ length: 1_000 }, (_, i) => updates.text(residentOf(i), groupOf(i), `/issue ${raisedText(i)}`));
   }
   if (scenario === 'day') {
     await seedOpenIssues(p, world, 2_000);
     return Array.from({ length: 5_000 }, (_, i) => {
-      const who = resident(i);
+      const who = residentOf(i);
       const where = groupOf(i);
       switch (i % 10) {
         case 0:
@@ -190,80 +180,7 @@ async function runOnce(scenario: string): Promise<Run> {
       const engine = createEngine({ db: p, logger, settings: { floodLimit: 1_000_000 } });
 
       // Seed: one community, 50 buildings, a household and a verified resident each, a linked chat, an issue and a poll per building.
-      const community = await engine.operate((tx, now) => createCommunity(tx, { slug: 'bench', name: 'bench' }, now));
-      await p.building.createMany({
-        data: Array.from({ length: buildings }, (_, i) => ({ communityId: community.id, name: `${i + 1}栋` })),
-      });
-      const buildingRows = await p.building.findMany({ where: { communityId: community.id }, orderBy: { id: 'asc' } });
-      await p.household.createMany({
-        data: Array.from({ length: residents }, (_, i) => ({
-          buildingId: buildingRows[i % buildings]!.id,
-          unit: String(i),
-          areaM2: '80.00',
-          ownerName: `o${i}`,
-        })),
-      });
-      await p.member.createMany({
-        data: Array.from({ length: residents }, (_, i) => ({
-          platform: 'telegram' as const,
-          platformUserId: String(10_000 + i),
-          displayName: `居民${i}`,
-        })),
-      });
-      const households = await p.household.findMany({ where: { building: { communityId: community.id } }, orderBy: { id: 'asc' } });
-      const members = await p.member.findMany({ orderBy: { id: 'asc' } });
-      await p.householdClaim.createMany({ data: households.map((h, i) => ({ householdId: h.id, memberId: members[i]!.id })) });
-      await p.chat.createMany({
-        data: buildingRows.map((b, i) => ({
-          platform: 'telegram' as const,
-          platformChatId: String(-2000 - i),
-          kind: 'group' as const,
-          binding: 'building' as const,
-          communityId: community.id,
-          buildingId: b.id,
-        })),
-      });
-      const chats = await p.chat.findMany({ orderBy: { id: 'asc' } });
-      for (const [i, b] of buildingRows.entries()) {
-        const issue = await p.issue.create({
-          data: { communityId: community.id, number: i + 1, text: `issue ${i}`, buildingId: b.id, originChatId: chats[i]!.id },
-        });
-        // Its card, already in the group: supports are counted into it by editing it.
-        await p.outboxNotice.create({
-          data: {
-            chatId: chats[i]!.id,
-            type: 'issue.raised',
-            params: { number: i + 1, text: `issue ${i}`, category: null, scope: { building: b.name }, level: 'building' },
-            locale: 'zh-CN',
-            dedupeKey: `issue.card:${issue.id}`,
-            state: 'sent',
-            platformMessageId: String(i + 1),
-          },
-        });
-        await p.poll.create({
-          data: {
-            communityId: community.id,
-            number: i + 1,
-            kind: 'ordinary',
-            question: 'q',
-            buildingId: b.id,
-            chatId: chats[i]!.id,
-            closesAt: new Date(Date.now() + 86_400_000),
-            options: {
-              create: [
-                { position: 0, label: 'a' },
-                { position: 1, label: 'b' },
-              ],
-            },
-          },
-        });
-      }
-      await p.community.update({
-        where: { id: community.id },
-        data: { lastIssueNumber: buildings, lastPollNumber: buildings, supportThresholdValue: 99_999 },
-      });
-
-      const world: World = { communityId: community.id, chats, buildingIds: buildingRows.map((b) => b.id) };
+      const world = await seedWorld(p, engine, residents);
       const burst = await burstOf(scenario, p, engine, world);
       // The statistics autovacuum gathers within a minute of an import like this seeding (and the embedded database's
       // own ANALYZE at start: embedded-statistics.ts); without them the first plans are those of empty tables.
