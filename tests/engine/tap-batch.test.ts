@@ -3,6 +3,8 @@
 // command by command and to the other in batches, and every effect compared. Rare outcomes (escalations, turnout
 // milestones, closed polls, strangers, renamed members) are handed to the general path; the sequence makes sure
 // they happen, and a pass-through spy on the fast path makes sure it really decided a good share of the taps.
+// dispatchAll hands everything else to the use-cases in batches sharing a transaction (command-batch.ts); the last
+// suite sends every kind of command both ways and compares the same effects.
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseCommand } from '../../src/adapters/shared/parse-command.js';
