@@ -84,6 +84,8 @@ async function handle(
   }
   // Not released: a later ROLLBACK TO finds the newest savepoint of this name, which is this command's.
   await tx.$executeRaw`SAVEPOINT yishi_command`;
+  // Earlier commands' notices this one wrote (settleOutbox) are unwritten again if it is rolled back.
+  const unwrittenBefore = [...(loaded.unwritten ?? [])];
   const context = fresh();
   try {
     await (handlers[command.action.type] as (c: CommandContext, a: Action) => Promise<void>)(context, command.action);
@@ -91,6 +93,7 @@ async function handle(
   } catch (error) {
     if (!isDomainError(error)) throw error;
     await tx.$executeRaw`ROLLBACK TO SAVEPOINT yishi_command`;
+    loaded.unwritten?.splice(0, loaded.unwritten.length, ...unwrittenBefore);
     const refusal = fresh();
     pushRefusal(refusal, error.code, error.params);
     return { context: refusal, status: 'refused', error: error.code };
