@@ -80,7 +80,7 @@ export function menuCommands(kind: ChatKind): string[] {
 
 /** `/help`: the commands this member can use here, by chat kind, binding and role. Emits member.help. */
 async function showHelp(ctx: CommandContext): Promise<void> {
-  const roles = ctx.community ? await rolesIn(ctx.tx, ctx.member.id, ctx.community.id) : [];
+  const roles = ctx.community ? rolesIn(ctx, ctx.community.id) : [];
   // A building head speaks for their own building: in another building's group, or the community's, they are not one.
   const here = roles.filter(
     (role) => role.kind !== 'building_head' || ctx.chat.kind === 'private' || role.buildingId === ctx.chat.buildingId,

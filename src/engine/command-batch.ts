@@ -1,5 +1,5 @@
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
-import { type Chat, type Community, type Member, Prisma } from '../db/generated/client.js';
+import { type Chat, type Community, type Member, Prisma, type Role } from '../db/generated/client.js';
 import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, acknowledgeTap, appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
@@ -19,7 +19,7 @@ export type DispatchResult = {
 
 type Loaded = Pick<
   CommandContext,
-  'tx' | 'now' | 'settings' | 'command' | 'member' | 'chat' | 'community' | 'locale' | 'households' | 'memberOf' | 'unwritten'
+  'tx' | 'now' | 'settings' | 'command' | 'member' | 'chat' | 'community' | 'locale' | 'households' | 'memberOf' | 'roles' | 'unwritten'
 >;
 
 const eventKey = (command: EngineCommand) => `${command.actor.platform}:${command.eventId}`;
@@ -134,7 +134,11 @@ export async function loadContext(tx: Tx, command: EngineCommand, now: Date, set
     const locale = resolveLocale(member, chat, community, command.actor.languageHint);
     const households = row!.households as ClaimedHousehold[];
     const memberOf = new Set(row!.memberOf as number[]);
-    return { tx, now, settings, command, member, chat, community, locale, households, memberOf };
+    const roles = (row!.roles as Array<Omit<Role, 'grantedAt'> & { grantedAt: number }>).map((role) => ({
+      ...role,
+      grantedAt: new Date(role.grantedAt),
+    }));
+    return { tx, now, settings, command, member, chat, community, locale, households, memberOf, roles };
   }
 }
 
@@ -177,6 +181,8 @@ function contextSql(command: EngineCommand, now: Date): Prisma.Sql {
     SELECT ${columnsOf('m', Prisma.MemberScalarFieldEnum)}, ${columnsOf('c', Prisma.ChatScalarFieldEnum)},
       ${columnsOf('o', Prisma.CommunityScalarFieldEnum)},
       ARRAY(SELECT "communityId" FROM mine) AS "memberOf",
+      (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('grantedAt', floor(extract(epoch FROM r."grantedAt") * 1000)) ORDER BY r."id"), '[]')
+        FROM "Role" r WHERE r."memberId" = (SELECT "id" FROM m)) AS "roles",
       (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'memberId' ORDER BY h."id"), '[]') FROM (${claimedHouseholdRows(Prisma.sql`ARRAY(SELECT "id" FROM m)`)}) h) AS "households"
     FROM m, c LEFT JOIN "Community" o ON o."id" = COALESCE(c."communityId",
       CASE WHEN c."kind" = 'private' THEN (SELECT CASE WHEN count(*) = 1 THEN min("communityId") END FROM mine) END)`;

@@ -1,5 +1,5 @@
 import { DomainError, type DomainErrorCode } from '../core/errors.js';
-import type { Chat, Community, Member, Prisma } from '../db/generated/client.js';
+import type { Chat, Community, Member, Prisma, Role } from '../db/generated/client.js';
 import { type AuditContent, entryHash } from './audit-chain.js';
 import type { EngineCommand } from './commands.js';
 import type { ClaimedHousehold } from './modules/membership/households.js';
@@ -35,6 +35,8 @@ export type CommandContext = EffectContext & {
   households: ClaimedHousehold[];
   /** The communities where the actor is a verified member (DOMAIN rule 6: a household or a role), as the command began. */
   memberOf: ReadonlySet<number>;
+  /** The actor's roles in every community, as the command began. */
+  roles: Role[];
   /** Set by a secret vote: the inbox keeps no copy of the tap that could name the voter. */
   redactInbox?: boolean;
   /** Audit entries of this command, chained at the end of its transaction. */

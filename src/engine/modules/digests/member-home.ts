@@ -33,7 +33,7 @@ export async function showHome(ctx: CommandContext): Promise<void> {
     polls.push({ number: poll.number, question: poll.question, closesAt: poll.closesAt.toISOString(), voted });
   }
   const community = ctx.community;
-  const committee = community !== null && hasRole(await rolesIn(ctx.tx, ctx.member.id, community.id), 'committee');
+  const committee = community !== null && hasRole(rolesIn(ctx, community.id), 'committee');
   reply(ctx, {
     type: 'member.home',
     params: {

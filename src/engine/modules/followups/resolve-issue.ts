@@ -30,7 +30,7 @@ export async function resolveIssue(ctx: CommandContext, action: { number: number
   const community = requireCommunity(ctx);
   const issue = await findIssue(ctx, action.number);
   if (!(openStatuses as readonly string[]).includes(issue.status)) throw new DomainError('issue_not_open', { number: issue.number });
-  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+  const roles = rolesIn(ctx, community.id);
   const followUpParties = new Set(
     (await ctx.tx.followUp.findMany({ where: { issueId: issue.id }, select: { partyId: true } })).map((f) => f.partyId),
   );

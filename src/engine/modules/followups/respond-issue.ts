@@ -19,7 +19,7 @@ export async function respondIssue(ctx: CommandContext, action: { number: number
     orderBy: { id: 'asc' },
   });
   if (open.length === 0) throw new DomainError('no_open_follow_up', { number: issue.number });
-  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+  const roles = rolesIn(ctx, community.id);
   const partyIds = answeringParties(roles);
   const followUp = open.find((candidate) => partyIds.has(candidate.partyId));
   if (!followUp) throw new DomainError('not_responder', { number: issue.number, party: open.map((f) => f.party.name).join(', ') });

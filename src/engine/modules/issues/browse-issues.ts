@@ -41,7 +41,7 @@ const isoTime = (column: string) => `to_char(${column}, 'YYYY-MM-DD"T"HH24:MI:SS
 export async function showIssue(ctx: CommandContext, action: { number: number }): Promise<void> {
   const community = requireCommunity(ctx);
   await requireReader(ctx);
-  const isCommittee = hasRole(await rolesIn(ctx.tx, ctx.member.id, community.id), 'committee');
+  const isCommittee = hasRole(rolesIn(ctx, community.id), 'committee');
   const rows = await ctx.tx.$queryRaw<Array<IssueDetail>>`
     SELECT i."number", i."text", i."status"::text, c."code" AS "category", json_build_object('building', b."name") AS "scope",
       i."level"::text, i."triage"::text, i."hiddenReason", ${Prisma.raw(isoTime('i."createdAt"'))} AS "createdAt",

@@ -12,7 +12,7 @@ export async function requireEscalator(
   issue: Pick<Issue, 'number' | 'communityId' | 'buildingId'>,
   role: RoleKind,
 ): Promise<void> {
-  const roles = await rolesIn(ctx.tx, ctx.member.id, issue.communityId);
+  const roles = rolesIn(ctx, issue.communityId);
   const allowed =
     hasRole(roles, 'committee') || hasRole(roles, role, role === 'building_head' ? { buildingId: issue.buildingId } : undefined);
   if (!allowed) throw new DomainError('escalate_role_required', { role, number: issue.number });

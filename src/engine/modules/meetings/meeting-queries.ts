@@ -42,7 +42,7 @@ export async function partyNamed(tx: Tx, communityId: number, name: string): Pro
  * party. Throws not_party_member (no such party of theirs), party_not_at_meeting (theirs does not sit), party_ambiguous.
  */
 export async function speakingParty(ctx: CommandContext, community: Community): Promise<Party> {
-  const theirs = answeringParties(await rolesIn(ctx.tx, ctx.member.id, community.id));
+  const theirs = answeringParties(rolesIn(ctx, community.id));
   const candidates = ctx.chat.partyId !== null ? [ctx.chat.partyId] : [...theirs];
   const mine = candidates.filter((id) => theirs.has(id));
   if (mine.length === 0) throw new DomainError('not_party_member');

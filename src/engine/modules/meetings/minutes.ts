@@ -84,7 +84,7 @@ export async function recordPosition(
     party = await partyNamed(ctx.tx, community.id, action.party);
     if (!party.inJointMeeting) throw new DomainError('party_not_at_meeting');
   } else {
-    const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+    const roles = rolesIn(ctx, community.id);
     // The committee records a party's position by naming the party: shown the command's form, not "not a party member".
     if (hasRole(roles, 'committee') && answeringParties(roles).size === 0) throw new DomainError('usage', { command: 'position' });
     party = await speakingParty(ctx, community);

@@ -1,9 +1,10 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Role, RoleKind } from '../../../db/generated/client.js';
-import { type CommandContext, requireCommunity, type Tx } from '../../context.js';
+import { type CommandContext, requireCommunity } from '../../context.js';
 
-export async function rolesIn(tx: Tx, memberId: number, communityId: number): Promise<Role[]> {
-  return tx.role.findMany({ where: { memberId, communityId } });
+/** The actor's roles in a community, as the command began. */
+export function rolesIn(ctx: Pick<CommandContext, 'roles'>, communityId: number): Role[] {
+  return ctx.roles.filter((role) => role.communityId === communityId);
 }
 
 export function hasRole(roles: Role[], kind: RoleKind, scope?: { buildingId?: number | null; partyId?: number }): boolean {
@@ -23,7 +24,7 @@ export async function requireMember(ctx: CommandContext): Promise<void> {
 
 export async function requireCommittee(ctx: CommandContext): Promise<Role[]> {
   const community = requireCommunity(ctx);
-  const roles = await rolesIn(ctx.tx, ctx.member.id, community.id);
+  const roles = rolesIn(ctx, community.id);
   if (!hasRole(roles, 'committee')) throw new DomainError('committee_only');
   return roles;
 }
