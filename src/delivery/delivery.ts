@@ -52,8 +52,12 @@ export interface OutboundPort {
   send(notice: OutgoingNotice, calls: SendCalls): Promise<{ messageId: string }>;
 }
 
+/** A due row with what delivery needs of its chat: the platform, its id there, the kind and the community's timezone. */
+type DueNotice = OutboxNotice & Pick<Chat, 'platform' | 'platformChatId' | 'kind'> & { timezone: string };
 /** A row to send, with the rows merged into it (mergedNoticeTypes), which are marked as it is. */
-type PendingNotice = OutboxNotice & { chat: Chat; timezone: string; merged: OutboxNotice[] };
+type PendingNotice = DueNotice & { merged: OutboxNotice[] };
+
+const defaultTimezone = 'Asia/Shanghai';
 
 const maxAttempts = 8;
 const batchSize = 100;
@@ -86,29 +90,39 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     return next;
   }
 
-  // Taps' answers are many and need no order: they are marked sent together, a statement per few milliseconds of a
-  // burst rather than one each. A crash between answering and marking answers a tap twice at worst, which the
-  // platform refuses harmlessly (Telegram takes one answer per tap).
-  let answered: Array<{ id: number; revision: number; messageId: string; settle: (error?: unknown) => void }> = [];
-  function markAnswered(notice: PendingNotice, messageId: string): Promise<void> {
+  // Sent notices are marked together: whatever finished while the previous mark was on its way goes in the next
+  // statement, so a burst costs a statement per round trip rather than one per notice, and a quiet moment adds no wait.
+  // Marking always follows sending: a crash in between sends those notices again (at least once, never lost); Telegram
+  // takes one answer per tap, so a tap answered twice is refused harmlessly.
+  let toMark: Array<{ id: number; revision: number | null; messageId: string; settle: (error?: unknown) => void }> = [];
+  let marking = false;
+  function markSent(ids: Array<{ id: number; revision: number | null }>, messageId: string): Promise<void> {
     return new Promise((resolve, reject) => {
-      answered.push({ id: notice.id, revision: notice.revision, messageId, settle: (error) => (error ? reject(error) : resolve()) });
-      if (answered.length === 1) setTimeout(() => void flushAnswered(), 10);
+      const settle = (error?: unknown) => (error ? reject(error) : resolve());
+      // Settled once, with the first row: the merged rows share its outcome.
+      toMark.push(...ids.map(({ id, revision }, index) => ({ id, revision, messageId, settle: index === 0 ? settle : () => {} })));
+      if (!marking) void flushMarks();
     });
   }
-  async function flushAnswered(): Promise<void> {
-    const batch = answered;
-    answered = [];
-    try {
-      await deps.db.$executeRaw`
-        UPDATE "OutboxNotice" o
-        SET "state" = 'sent', "sentAt" = ${new Date()}, "platformMessageId" = t.m, "attempts" = o."attempts" + 1, "lastError" = NULL
-        FROM unnest(${batch.map((entry) => entry.id)}::int[], ${batch.map((entry) => entry.revision)}::int[], ${batch.map((entry) => entry.messageId)}::text[]) AS t(i, r, m)
-        WHERE o."id" = t.i AND o."revision" = t.r`;
-      for (const entry of batch) entry.settle();
-    } catch (error) {
-      for (const entry of batch) entry.settle(error);
+  async function flushMarks(): Promise<void> {
+    marking = true;
+    while (toMark.length > 0) {
+      const batch = toMark;
+      toMark = [];
+      try {
+        // A row whose revision is given is marked only at that revision: one re-armed meanwhile (newer live counts)
+        // stays pending and goes out again. Rows merged into a message are marked whatever their revision.
+        await deps.db.$executeRaw`
+          UPDATE "OutboxNotice" o
+          SET "state" = 'sent', "sentAt" = ${new Date()}, "platformMessageId" = t.m, "attempts" = o."attempts" + 1, "lastError" = NULL
+          FROM unnest(${batch.map((entry) => entry.id)}::int[], ${batch.map((entry) => entry.revision)}::int[], ${batch.map((entry) => entry.messageId)}::text[]) AS t(i, r, m)
+          WHERE o."id" = t.i AND (t.r IS NULL OR o."revision" = t.r)`;
+        for (const entry of batch) entry.settle();
+      } catch (error) {
+        for (const entry of batch) entry.settle(error);
+      }
     }
+    marking = false;
   }
 
   async function deliver(notice: PendingNotice): Promise<void> {
@@ -134,7 +148,7 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       }
       notice = { ...notice, editMessageId: original.platformMessageId };
     }
-    const port = ports.get(notice.chat.platform)!;
+    const port = ports.get(notice.platform)!;
     try {
       const calls: SendCalls = {
         signal: stopping.signal,
@@ -148,21 +162,11 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
       const outgoing = outgoingOf(notice);
       // An answer to a tap is the tapper's, not the chat's: it does not wait behind the chat's messages.
       const send = () => port.send(outgoing, calls);
-      if (notice.answersTap) {
-        await markAnswered(notice, (await send()).messageId);
-        return;
-      }
-      const { messageId } = await inChatOrder(notice.chatId, send);
-      // Guarded by revision: a row re-armed meanwhile (newer live counts) stays pending and goes out again.
-      await deps.db.outboxNotice.updateMany({
-        where: { id: notice.id, revision: notice.revision },
-        data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 }, lastError: null },
-      });
-      if (notice.merged.length > 0)
-        await deps.db.outboxNotice.updateMany({
-          where: { id: { in: notice.merged.map((row) => row.id) } },
-          data: { state: 'sent', sentAt: new Date(), platformMessageId: messageId, attempts: { increment: 1 } },
-        });
+      const { messageId } = notice.answersTap ? await send() : await inChatOrder(notice.chatId, send);
+      await markSent(
+        [{ id: notice.id, revision: notice.revision }, ...notice.merged.map((row) => ({ id: row.id, revision: null }))],
+        messageId,
+      );
     } catch (error) {
       if (stopping.signal.aborted) return; // cut short by shutdown: not an attempt; the notice stays pending
       const attempts = notice.attempts + 1;
@@ -186,36 +190,24 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
    * them (a slow chat must not hold up the others); tests and shutdown do.
    */
   async function deliverDue(options: { wait: boolean } = { wait: true }): Promise<number> {
-    const now = new Date();
-    const platforms = [...ports.keys()];
     // A chat with a message going out and mergeable notices waiting is left alone until that message is out: what
     // waits meanwhile goes out merged, and its later notices wait too, so the chat still hears everything in order.
     const busy = [...chatQueues.keys()];
-    const held =
-      busy.length === 0
-        ? []
-        : await deps.db.outboxNotice.findMany({
-            where: { state: 'pending', nextAttemptAt: { lte: now }, type: { in: [...mergedNoticeTypes] }, chatId: { in: busy } },
-            distinct: ['chatId'],
-            select: { chatId: true },
-          });
-    const due = await deps.db.outboxNotice.findMany({
-      where: {
-        state: 'pending',
-        nextAttemptAt: { lte: now },
-        chat: { platform: { in: platforms } },
-        id: { notIn: [...inFlight.keys()] },
-        chatId: { notIn: held.map((row) => row.chatId) },
-      },
-      include: { chat: { include: { community: { select: { timezone: true } } } } },
-      orderBy: { id: 'asc' },
-      take: batchSize,
-    });
+    const due = await deps.db.$queryRaw<DueNotice[]>`
+      SELECT o.*, c."platform"::text AS "platform", c."platformChatId", c."kind"::text AS "kind",
+        coalesce(m."timezone", ${defaultTimezone}) AS "timezone"
+      FROM "OutboxNotice" o JOIN "Chat" c ON c."id" = o."chatId" LEFT JOIN "Community" m ON m."id" = c."communityId"
+      WHERE o."state" = 'pending' AND o."nextAttemptAt" <= ${new Date()} AND c."platform"::text = ANY(${[...ports.keys()]}::text[])
+        AND o."id" <> ALL(${[...inFlight.keys()]}::int[])
+        AND NOT (o."chatId" = ANY(${busy}::int[]) AND EXISTS (
+          SELECT FROM "OutboxNotice" h WHERE h."chatId" = o."chatId" AND h."state" = 'pending' AND h."nextAttemptAt" <= ${new Date()}
+            AND h."type" = ANY(${[...mergedNoticeTypes]}::text[])))
+      ORDER BY o."id" LIMIT ${batchSize}`;
     const sending = mergeRuns(due).map((notice) => {
       const ids = [notice.id, ...notice.merged.map((row) => row.id)];
-      const sent = deliver({ ...notice, timezone: notice.chat.community?.timezone ?? 'Asia/Shanghai' }).finally(() => {
+      const sent = deliver(notice).finally(() => {
         for (const id of ids) inFlight.delete(id);
-        if (!options.wait) loop.wake();
+        if (!options.wait) wakeSoon();
       });
       for (const id of ids) inFlight.set(id, sent);
       return sent;
@@ -225,6 +217,16 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
   }
 
   const loop = createPollingLoop({ name: 'delivery', idleMs: 500, logger: deps.logger, step: () => deliverDue({ wait: false }) });
+  // A finished notice may free its chat's next ones: the loop looks again, once for all that finish in the same moment.
+  let wakeScheduled = false;
+  function wakeSoon(): void {
+    if (wakeScheduled) return;
+    wakeScheduled = true;
+    setImmediate(() => {
+      wakeScheduled = false;
+      loop.wake();
+    });
+  }
 
   async function stop(): Promise<void> {
     stopping.abort();
@@ -236,8 +238,6 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
 }
 
 export type Delivery = ReturnType<typeof createDelivery>;
-
-type DueNotice = OutboxNotice & { chat: Chat & { community: { timezone: string } | null } };
 
 /**
  * Each run of a chat's due notices of one merged type and language, with nothing else of that chat between them, as
@@ -274,7 +274,7 @@ function outgoingOf(notice: PendingNotice): OutgoingNotice {
     ...({ type: notice.type, params: mergedParams(notice) } as NoticeBody),
     buttons: Array.isArray(notice.buttons) ? (notice.buttons as Button[]) : [],
     locale: notice.locale,
-    chat: { platformChatId: notice.chat.platformChatId, kind: notice.chat.kind, timezone: notice.timezone },
+    chat: { platformChatId: notice.platformChatId, kind: notice.kind, timezone: notice.timezone },
     replyToMessageId: notice.replyToMessageId,
     answersTap: notice.answersTap,
     editMessageId: notice.editMessageId,
