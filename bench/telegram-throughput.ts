@@ -188,7 +188,8 @@ async function runOnce(scenario: string): Promise<Run> {
       const total = burst.length;
       const { token, apiRoot } = await startApi(burst);
 
-      const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger });
+      let wakeDelivery = () => {};
+      const inbox = createInbox({ db: p, engine, translators: { telegram: translateUpdate }, logger, afterHandled: () => wakeDelivery() });
       const telegram = await createTelegramAdapter({
         config: { token, apiRoot },
         i18n: createI18n(),
@@ -196,6 +197,7 @@ async function runOnce(scenario: string): Promise<Run> {
         record: (events) => inbox.record('telegram', events),
       });
       const delivery = createDelivery({ db: p, ports: [telegram.outbound], logger });
+      wakeDelivery = delivery.wake;
       const before = await p.inboxEvent.count({ where: { state: 'done' } });
       const outboxBefore = (await p.outboxNotice.aggregate({ _max: { id: true } }))._max.id ?? 0;
       statements = 0;

@@ -119,8 +119,14 @@ export async function startService(
           await entry.plugin.create(entry.settings, { i18n, logger, engine, record: record(entry.plugin.platform), localTranscript }),
         );
       const adapters = [...running.values()];
-      inbox = createInbox({ db, engine, translators: Object.fromEntries(adapters.map((a) => [a.platform, a.translate])), logger });
       const delivery = createDelivery({ db, ports: adapters.map((adapter) => adapter.outbound), logger });
+      inbox = createInbox({
+        db,
+        engine,
+        translators: Object.fromEntries(adapters.map((a) => [a.platform, a.translate])),
+        logger,
+        afterHandled: delivery.wake,
+      });
       inbox.start();
       stoppers.push(() => inbox!.stop());
       delivery.start();

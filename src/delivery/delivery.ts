@@ -193,14 +193,15 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     // A chat with a message going out and mergeable notices waiting is left alone until that message is out: what
     // waits meanwhile goes out merged, and its later notices wait too, so the chat still hears everything in order.
     const busy = [...chatQueues.keys()];
+    const now = new Date();
     const due = await deps.db.$queryRaw<DueNotice[]>`
       SELECT o.*, c."platform"::text AS "platform", c."platformChatId", c."kind"::text AS "kind",
         coalesce(m."timezone", ${defaultTimezone}) AS "timezone"
       FROM "OutboxNotice" o JOIN "Chat" c ON c."id" = o."chatId" LEFT JOIN "Community" m ON m."id" = c."communityId"
-      WHERE o."state" = 'pending' AND o."nextAttemptAt" <= ${new Date()} AND c."platform"::text = ANY(${[...ports.keys()]}::text[])
+      WHERE o."state" = 'pending' AND o."nextAttemptAt" <= ${now} AND c."platform"::text = ANY(${[...ports.keys()]}::text[])
         AND o."id" <> ALL(${[...inFlight.keys()]}::int[])
         AND NOT (o."chatId" = ANY(${busy}::int[]) AND EXISTS (
-          SELECT FROM "OutboxNotice" h WHERE h."chatId" = o."chatId" AND h."state" = 'pending' AND h."nextAttemptAt" <= ${new Date()}
+          SELECT FROM "OutboxNotice" h WHERE h."chatId" = o."chatId" AND h."state" = 'pending' AND h."nextAttemptAt" <= ${now}
             AND h."type" = ANY(${[...mergedNoticeTypes]}::text[])))
       ORDER BY o."id" LIMIT ${batchSize}`;
     const sending = mergeRuns(due).map((notice) => {
@@ -216,20 +217,30 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
     return due.length;
   }
 
-  const loop = createPollingLoop({ name: 'delivery', idleMs: 500, logger: deps.logger, step: () => deliverDue({ wait: false }) });
-  // A finished notice may free its chat's next ones: the loop looks again, once for all that finish in the same moment.
-  let wakeScheduled = false;
+  // The loop looks again at once only after a full batch; otherwise when woken (the engine wrote notices, a notice
+  // went out) or after `idleMs` (retries coming due).
+  const loop = createPollingLoop({
+    name: 'delivery',
+    idleMs: 500,
+    logger: deps.logger,
+    step: async () => {
+      const taken = await deliverDue({ wait: false });
+      return taken >= batchSize ? taken : 0;
+    },
+  });
+  // A notice that went out may free what its chat held back (see deliverDue): one look for all that finish within a
+  // few milliseconds of each other, rather than one each.
+  let wakeTimer: NodeJS.Timeout | null = null;
   function wakeSoon(): void {
-    if (wakeScheduled) return;
-    wakeScheduled = true;
-    setImmediate(() => {
-      wakeScheduled = false;
+    wakeTimer ??= setTimeout(() => {
+      wakeTimer = null;
       loop.wake();
-    });
+    }, 20);
   }
 
   async function stop(): Promise<void> {
     stopping.abort();
+    if (wakeTimer) clearTimeout(wakeTimer);
     await loop.stop();
     await Promise.allSettled(inFlight.values());
   }

@@ -26,6 +26,8 @@ export function createInbox(deps: {
   engine: Engine;
   translators: Partial<Record<Platform, Translator>>;
   logger: Logger;
+  /** Called after events were handled, which may have left notices to send (delivery's wake). */
+  afterHandled?: () => void;
 }) {
   /**
    * Records events, returning how many were new. Any payload a platform can send is stored exactly (as JSON text);
@@ -87,6 +89,7 @@ export function createInbox(deps: {
       // The engine records a failure itself; this is for when it could not (the failure was in recording it).
       await recordFailedAttempt(deps.db, { id }, new Date(), deps.engine.settings.maxInboxAttempts, null);
     }
+    if (results.length > 0) deps.afterHandled?.();
     return rows.length;
   }
 
