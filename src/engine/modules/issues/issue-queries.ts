@@ -13,9 +13,8 @@ import type { ClaimedHousehold } from '../membership/households.js';
  */
 export async function findIssue(ctx: CommandContext, number: number, options: { includeHidden?: boolean } = {}): Promise<Issue> {
   const community = requireCommunity(ctx);
-  const rows = await ctx.tx.$queryRaw<Array<{ id: number }>>`
-    SELECT "id" FROM "Issue" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;
-  const issue = rows[0] ? await ctx.tx.issue.findUnique({ where: { id: rows[0].id } }) : null;
+  const [issue] = await ctx.tx.$queryRaw<Issue[]>`
+    SELECT * FROM "Issue" WHERE "communityId" = ${community.id} AND "number" = ${number} FOR UPDATE`;
   return visibleIssue(issue, number, options);
 }
 

@@ -7,9 +7,10 @@ import { buildingSizes } from '../../scope.js';
 import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
 import { postCard } from './issue-card.js';
+import { supporterHousehold } from './issue-queries.js';
 import { startingLevel } from './levels.js';
 import { findSimilar, tokens } from './similarity.js';
-import { escalateIfSupported, recordSupport, supportCount } from './support-issue.js';
+import { escalateIfSupported, supportNeeded } from './support-issue.js';
 
 export const openStatuses = ['open', 'in_progress', 'answered'] as const;
 
@@ -92,30 +93,27 @@ async function createIssue(
     GROUP BY c."id" ORDER BY c."id"`;
   const code = categorise(input.text, categories);
   const category = categories.find((candidate) => candidate.code === (code ?? 'other')) ?? null;
-  // The community's issue counter: its row stays locked until commit, so it is taken as late as it can be.
-  const { lastIssueNumber: number } = await ctx.tx.community.update({
-    where: { id: community.id },
-    data: { lastIssueNumber: { increment: 1 } },
-    select: { lastIssueNumber: true },
-  });
-  const issue = await ctx.tx.issue.create({
-    data: {
-      communityId: community.id,
-      number,
-      text: input.text,
-      tokens: [...tokens(input.text)],
-      categoryId: category?.id ?? null,
-      buildingId: input.buildingId,
-      level: startingLevel(input),
-      raisedById: ctx.member.id,
-      originChatId: input.originChatId,
-      originMessageId: input.originMessageId,
-      createdAt: ctx.now,
-      updatedAt: ctx.now,
-    },
-  });
-  // The raiser backs their own issue: their household counts towards the threshold like any neighbour's.
-  await recordSupport(ctx, issue);
+  const level = startingLevel(input);
+  // The raiser backs their own issue: their household in its scope, if they have one, counts towards the threshold
+  // like any neighbour's (and the raiser rates the outcome in any case).
+  const householdId = supporterHousehold(ctx.households, { communityId: community.id, buildingId: input.buildingId });
+  // Numbered from the community's counter, whose row stays locked until commit (so it is taken as late as it can be),
+  // and supported, in one statement.
+  const [issue] = await ctx.tx.$queryRaw<Issue[]>`
+    WITH numbered AS (
+      UPDATE "Community" SET "lastIssueNumber" = "lastIssueNumber" + 1 WHERE "id" = ${community.id} RETURNING "lastIssueNumber"
+    ), raised AS (
+      INSERT INTO "Issue" ("communityId", "number", "text", "tokens", "categoryId", "buildingId", "level", "raisedById",
+        "originChatId", "originMessageId", "createdAt", "updatedAt")
+      SELECT ${community.id}, "lastIssueNumber", ${input.text}, ${[...tokens(input.text)]}::text[], ${category?.id ?? null}::int,
+        ${input.buildingId}::int, ${level}::"EscalationLevel", ${ctx.member.id}, ${input.originChatId}, ${input.originMessageId}, ${ctx.now}, ${ctx.now}
+      FROM numbered
+      RETURNING *
+    ), supported AS (
+      INSERT INTO "Support" ("issueId", "memberId", "householdId", "createdAt") SELECT "id", ${ctx.member.id}, ${householdId}::int, ${ctx.now} FROM raised
+    )
+    SELECT * FROM raised`;
+  if (!issue) throw new Error(`community ${community.id} vanished while an issue was raised in it`);
   await audit(ctx, {
     communityId: community.id,
     actorMemberId: ctx.member.id,
@@ -124,7 +122,8 @@ async function createIssue(
     subjectId: issue.id,
   });
   const buildings = await buildingSizes(ctx.tx, [community.id]);
-  const count = await supportCount(ctx, issue, buildings);
+  // Its only support is the raiser's, which counts if it was for a household.
+  const count = { households: householdId === null ? 0 : 1, needed: supportNeeded(issue, community, buildings) };
   const card = {
     number: issue.number,
     text: issue.text,

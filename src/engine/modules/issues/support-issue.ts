@@ -94,13 +94,3 @@ export function escalationBySupport(issue: Issue, households: number, needed: nu
   const to = nextLevel(issue.level);
   return to && issue.level === startingLevel(issue) && supportable.has(issue.status) && households >= needed ? to : null;
 }
-
-/**
- * The raiser's own support of the issue they raise, counted for their household in its scope if they have one there
- * (the raiser rates the outcome in any case).
- */
-export async function recordSupport(ctx: CommandContext, issue: Issue): Promise<void> {
-  await ctx.tx.support.create({
-    data: { issueId: issue.id, memberId: ctx.member.id, householdId: supporterHousehold(ctx.households, issue), createdAt: ctx.now },
-  });
-}
