@@ -42,11 +42,15 @@ export function householdsInScopeOf(
  * Each building of the communities with its number of households (the register's count the database keeps with
  * the households: see the owners' running tally); one statement.
  */
-export function buildingSizes(
-  tx: Tx,
-  communityIds: number[],
-): Promise<Array<{ buildingId: number; communityId: number; name: string; households: number }>> {
-  return tx.$queryRaw`
+export function buildingSizes(tx: Tx, communityIds: number[]): Promise<BuildingSize[]> {
+  return tx.$queryRaw`${buildingSizesSql(communityIds)}`;
+}
+
+export type BuildingSize = { buildingId: number; communityId: number; name: string; households: number };
+
+/** `buildingSizes` as a query to nest in another statement. */
+export function buildingSizesSql(communityIds: number[]): Prisma.Sql {
+  return Prisma.sql`
     SELECT b."id" AS "buildingId", b."communityId", b."name", b."registerHouseholds" AS "households"
     FROM "Building" b
     WHERE b."communityId" = ANY(${communityIds}::int[])`;

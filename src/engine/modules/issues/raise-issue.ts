@@ -3,7 +3,7 @@ import { type Issue, type IssueDraft, Prisma } from '../../../db/generated/clien
 import type { CommandContext } from '../../context.js';
 import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
-import { buildingSizes } from '../../scope.js';
+import { type BuildingSize, buildingSizesSql } from '../../scope.js';
 import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
 import { postCard } from './issue-card.js';
@@ -98,8 +98,8 @@ async function createIssue(
   // like any neighbour's (and the raiser rates the outcome in any case).
   const householdId = supporterHousehold(ctx.households, { communityId: community.id, buildingId: input.buildingId });
   // Numbered from the community's counter, whose row stays locked until commit (so it is taken as late as it can be),
-  // and supported, in one statement.
-  const [issue] = await ctx.tx.$queryRaw<Issue[]>`
+  // and supported, in one statement that also reads the community's building sizes (for its scope and threshold).
+  const [row] = await ctx.tx.$queryRaw<Array<Issue & { buildingSizes: BuildingSize[] }>>`
     WITH numbered AS (
       UPDATE "Community" SET "lastIssueNumber" = "lastIssueNumber" + 1 WHERE "id" = ${community.id} RETURNING "lastIssueNumber"
     ), raised AS (
@@ -112,8 +112,9 @@ async function createIssue(
     ), supported AS (
       INSERT INTO "Support" ("issueId", "memberId", "householdId", "createdAt") SELECT "id", ${ctx.member.id}, ${householdId}::int, ${ctx.now} FROM raised
     )
-    SELECT * FROM raised`;
-  if (!issue) throw new Error(`community ${community.id} vanished while an issue was raised in it`);
+    SELECT raised.*, (SELECT coalesce(json_agg(b), '[]') FROM (${buildingSizesSql([community.id])}) b) AS "buildingSizes" FROM raised`;
+  if (!row) throw new Error(`community ${community.id} vanished while an issue was raised in it`);
+  const { buildingSizes: buildings, ...issue } = row;
   await audit(ctx, {
     communityId: community.id,
     actorMemberId: ctx.member.id,
@@ -121,7 +122,6 @@ async function createIssue(
     subjectType: 'issue',
     subjectId: issue.id,
   });
-  const buildings = await buildingSizes(ctx.tx, [community.id]);
   // Its only support is the raiser's, which counts if it was for a household.
   const count = { households: householdId === null ? 0 : 1, needed: supportNeeded(issue, community, buildings) };
   const card = {
