@@ -1,3 +1,4 @@
+import type { Community } from '../../../db/generated/client.js';
 import type { CommandContext } from '../../context.js';
 import { audit, reply, requirePrivate } from '../../context.js';
 import { burnExposedCode } from './burn-exposed-code.js';
@@ -15,12 +16,13 @@ export async function claimHousehold(ctx: CommandContext, action: { code: string
   if (ctx.chat.kind !== 'private' && (await burnExposedCode(ctx, action.code, ['household_claim', 'chat_link']))) return;
   requirePrivate(ctx);
   const code = await redeemCode(ctx, action.code, 'household_claim');
-  // The household with its building, then its community: two reads (a nested include would be three).
-  const [household] = await ctx.tx.$queryRaw<Array<{ id: number; unit: string; building: string; communityId: number }>>`
-    SELECT h."id", h."unit", b."name" AS "building", b."communityId"
-    FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" WHERE h."id" = ${code.householdId ?? -1}`;
-  if (!household) throw new Error(`claim code ${code.id} names no household`);
-  const community = await ctx.tx.community.findUniqueOrThrow({ where: { id: household.communityId } });
+  // The household with its building's name, and its community, in one read.
+  const [row] = await ctx.tx.$queryRaw<Array<Community & { household: { id: number; unit: string; building: string } }>>`
+    SELECT o.*, json_build_object('id', h."id", 'unit', h."unit", 'building', b."name") AS "household"
+    FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" JOIN "Community" o ON o."id" = b."communityId"
+    WHERE h."id" = ${code.householdId ?? -1}`;
+  if (!row) throw new Error(`claim code ${code.id} names no household`);
+  const { household, ...community } = row;
   // A second claim of the same household by the same member (a family member's code, say) changes nothing.
   await ctx.tx.$executeRaw`
     INSERT INTO "HouseholdClaim" ("memberId", "householdId", "claimedAt") VALUES (${ctx.member.id}, ${household.id}, ${ctx.now})
@@ -28,7 +30,7 @@ export async function claimHousehold(ctx: CommandContext, action: { code: string
   ctx.community = community;
   ctx.locale = resolveLocale(ctx.member, ctx.chat, community, ctx.command.actor.languageHint);
   await audit(ctx, {
-    communityId: household.communityId,
+    communityId: community.id,
     actorMemberId: ctx.member.id,
     action: 'household.claimed',
     subjectType: 'household',
