@@ -3,6 +3,7 @@ import { type Chat, type Community, type Member, Prisma, type Role } from '../db
 import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, acknowledgeTap, appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
+import { beforeFirstWrite } from './first-write.js';
 import type { FloodGuard } from './flood.js';
 import { claimNewEvents, markDone } from './inbox-events.js';
 import { type ClaimedHousehold, claimedHouseholdRows, membershipPairs } from './modules/membership/households.js';
@@ -82,18 +83,27 @@ async function handle(
     if (floodState === 'warn') pushRefusal(context, 'rate_limited', { seconds: flood.retryAfterSeconds(floodKey, now.getTime()) });
     return { context, status: 'refused', error: 'rate_limited' };
   }
-  // Not released: a later ROLLBACK TO finds the newest savepoint of this name, which is this command's.
-  await tx.$executeRaw`SAVEPOINT yishi_command`;
+  // Taken before the command's first write, and not released: a later ROLLBACK TO finds the newest savepoint of this
+  // name, which is this command's. A command that only reads takes none: a refusal then has nothing to undo.
+  let savepoint: Promise<unknown> | null = null;
+  const context: CommandContext = {
+    ...fresh(),
+    tx: beforeFirstWrite(tx, async () => {
+      savepoint ??= tx.$executeRaw`SAVEPOINT yishi_command`;
+      await savepoint;
+    }),
+  };
   // Earlier commands' notices this one wrote (settleOutbox) are unwritten again if it is rolled back.
   const unwrittenBefore = [...(loaded.unwritten ?? [])];
-  const context = fresh();
   try {
     await (handlers[command.action.type] as (c: CommandContext, a: Action) => Promise<void>)(context, command.action);
     return { context, status: 'done' };
   } catch (error) {
     if (!isDomainError(error)) throw error;
-    await tx.$executeRaw`ROLLBACK TO SAVEPOINT yishi_command`;
-    loaded.unwritten?.splice(0, loaded.unwritten.length, ...unwrittenBefore);
+    if (savepoint) {
+      await tx.$executeRaw`ROLLBACK TO SAVEPOINT yishi_command`;
+      loaded.unwritten?.splice(0, loaded.unwritten.length, ...unwrittenBefore);
+    }
     const refusal = fresh();
     pushRefusal(refusal, error.code, error.params);
     return { context: refusal, status: 'refused', error: error.code };
