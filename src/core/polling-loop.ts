@@ -2,7 +2,8 @@ import type { Logger } from './logger.js';
 
 /**
  * Runs `step` over and over: straight again while it finds work, otherwise after `idleMs` or as soon as `wake()` is
- * called (a wake during a step runs the next one at once). A failing step is logged and retried; it never ends the loop. `stop()` lets the current step finish.
+ * called (a wake during a step runs the next one at once). A failing step is logged and retried; it never ends the
+ * loop. `stop()` lets the current step finish.
  */
 export function createPollingLoop(options: { name: string; idleMs: number; logger: Logger; step: () => Promise<number> }) {
   let running = false;

@@ -38,6 +38,8 @@ export function beforeFirstWrite(tx: Tx, first: () => Promise<void>): Tx {
       if (when(args)) await first();
       return await call(...args);
     };
+  // One guarded delegate per model, made when the use-case first reaches for it.
+  const delegates = new Map<string, object>();
   return new Proxy(tx, {
     get(target, key) {
       const value = Reflect.get(target, key) as unknown;
@@ -48,13 +50,18 @@ export function beforeFirstWrite(tx: Tx, first: () => Promise<void>): Tx {
         return guard((value as (...args: unknown[]) => unknown).bind(target), (args) => writingSql.test(sqlText(args)));
       if (key.startsWith('$') || typeof value !== 'object') return value;
       // A model's delegate (tx.issue): its writing methods wait for `first`.
-      return new Proxy(value, {
-        get(delegate, method) {
-          const call = Reflect.get(delegate, method) as unknown;
-          if (typeof method !== 'string' || !writingMethods.has(method) || typeof call !== 'function') return call;
-          return guard((call as (...args: unknown[]) => unknown).bind(delegate), () => true);
-        },
-      });
+      let delegate = delegates.get(key);
+      if (!delegate) {
+        delegate = new Proxy(value, {
+          get(model, method) {
+            const call = Reflect.get(model, method) as unknown;
+            if (typeof method !== 'string' || !writingMethods.has(method) || typeof call !== 'function') return call;
+            return guard((call as (...args: unknown[]) => unknown).bind(model), () => true);
+          },
+        });
+        delegates.set(key, delegate);
+      }
+      return delegate;
     },
   });
 }
