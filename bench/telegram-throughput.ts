@@ -6,12 +6,15 @@
 //   issue        1,000 residents each raising /issue in their building's group, against 2,000 open issues (the
 //                near-duplicate check reads them)
 //   day          5,000 updates as a day brings them: support and vote taps, typed /support, /issue, /show, /issues
-// Reports updates/s, the p50/p99 latency from inbox to commit, SQL statements per update (every query the pg driver
-// sent, transactions' BEGIN and COMMIT included), and what the groups saw: messages posted and edits per 1,000 updates.
+// Reports updates/s, the p50/p99 latency from inbox to commit, this process's CPU time per update, SQL statements per
+// update (every query the pg driver sent, transactions' BEGIN and COMMIT included), and what the groups saw: messages
+// posted and edits per 1,000 updates.
 //   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/postgres npm run bench:telegram   (BENCH_RUNS, default 3; median)
 //   BENCH_SCENARIOS=start-claim,issue,day npm run bench:telegram;  BENCH_DELIVERY=0 leaves the delivery loop off.
+//   BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each burst (seeding excluded): <scenario>-<run>.cpuprofile.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -77,6 +80,8 @@ type Run = {
   updatesPerSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time of this process (engine, delivery, Telegram adapter) during the burst, per update. */
+  cpuMsPerUpdate: number;
   supports: number;
   ballots: number;
   /** /issue held as a draft because it looked like an open issue. */
@@ -171,8 +176,22 @@ async function seedOpenIssues(p: PrismaClient, world: World, count: number): Pro
   await p.community.update({ where: { id: world.communityId }, data: { lastIssueNumber: count } });
 }
 
+/** Profiles this process's CPU from now until the returned function is called with the file to write. */
+async function startCpuProfile(): Promise<(file: string) => Promise<void>> {
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async (file) => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify(profile));
+  };
+}
+
 /** One burst of a scenario on a fresh database. */
-async function runOnce(scenario: string): Promise<Run> {
+async function runOnce(scenario: string, run: number): Promise<Run> {
   return withBenchDatabase(adminUrl, 16, async (database) => {
     try {
       const p = database.prisma;
@@ -201,7 +220,10 @@ async function runOnce(scenario: string): Promise<Run> {
       const before = await p.inboxEvent.count({ where: { state: 'done' } });
       const outboxBefore = (await p.outboxNotice.aggregate({ _max: { id: true } }))._max.id ?? 0;
       statements = 0;
+      const profileDir = process.env.BENCH_CPU_PROFILE;
+      const stopProfile = profileDir ? await startCpuProfile() : null;
       const started = performance.now();
+      const cpuBefore = process.cpuUsage();
       inbox.start();
       if (process.env.BENCH_DELIVERY !== '0') delivery.start();
       await telegram.start();
@@ -211,7 +233,9 @@ async function runOnce(scenario: string): Promise<Run> {
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
       const sent = statements;
+      if (stopProfile) await stopProfile(path.join(profileDir!, `${scenario}-${run}.cpuprofile`));
       await telegram.stop();
       await inbox.stop();
       // Then until every answer and edit is out (the last edit of a card waits for the group's rate window), or 20 s:
@@ -246,6 +270,7 @@ async function runOnce(scenario: string): Promise<Run> {
         updatesPerSecond: Math.round(total / seconds),
         p50Ms: Math.round(at(0.5)),
         p99Ms: Math.round(at(0.99)),
+        cpuMsPerUpdate: Number(((cpu.user + cpu.system) / 1000 / total).toFixed(2)),
         supports,
         ballots,
         drafts,
@@ -268,7 +293,7 @@ const medians: Record<string, unknown> = {};
 for (const scenario of scenarios) {
   const runs: Run[] = [];
   for (let run = 1; run <= Number(process.env.BENCH_RUNS ?? 3); run++) {
-    runs.push(await runOnce(scenario));
+    runs.push(await runOnce(scenario, run));
     console.log(JSON.stringify({ run, ...runs.at(-1) }));
   }
   medians[scenario] = {
@@ -276,6 +301,7 @@ for (const scenario of scenarios) {
     updatesPerSecondRange: [Math.min(...runs.map((r) => r.updatesPerSecond)), Math.max(...runs.map((r) => r.updatesPerSecond))],
     p50Ms: median(runs, (r) => r.p50Ms),
     p99Ms: median(runs, (r) => r.p99Ms),
+    cpuMsPerUpdate: median(runs, (r) => r.cpuMsPerUpdate),
     statementsPerUpdate: median(runs, (r) => r.statementsPerUpdate),
     groupMessagesPer1000: median(runs, (r) => r.groupMessagesPer1000),
     groupPostsQueuedPer1000: median(runs, (r) => r.groupPostsQueuedPer1000),

@@ -44,13 +44,19 @@ export async function runCommands(
   const entries: AuditInput[] = [];
   const redacted: EngineCommand[] = [];
   const results: DispatchResult[] = [];
+  const contexts = contextsAhead(
+    tx,
+    now,
+    settings,
+    commands.filter((command) => claimed.has(eventKey(command))),
+  );
   for (const command of commands) {
     if (!claimed.delete(eventKey(command))) {
       results.push({ status: 'duplicate', notices: [] });
       continue;
     }
-    const loaded = await loadContext(tx, command, now, settings);
-    const { context, status, error } = await handle({ ...loaded, unwritten }, flood);
+    const { context, status, error, wrote } = await handle({ ...(await contexts.of(command)), unwritten }, flood);
+    if (wrote) contexts.wrote();
     acknowledgeTap(context);
     unwritten.push(...context.notices);
     entries.push(...context.pendingAudit);
@@ -69,11 +75,40 @@ export async function runCommands(
   return results;
 }
 
+/**
+ * The contexts of the commands ahead, loaded a window at a time, and loaded again after a command wrote: its writes
+ * may be what a later context holds (a claim, a role, a language, a chat linked). The window after a write is as long
+ * as the gap since the write before it, so traffic that writes every few commands loads each context about once;
+ * while nothing writes, the window doubles.
+ */
+function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: EngineCommand[]) {
+  const loaded = new Map<EngineCommand, Loaded>();
+  let windowSize = commands.length;
+  let sinceWrite = 0;
+  return {
+    async of(command: EngineCommand): Promise<Loaded> {
+      if (!loaded.has(command)) {
+        const ahead = commands.slice(commands.indexOf(command));
+        const window = ahead.slice(0, Math.min(windowSize, contextWindow(ahead)));
+        for (const [index, context] of (await loadContexts(tx, window, now, settings)).entries()) loaded.set(window[index]!, context);
+        windowSize = window.length * 2;
+      }
+      sinceWrite += 1;
+      return loaded.get(command)!;
+    },
+    wrote(): void {
+      loaded.clear();
+      windowSize = sinceWrite;
+      sinceWrite = 0;
+    },
+  };
+}
+
 /** One command: the flood guard, then its use-case, which either completes or is rolled back and refused. */
 async function handle(
   loaded: Loaded,
   flood: FloodGuard,
-): Promise<{ context: CommandContext; status: 'done' | 'refused'; error?: DomainErrorCode }> {
+): Promise<{ context: CommandContext; status: 'done' | 'refused'; error?: DomainErrorCode; wrote?: boolean }> {
   const fresh = (): CommandContext => ({ ...loaded, notices: [], pendingAudit: [] });
   const { command, now, tx } = loaded;
   const floodKey = `${command.actor.platform}:${command.actor.platformUserId}`;
@@ -97,7 +132,7 @@ async function handle(
   const unwrittenBefore = [...(loaded.unwritten ?? [])];
   try {
     await (handlers[command.action.type] as (c: CommandContext, a: Action) => Promise<void>)(context, command.action);
-    return { context, status: 'done' };
+    return { context, status: 'done', wrote: savepoint !== null };
   } catch (error) {
     if (!isDomainError(error)) throw error;
     if (savepoint) {
@@ -110,90 +145,128 @@ async function handle(
   }
 }
 
-const columnsOf = (alias: string, fields: Record<string, string>) =>
-  Prisma.raw(
-    Object.values(fields)
-      .map((field) => `${alias}."${field}" AS "${alias}.${field}"`)
-      .join(', '),
-  );
-
-/** The columns `alias.*` of a row, as an object; null for the all-null side of an outer join. */
-function rowOf<T>(row: Record<string, unknown>, alias: string): T | null {
-  const prefix = `${alias}.`;
-  const entries = Object.entries(row)
-    .filter(([key]) => key.startsWith(prefix))
-    .map(([key, value]) => [key.slice(prefix.length), value]);
-  return entries.some(([key, value]) => key === 'id' && value !== null) ? (Object.fromEntries(entries) as T) : null;
+/** A table's columns selected as "alias.column", and read back into a row object by `rowOf`. */
+function aliased(alias: string, fields: Record<string, string>) {
+  const columns = Object.values(fields).map((field) => [field, `${alias}.${field}`] as const);
+  return {
+    sql: Prisma.raw(columns.map(([field, key]) => `${alias}."${field}" AS "${key}"`).join(', ')),
+    /** The row's columns of this alias as an object; null for the all-null side of an outer join. */
+    rowOf<T>(row: Record<string, unknown>): T | null {
+      if (row[`${alias}.id`] === null || row[`${alias}.id`] === undefined) return null;
+      const object: Record<string, unknown> = {};
+      for (const [field, key] of columns) object[field] = row[key];
+      return object as T;
+    },
+  };
 }
+const memberColumns = aliased('m', Prisma.MemberScalarFieldEnum);
+const chatColumns = aliased('c', Prisma.ChatScalarFieldEnum);
+const communityColumns = aliased('o', Prisma.CommunityScalarFieldEnum);
 
 /**
- * The actor and the chat as the platform names them now (recorded, or updated where their name, title or private
- * chat changed), and the community the command speaks to: the chat's, or for a private chat the member's only one.
- * One statement, rarely two: a row someone else recorded after the statement began is seen by the next.
+ * The contexts of commands about to run, in one statement: each actor and chat as the platform names them now
+ * (recorded, or updated where their name, title or private chat changed), and the community the command speaks to:
+ * the chat's, or for a private chat the member's only one. Rarely two statements: a row someone else recorded after
+ * the statement began is seen by the next. The commands must not name one actor or chat two ways (`contextWindow`).
  */
-export async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: EngineSettings): Promise<Loaded> {
+export async function loadContexts(tx: Tx, commands: EngineCommand[], now: Date, settings: EngineSettings): Promise<Loaded[]> {
   for (let attempt = 1; ; attempt++) {
-    const [row] = await tx.$queryRaw<Array<Record<string, unknown>>>(contextSql(command, now));
-    const member = rowOf<Member>(row ?? {}, 'm');
-    const chat = rowOf<Chat>(row ?? {}, 'c');
-    if (!member || !chat) {
-      if (attempt === 3) throw new Error(`no member or chat row for event ${command.eventId}`);
+    const rows = await tx.$queryRaw<Array<Record<string, unknown>>>(contextsSql(commands, now));
+    if (rows.length < commands.length) {
+      if (attempt === 3) throw new Error(`no member or chat row for event ${commands[0]?.eventId}`);
       continue;
     }
-    const community = rowOf<Community>(row!, 'o');
-    const locale = resolveLocale(member, chat, community, command.actor.languageHint);
-    const households = row!.households as ClaimedHousehold[];
-    const memberOf = new Set(row!.memberOf as number[]);
-    const roles = (row!.roles as Array<Omit<Role, 'grantedAt'> & { grantedAt: number }>).map((role) => ({
-      ...role,
-      grantedAt: new Date(role.grantedAt),
-    }));
-    return { tx, now, settings, command, member, chat, community, locale, households, memberOf, roles };
+    return rows.map((row, index) => {
+      const command = commands[index]!;
+      const member = memberColumns.rowOf<Member>(row)!;
+      const chat = chatColumns.rowOf<Chat>(row)!;
+      const community = communityColumns.rowOf<Community>(row);
+      const locale = resolveLocale(member, chat, community, command.actor.languageHint);
+      const households = row.households as ClaimedHousehold[];
+      const memberOf = new Set(row.memberOf as number[]);
+      const roles = (row.roles as Array<Omit<Role, 'grantedAt'> & { grantedAt: number }>).map((role) => ({
+        ...role,
+        grantedAt: new Date(role.grantedAt),
+      }));
+      return { tx, now, settings, command, member, chat, community, locale, households, memberOf, roles };
+    });
   }
 }
 
-function contextSql(command: EngineCommand, now: Date): Prisma.Sql {
-  const { actor, chat } = command;
-  const isPrivate = chat.kind === 'private';
-  const newTitle = isPrivate ? null : chat.title || null;
+/** One command's context (`loadContexts`). */
+export async function loadContext(tx: Tx, command: EngineCommand, now: Date, settings: EngineSettings): Promise<Loaded> {
+  return (await loadContexts(tx, [command], now, settings))[0]!;
+}
+
+/**
+ * How many of `commands`, from the first, can have their contexts loaded together: up to the first that names an
+ * actor or a chat differently from an earlier one (a new display name or title between two messages), whose context
+ * must then be loaded after the earlier ones'.
+ */
+export function contextWindow(commands: EngineCommand[]): number {
+  const named = new Map<string, string>();
+  for (const [index, { actor, chat }] of commands.entries()) {
+    const names: Array<[string, string]> = [
+      [`m:${actor.platform}:${actor.platformUserId}`, actor.displayName],
+      [
+        `c:${chat.platform}:${chat.platformChatId}`,
+        `${chat.kind}\n${chat.title ?? ''}\n${chat.kind === 'private' ? actor.platformUserId : ''}`,
+      ],
+    ];
+    if (names.some(([key, name]) => named.has(key) && named.get(key) !== name)) return index;
+    for (const [key, name] of names) named.set(key, name);
+  }
+  return commands.length;
+}
+
+function contextsSql(commands: EngineCommand[], now: Date): Prisma.Sql {
+  const column = <T>(pick: (command: EngineCommand) => T) => commands.map(pick);
   // An upsert whose update is skipped returns no row: the row is then read as it was when the statement began.
   return Prisma.sql`
-    WITH upserted AS (
+    WITH i AS (
+      SELECT * FROM unnest(${column((c) => c.actor.platform)}::text[], ${column((c) => c.actor.platformUserId)}::text[],
+        ${column((c) => c.actor.displayName)}::text[], ${column((c) => c.chat.platform)}::text[],
+        ${column((c) => c.chat.platformChatId)}::text[], ${column((c) => c.chat.kind)}::text[], ${column((c) => c.chat.title ?? null)}::text[])
+        WITH ORDINALITY AS i(ap, au, an, cp, cc, ck, ct, ord)
+    ), upserted AS (
       INSERT INTO "Member" AS x ("platform", "platformUserId", "displayName", "createdAt", "updatedAt")
-      VALUES (${actor.platform}::"Platform", ${actor.platformUserId}, ${actor.displayName}, ${now}, ${now})
+      SELECT DISTINCT ON (ap, au) ap::"Platform", au, an, ${now}, ${now} FROM i ORDER BY ap, au
       ON CONFLICT ("platform", "platformUserId") DO UPDATE SET "displayName" = EXCLUDED."displayName", "updatedAt" = EXCLUDED."updatedAt"
         WHERE x."displayName" IS DISTINCT FROM EXCLUDED."displayName"
       RETURNING *
     ), m AS (
       SELECT * FROM upserted
       UNION ALL
-      SELECT * FROM "Member" WHERE "platform" = ${actor.platform}::"Platform" AND "platformUserId" = ${actor.platformUserId}
-        AND NOT EXISTS (SELECT FROM upserted)
+      SELECT * FROM "Member" WHERE ("platform", "platformUserId") IN (SELECT ap::"Platform", au FROM i)
+        AND "id" NOT IN (SELECT "id" FROM upserted)
     ), chatUpserted AS (
       INSERT INTO "Chat" AS x ("platform", "platformChatId", "kind", "title", "memberId", "createdAt", "updatedAt")
-      SELECT ${chat.platform}::"Platform", ${chat.platformChatId}, ${chat.kind}::"ChatKind", ${chat.title ?? null},
-        CASE WHEN ${isPrivate} THEN m."id" END, ${now}, ${now}
-      FROM m
+      SELECT DISTINCT ON (i.cp, i.cc) i.cp::"Platform", i.cc, i.ck::"ChatKind", i.ct, CASE WHEN i.ck = 'private' THEN m."id" END, ${now}, ${now}
+      FROM i JOIN m ON m."platform" = i.ap::"Platform" AND m."platformUserId" = i.au
+      ORDER BY i.cp, i.cc
       ON CONFLICT ("platform", "platformChatId") DO UPDATE SET
-        "memberId" = CASE WHEN ${isPrivate} THEN EXCLUDED."memberId" ELSE x."memberId" END,
-        "leftAt" = CASE WHEN ${isPrivate} THEN NULL ELSE x."leftAt" END,
-        "title" = COALESCE(${newTitle}, x."title"),
+        "memberId" = CASE WHEN EXCLUDED."kind" = 'private' THEN EXCLUDED."memberId" ELSE x."memberId" END,
+        "leftAt" = CASE WHEN EXCLUDED."kind" = 'private' THEN NULL ELSE x."leftAt" END,
+        "title" = COALESCE(CASE WHEN EXCLUDED."kind" <> 'private' THEN NULLIF(EXCLUDED."title", '') END, x."title"),
         "updatedAt" = EXCLUDED."updatedAt"
-        WHERE (${isPrivate} AND (x."memberId" IS DISTINCT FROM EXCLUDED."memberId" OR x."leftAt" IS NOT NULL))
-          OR x."title" IS DISTINCT FROM COALESCE(${newTitle}, x."title")
+        WHERE (EXCLUDED."kind" = 'private' AND (x."memberId" IS DISTINCT FROM EXCLUDED."memberId" OR x."leftAt" IS NOT NULL))
+          OR x."title" IS DISTINCT FROM COALESCE(CASE WHEN EXCLUDED."kind" <> 'private' THEN NULLIF(EXCLUDED."title", '') END, x."title")
       RETURNING *
     ), c AS (
       SELECT * FROM chatUpserted
       UNION ALL
-      SELECT * FROM "Chat" WHERE "platform" = ${chat.platform}::"Platform" AND "platformChatId" = ${chat.platformChatId}
-        AND NOT EXISTS (SELECT FROM chatUpserted)
+      SELECT * FROM "Chat" WHERE ("platform", "platformChatId") IN (SELECT cp::"Platform", cc FROM i)
+        AND "id" NOT IN (SELECT "id" FROM chatUpserted)
     ), mine AS (${membershipPairs(Prisma.sql`ARRAY(SELECT "id" FROM m)`)})
-    SELECT ${columnsOf('m', Prisma.MemberScalarFieldEnum)}, ${columnsOf('c', Prisma.ChatScalarFieldEnum)},
-      ${columnsOf('o', Prisma.CommunityScalarFieldEnum)},
-      ARRAY(SELECT "communityId" FROM mine) AS "memberOf",
+    SELECT ${memberColumns.sql}, ${chatColumns.sql}, ${communityColumns.sql},
+      ARRAY(SELECT "communityId" FROM mine WHERE mine."memberId" = m."id") AS "memberOf",
       (SELECT coalesce(jsonb_agg(to_jsonb(r) || jsonb_build_object('grantedAt', floor(extract(epoch FROM r."grantedAt") * 1000)) ORDER BY r."id"), '[]')
-        FROM "Role" r WHERE r."memberId" = (SELECT "id" FROM m)) AS "roles",
-      (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'memberId' ORDER BY h."id"), '[]') FROM (${claimedHouseholdRows(Prisma.sql`ARRAY(SELECT "id" FROM m)`)}) h) AS "households"
-    FROM m, c LEFT JOIN "Community" o ON o."id" = COALESCE(c."communityId",
-      CASE WHEN c."kind" = 'private' THEN (SELECT CASE WHEN count(*) = 1 THEN min("communityId") END FROM mine) END)`;
+        FROM "Role" r WHERE r."memberId" = m."id") AS "roles",
+      (SELECT coalesce(jsonb_agg(to_jsonb(h) - 'memberId' ORDER BY h."id"), '[]') FROM (${claimedHouseholdRows(Prisma.sql`ARRAY[m."id"]`)}) h) AS "households"
+    FROM i
+    JOIN m ON m."platform" = i.ap::"Platform" AND m."platformUserId" = i.au
+    JOIN c ON c."platform" = i.cp::"Platform" AND c."platformChatId" = i.cc
+    LEFT JOIN "Community" o ON o."id" = COALESCE(c."communityId",
+      CASE WHEN c."kind" = 'private' THEN (SELECT CASE WHEN count(*) = 1 THEN min("communityId") END FROM mine WHERE mine."memberId" = m."id") END)
+    ORDER BY i.ord`;
 }

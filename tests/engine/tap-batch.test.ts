@@ -261,6 +261,8 @@ function severalChatsSequence(seed: number, length: number): Spec[] {
 function everyKindSequence(seed: number, length: number): Spec[] {
   const random = prng(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+  // Drawn apart from the sequence, so the sequence stays what it was: a few members renamed between two messages.
+  const renames = prng(seed + 1);
   const groups: ChatKey[] = ['b1', 'b2', 'community'];
   const specs: Spec[] = [];
   while (specs.length < length) {
@@ -273,7 +275,7 @@ function everyKindSequence(seed: number, length: number): Spec[] {
     const typed = (actor: ActorKey, chat: ChatKey, text: string): Spec => {
       const action = parseCommand(text);
       if (!action) throw new Error(`not a command: ${text}`);
-      return { ...ids, actor, chat, action };
+      return { ...ids, actor, chat, action, renamed: renames() < 0.1 };
     };
     const resident = pick(residentKeys);
     const group = pick(groups);
@@ -331,7 +333,8 @@ const byJson = (a: unknown, b: unknown) => (JSON.stringify(a) < JSON.stringify(b
 /**
  * Everything the taps may have changed, in terms that do not depend on the order rows were written: members by
  * platform id (a secret ballot's voter key is matched back to its member by recomputing the keyed hash), issues
- * and polls by number, chats by row id (identical setups give identical chat ids).
+ * and polls by number, chats by their part in the world (a private chat by its member: a batch may record a chat
+ * ahead of the commands before it, so its row id can differ).
  */
 async function effects(world: World, eventIds: string[]) {
   const p = world.db.prisma;
@@ -343,6 +346,11 @@ async function effects(world: World, eventIds: string[]) {
   const secretKeys = new Map<string, string>();
   for (const poll of pollRows.filter((candidate) => candidate.secret))
     for (const member of members) secretKeys.set(secretVoterKey(ballotSecret, poll.id, member.id), `secret of ${member.platformUserId}`);
+  const chatRows = await p.chat.findMany({ select: { id: true, platformChatId: true, memberId: true } });
+  const chatNames = new Map(
+    chatRows.map((chat) => [chat.id, world.chatNames.get(chat.platformChatId) ?? `private chat of ${who(chat.memberId)}`]),
+  );
+  const chatName = (id: number) => chatNames.get(id) ?? `chat #${id} (gone)`;
   const voter = (key: string) =>
     key.startsWith('secret:')
       ? (secretKeys.get(key) ?? `unmatched ${key}`)
@@ -401,7 +409,7 @@ async function effects(world: World, eventIds: string[]) {
   const notices = outbox
     .filter((notice) => notice.dedupeKey === null && notice.id > world.baseline.outbox)
     .map((notice) => ({
-      chatId: notice.chatId,
+      chat: chatName(notice.chatId),
       type: notice.type,
       locale: notice.locale,
       params: notice.params,
@@ -416,7 +424,7 @@ async function effects(world: World, eventIds: string[]) {
       .map((notice) => [
         notice.dedupeKey!,
         {
-          chatId: notice.chatId,
+          chat: chatName(notice.chatId),
           type: notice.type,
           locale: notice.locale,
           params: notice.params,
@@ -449,7 +457,7 @@ async function effects(world: World, eventIds: string[]) {
     };
   });
 
-  return { supports, escalations, issues, drafts, ballots, pollStates, people, notices, keyed, audit, chain, inbox };
+  return { supports, escalations, issues, drafts, ballots, pollStates, people, notices, keyed, audit, chain, inbox, chatName };
 }
 
 type Effects = Awaited<ReturnType<typeof effects>>;
@@ -458,12 +466,12 @@ const refusalCode = (notice: { type: string; params: unknown }) =>
   notice.type === 'command.refused' ? (notice.params as { code: string }).code : null;
 
 /** What a result says about its command: status, and the notices other than the coalesced live counts. */
-const resultView = (result: DispatchResult) => ({
+const resultView = (result: DispatchResult, chatName: (id: number) => unknown = (id) => id) => ({
   status: result.status,
   notices: result.notices
     .filter((notice) => !notice.dedupeKey)
     .map((notice) => ({
-      chatId: notice.chatId,
+      chat: chatName(notice.chatId),
       type: notice.type,
       locale: notice.locale,
       params: notice.params,
@@ -594,7 +602,7 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
 
     it('returns the same results, in input order', () => {
       expect(resultsB).toHaveLength(specs.length);
-      expect(resultsB.map(resultView)).toEqual(resultsA.map(resultView));
+      expect(resultsB.map((r) => resultView(r))).toEqual(resultsA.map((r) => resultView(r)));
     });
 
     it('names the refusal in DispatchResult.error as dispatch does', () => {
@@ -649,9 +657,8 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
         ['batched', effectsB.notices],
       ] as const) {
         for (const chat of ['b1', 'b2', 'community'] as const) {
-          const chatId = (await a.c.chatRow(a.c.chats[chat])).id;
           const indices = replies
-            .filter((notice) => notice.chatId === chatId && notice.replyToMessageId !== null)
+            .filter((notice) => notice.chat === chat && notice.replyToMessageId !== null)
             .map((notice) => order.get(notice.replyToMessageId!)!);
           expect(indices.length, `${label}: replies in ${chat}`).toBeGreaterThan(3);
           expect(indices.every((index) => specs[index]!.chat === chat)).toBe(true);
@@ -662,7 +669,7 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
       const answered = (of: Effects) =>
         of.notices
           .filter((notice) => notice.replyToMessageId !== null)
-          .map((notice) => `${notice.chatId}:${notice.replyToMessageId}`)
+          .map((notice) => `${notice.chat}:${notice.replyToMessageId}`)
           .sort();
       expect(answered(effectsB)).toEqual(answered(effectsA));
     });
@@ -986,8 +993,8 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
     // Commands of different chats are handled side by side (and a batch's fast-path taps before its other commands),
     // so notices are compared chat by chat and audit entries as a set; each chat keeps its order.
     const byChat = (of: Effects) => {
-      const chats = new Map<number, unknown[]>();
-      for (const notice of of.notices) chats.set(notice.chatId, [...(chats.get(notice.chatId) ?? []), notice]);
+      const chats = new Map<string, unknown[]>();
+      for (const notice of of.notices) chats.set(notice.chat, [...(chats.get(notice.chat) ?? []), notice]);
       return Object.fromEntries(chats);
     };
 
@@ -1004,7 +1011,7 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
       expect(verifyChain(effectsB.chain).broken).toBeNull();
       expect(effectsA.inbox.every((row) => row.state === 'done')).toBe(true);
       expect(effectsB.inbox).toEqual(effectsA.inbox);
-      expect(resultsB.map(resultView)).toEqual(resultsA.map(resultView));
+      expect(resultsB.map((r) => resultView(r))).toEqual(resultsA.map((r) => resultView(r)));
     });
   });
 
@@ -1130,6 +1137,7 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
       expect(Object.keys(effectsA.keyed)).toEqual(expect.arrayContaining(['issue.card:5', 'poll.opened:9', 'poll.live:8']));
       expect(effectsA.drafts.length).toBeGreaterThan(0);
       expect(effectsA.notices.some((notice) => notice.locale === 'en')).toBe(true);
+      expect(specs.filter((spec) => spec.renamed).length).toBeGreaterThan(10);
       expect(resultsA.filter((result) => result.status === 'duplicate').length).toBeGreaterThanOrEqual(5);
       expect(resultsA.filter((result) => result.status === 'failed')).toEqual([]);
     });
@@ -1148,8 +1156,8 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
     // keeps its order) and audit entries as a set.
     it('queues the same notices in each chat in order, and writes the same audit entries on an unbroken chain', () => {
       const byChat = (of: Effects) => {
-        const chats = new Map<number, unknown[]>();
-        for (const notice of of.notices) chats.set(notice.chatId, [...(chats.get(notice.chatId) ?? []), notice]);
+        const chats = new Map<string, unknown[]>();
+        for (const notice of of.notices) chats.set(notice.chat, [...(chats.get(notice.chat) ?? []), notice]);
         return Object.fromEntries(chats);
       };
       expect(effectsA.notices.length).toBeGreaterThan(200);
@@ -1163,7 +1171,9 @@ describeEachDatabase('tap batches (dispatchAll) decide as one command at a time 
     it('leaves the same inbox rows and returns the same results, in input order', () => {
       expect(effectsA.inbox.every((row) => row.state === 'done')).toBe(true);
       expect(effectsB.inbox).toEqual(effectsA.inbox);
-      expect(resultsB.map(resultView)).toEqual(resultsA.map(resultView));
+      expect(resultsB.map((result) => resultView(result, effectsB.chatName))).toEqual(
+        resultsA.map((result) => resultView(result, effectsA.chatName)),
+      );
       expect(resultsB.map((result) => result.error ?? null)).toEqual(resultsA.map((result) => result.error ?? null));
     });
   });
