@@ -3,7 +3,7 @@ import { type Chat, type Community, type Member, Prisma, type Role } from '../db
 import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, acknowledgeTap, appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
-import { beforeFirstWrite } from './first-write.js';
+import { beforeEachWrite } from './first-write.js';
 import type { FloodGuard } from './flood.js';
 import { claimNewEvents, markDone } from './inbox-events.js';
 import { type ClaimedHousehold, claimedHouseholdRows, membershipPairs } from './modules/membership/households.js';
@@ -55,8 +55,8 @@ export async function runCommands(
       results.push({ status: 'duplicate', notices: [] });
       continue;
     }
-    const { context, status, error, wrote } = await handle({ ...(await contexts.of(command)), unwritten }, flood);
-    if (wrote) contexts.wrote();
+    const { context, status, error, changedContexts } = await handle({ ...(await contexts.of(command)), unwritten }, flood);
+    if (changedContexts) contexts.changed();
     acknowledgeTap(context);
     unwritten.push(...context.notices);
     entries.push(...context.pendingAudit);
@@ -76,10 +76,10 @@ export async function runCommands(
 }
 
 /**
- * The contexts of the commands ahead, loaded a window at a time, and loaded again after a command wrote: its writes
- * may be what a later context holds (a claim, a role, a language, a chat linked). The window after a write is as long
- * as the gap since the write before it, so traffic that writes every few commands loads each context about once;
- * while nothing writes, the window doubles.
+ * The contexts of the commands ahead, loaded a window at a time, and loaded again after a command wrote to a table
+ * they are made of (`contextTables`): a claim, a role, a language, a chat linked by one command is part of the next
+ * one's context. The window after such a write is as long as the gap since the one before it, so traffic that writes
+ * every few commands loads each context about once; while nothing writes, the window doubles.
  */
 function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: EngineCommand[]) {
   const loaded = new Map<EngineCommand, Loaded>();
@@ -96,7 +96,7 @@ function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: En
       sinceWrite += 1;
       return loaded.get(command)!;
     },
-    wrote(): void {
+    changed(): void {
       loaded.clear();
       windowSize = sinceWrite;
       sinceWrite = 0;
@@ -108,7 +108,7 @@ function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: En
 async function handle(
   loaded: Loaded,
   flood: FloodGuard,
-): Promise<{ context: CommandContext; status: 'done' | 'refused'; error?: DomainErrorCode; wrote?: boolean }> {
+): Promise<{ context: CommandContext; status: 'done' | 'refused'; error?: DomainErrorCode; changedContexts?: boolean }> {
   const fresh = (): CommandContext => ({ ...loaded, notices: [], pendingAudit: [] });
   const { command, now, tx } = loaded;
   const floodKey = `${command.actor.platform}:${command.actor.platformUserId}`;
@@ -121,9 +121,11 @@ async function handle(
   // Taken before the command's first write, and not released: a later ROLLBACK TO finds the newest savepoint of this
   // name, which is this command's. A command that only reads takes none: a refusal then has nothing to undo.
   let savepoint: Promise<unknown> | null = null;
+  let changedContexts = false;
   const context: CommandContext = {
     ...fresh(),
-    tx: beforeFirstWrite(tx, async () => {
+    tx: beforeEachWrite(tx, async (tables) => {
+      if (tables === null || tables.some((table) => contextTables.has(table))) changedContexts = true;
       savepoint ??= tx.$executeRaw`SAVEPOINT yishi_command`;
       await savepoint;
     }),
@@ -132,7 +134,7 @@ async function handle(
   const unwrittenBefore = [...(loaded.unwritten ?? [])];
   try {
     await (handlers[command.action.type] as (c: CommandContext, a: Action) => Promise<void>)(context, command.action);
-    return { context, status: 'done', wrote: savepoint !== null };
+    return { context, status: 'done', changedContexts };
   } catch (error) {
     if (!isDomainError(error)) throw error;
     if (savepoint) {
@@ -218,6 +220,9 @@ export function contextWindow(commands: EngineCommand[]): number {
   }
   return commands.length;
 }
+
+/** The tables `contextsSql` reads: a command that writes any of them makes the contexts loaded ahead stale. */
+const contextTables = new Set(['Member', 'Chat', 'Community', 'HouseholdClaim', 'Household', 'Building', 'Role']);
 
 function contextsSql(commands: EngineCommand[], now: Date): Prisma.Sql {
   const column = <T>(pick: (command: EngineCommand) => T) => commands.map(pick);

@@ -27,17 +27,43 @@ function sqlText(args: unknown[]): string {
 }
 
 /**
- * The transaction as a command's use-case sees it: `first()` runs once, before the first statement that may write
- * (a Prisma write method, `$executeRaw`, or raw SQL that writes or locks). A command that only reads never needs
- * its savepoint, and so is spared the statement.
+ * The tables a statement may write, by name, or null when that cannot be told (any table, then). A Prisma write names
+ * its model, unless its arguments carry nested objects (a nested create or update may write other tables); raw SQL
+ * names the tables after INSERT INTO, UPDATE, DELETE FROM, MERGE INTO and TRUNCATE (a statement that only locks
+ * names none).
  */
-export function beforeFirstWrite(tx: Tx, first: () => Promise<void>): Tx {
+export type WrittenTables = string[] | null;
+
+const writtenTable = /\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?)\s+(?:only\s+)?"?(\w+)"?/gi;
+
+function nestedObjects(args: unknown): boolean {
+  const [first] = args as [Record<string, unknown> | undefined];
+  const inner = [first?.data, first?.create, first?.update].flatMap((value) => (Array.isArray(value) ? value : [value]));
+  return inner.some(
+    (data) =>
+      data !== null &&
+      typeof data === 'object' &&
+      Object.values(data).some(
+        (value) => value !== null && typeof value === 'object' && !(value instanceof Date) && !Prisma.Decimal.isDecimal(value),
+      ),
+  );
+}
+
+/**
+ * The transaction as a command's use-case sees it: `before(tables)` runs before every statement that may write (a
+ * Prisma write method, `$executeRaw`, or raw SQL that writes or locks), with the tables it may write. A command that
+ * only reads never needs its savepoint, and so is spared the statement; one whose writes touch no table a context is
+ * made of leaves the contexts loaded ahead of it valid.
+ */
+export function beforeEachWrite(tx: Tx, before: (tables: WrittenTables) => Promise<void>): Tx {
   const guard =
-    <A extends unknown[], R>(call: (...args: A) => R, when: (args: A) => boolean) =>
+    <A extends unknown[], R>(call: (...args: A) => R, tables: (args: A) => WrittenTables | undefined) =>
     async (...args: A): Promise<Awaited<R>> => {
-      if (when(args)) await first();
+      const written = tables(args);
+      if (written !== undefined) await before(written);
       return await call(...args);
     };
+  const rawTables = (args: unknown[]): WrittenTables => [...sqlText(args).matchAll(writtenTable)].map((match) => match[1]!);
   // One guarded delegate per model, made when the use-case first reaches for it.
   const delegates = new Map<string, object>();
   return new Proxy(tx, {
@@ -45,18 +71,21 @@ export function beforeFirstWrite(tx: Tx, first: () => Promise<void>): Tx {
       const value = Reflect.get(target, key) as unknown;
       if (typeof key !== 'string' || value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
       if (key === '$executeRaw' || key === '$executeRawUnsafe')
-        return guard((value as (...args: unknown[]) => unknown).bind(target), () => true);
+        return guard((value as (...args: unknown[]) => unknown).bind(target), rawTables);
       if (key === '$queryRaw' || key === '$queryRawUnsafe')
-        return guard((value as (...args: unknown[]) => unknown).bind(target), (args) => writingSql.test(sqlText(args)));
+        return guard((value as (...args: unknown[]) => unknown).bind(target), (args) =>
+          writingSql.test(sqlText(args)) ? rawTables(args) : undefined,
+        );
       if (key.startsWith('$') || typeof value !== 'object') return value;
-      // A model's delegate (tx.issue): its writing methods wait for `first`.
+      // A model's delegate (tx.issue): its writing methods wait for `before`.
       let delegate = delegates.get(key);
       if (!delegate) {
+        const model = key.charAt(0).toUpperCase() + key.slice(1);
         delegate = new Proxy(value, {
-          get(model, method) {
-            const call = Reflect.get(model, method) as unknown;
+          get(delegateTarget, method) {
+            const call = Reflect.get(delegateTarget, method) as unknown;
             if (typeof method !== 'string' || !writingMethods.has(method) || typeof call !== 'function') return call;
-            return guard((call as (...args: unknown[]) => unknown).bind(model), () => true);
+            return guard((call as (...args: unknown[]) => unknown).bind(delegateTarget), (args) => (nestedObjects(args) ? null : [model]));
           },
         });
         delegates.set(key, delegate);

@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Prisma } from '../../src/db/generated/client.js';
 import type { Tx } from '../../src/engine/context.js';
-import { beforeFirstWrite } from '../../src/engine/first-write.js';
+import { beforeEachWrite, type WrittenTables } from '../../src/engine/first-write.js';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 
 // A command's savepoint is taken before its first write and only then: reads go straight through, and every way the
 // engine writes (a Prisma write method, $executeRaw, raw SQL that writes or locks, in its text or in a fragment) waits
-// for it, once.
+// for it, once. Each write also says which tables it may write, so a command that writes none a context is made of
+// leaves the contexts loaded ahead of it in place.
 
 describeEachDatabase('the savepoint before a command first writes', (kind) => {
   let db: TestDatabase;
@@ -17,12 +18,13 @@ describeEachDatabase('the savepoint before a command first writes', (kind) => {
     await db?.close();
   });
 
-  /** Runs `work` on the guarded transaction; returns what happened, in order. */
-  async function trace(work: (tx: Tx, log: string[]) => Promise<void>): Promise<string[]> {
+  /** Runs `work` on the guarded transaction; returns what happened, in order, and the tables each write named. */
+  async function trace(work: (tx: Tx, log: string[]) => Promise<void>, written: WrittenTables[] = []): Promise<string[]> {
     const log: string[] = [];
     await db.prisma.$transaction(async (tx) => {
       let taken = false;
-      const guarded = beforeFirstWrite(tx, async () => {
+      const guarded = beforeEachWrite(tx, async (tables) => {
+        written.push(tables);
         if (taken) return;
         taken = true;
         log.push('savepoint');
@@ -73,5 +75,23 @@ describeEachDatabase('the savepoint before a command first writes', (kind) => {
       log.push('write');
     });
     expect(log).toEqual(['savepoint', 'write']);
+  });
+
+  it('names the tables each write may touch, or none it can tell (every table, then)', async () => {
+    const written: WrittenTables[] = [];
+    const user = `fw3-${kind}`;
+    await trace(async (tx) => {
+      await tx.member.create({ data: { platform: 'telegram', platformUserId: user, displayName: 'x' } });
+      await tx.$executeRaw`UPDATE "Member" SET "displayName" = 'y' WHERE "platformUserId" = ${user}`;
+      await tx.$queryRaw`WITH gone AS (DELETE FROM "IssueDraft" WHERE "id" = ${-1} RETURNING "id")
+        INSERT INTO "AuditEntry" ("action", "hash") SELECT 'x', 'y' FROM gone`;
+      await tx.$queryRaw`SELECT "id" FROM "Chat" WHERE "id" = ${-1} FOR UPDATE`;
+      // A nested write may reach other tables; so may a JSON value or an increment, read the same way.
+      await tx.member.update({
+        where: { platform_platformUserId: { platform: 'telegram', platformUserId: user } },
+        data: { locale: 'en', claims: { deleteMany: {} } },
+      });
+    }, written);
+    expect(written).toEqual([['Member'], ['Member'], ['IssueDraft', 'AuditEntry'], [], null]);
   });
 });
