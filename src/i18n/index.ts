@@ -39,6 +39,16 @@ export function createI18n(resources: Resources = loadResources()): i18n {
     interpolation: { escapeValue: false },
     returnNull: false,
   });
+  // A renderer asks for a language's t once per message; the same function each time lets what it looked up be kept
+  // (`label`'s cache).
+  const fixed = new Map<string, TFunction>();
+  const getFixedT = instance.getFixedT.bind(instance);
+  instance.getFixedT = ((lng: string | readonly string[] | null, ...rest: unknown[]) => {
+    if (typeof lng !== 'string' || rest.length > 0) return (getFixedT as (...args: unknown[]) => TFunction)(lng, ...rest);
+    const t = fixed.get(lng) ?? getFixedT(lng);
+    fixed.set(lng, t);
+    return t;
+  }) as typeof instance.getFixedT;
   return instance;
 }
 

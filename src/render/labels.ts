@@ -51,11 +51,18 @@ const labelKeys: Record<string, string> = {
 /** `building` is both a level and a binding; the binding reads the same as the level in every locale. */
 const bindingKeys: Record<string, string> = { building: 'labels:binding.building', committee: 'labels:binding.committee' };
 
+const labelsByLanguage = new WeakMap<TFunction, Map<string, string>>();
+
 /** A stored code by its name in the reader's language; anything else (a name as typed) as it is; nothing as "-". */
 export function label(t: TFunction, value: string | null | undefined): string {
   if (!value) return '-';
   const key = Object.hasOwn(labelKeys, value) ? labelKeys[value] : undefined;
-  return key ? t(key) : value;
+  if (!key) return value;
+  const known = labelsByLanguage.get(t) ?? new Map<string, string>();
+  labelsByLanguage.set(t, known);
+  const name = known.get(key) ?? t(key);
+  known.set(key, name);
+  return name;
 }
 
 /** What a chat speaks for, or would have: its building or party by name, else the binding's label. */
