@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { categorise, defaultCategories } from '../../src/engine/modules/issues/categories.js';
 import { nextLevel, startingLevel } from '../../src/engine/modules/issues/levels.js';
-import { findSimilar, similarity } from '../../src/engine/modules/issues/similarity.js';
+import { findSimilar, similarity, tokens } from '../../src/engine/modules/issues/similarity.js';
 import { householdsNeeded } from '../../src/engine/modules/issues/thresholds.js';
 import { generateCode, hashCode, normaliseCode } from '../../src/engine/modules/membership/codes.js';
 import { parseLocale } from '../../src/engine/modules/membership/set-language.js';
@@ -31,6 +31,15 @@ describe('similarity', () => {
       { number: 3, text: '电梯坏了' },
     ];
     expect(findSimilar('电梯坏了', candidates, 0.5).map((c) => c.number)).toEqual([3, 2]);
+  });
+
+  it('compares a candidate by the tokens stored with it, and by its text when it has none', () => {
+    const candidates = [
+      { number: 1, text: '楼道灯坏了', tokens: [...tokens('电梯坏了')] },
+      { number: 2, text: '电梯坏了', tokens: [] },
+      { number: 3, text: '电梯坏了', tokens: [...tokens('楼道灯坏了')] },
+    ];
+    expect(findSimilar('电梯坏了', candidates, 0.9).map((c) => c.number)).toEqual([1, 2]);
   });
 });
 

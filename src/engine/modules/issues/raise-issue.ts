@@ -33,12 +33,15 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
   // look-alike is findSimilar's rule.
   const scope = Prisma.sql`"communityId" = ${community.id} AND "buildingId" IS NOT DISTINCT FROM ${buildingId}
     AND "status" = ANY(${[...openStatuses]}::"IssueStatus"[])`;
-  const candidates = await ctx.tx.$queryRaw<Array<{ number: number; text: string }>>`
-    (SELECT "number", "text" FROM "Issue" WHERE ${scope} AND "tokens" && ${wanted}::text[]
+  const candidates = await ctx.tx.$queryRaw<Array<{ number: number; text: string; tokens: string[] }>>`
+    (SELECT "number", "text", "tokens" FROM "Issue" WHERE ${scope} AND "tokens" && ${wanted}::text[]
       ORDER BY cardinality(ARRAY(SELECT unnest("tokens") INTERSECT SELECT unnest(${wanted}::text[]))) DESC, "number" DESC LIMIT 50)
     UNION ALL
-    (SELECT "number", "text" FROM "Issue" WHERE ${scope} AND "tokens" = '{}' ORDER BY "number" DESC LIMIT 200)`;
-  const similar = findSimilar(text, candidates, ctx.settings.duplicateSimilarity);
+    (SELECT "number", "text", "tokens" FROM "Issue" WHERE ${scope} AND "tokens" = '{}' ORDER BY "number" DESC LIMIT 200)`;
+  const similar = findSimilar(text, candidates, ctx.settings.duplicateSimilarity).map((issue) => ({
+    number: issue.number,
+    text: issue.text,
+  }));
   if (similar.length > 0) {
     const draft = await ctx.tx.issueDraft.create({
       data: {

@@ -19,19 +19,34 @@ export function tokens(text: string): Set<string> {
   return out;
 }
 
-export function similarity(a: string, b: string): number {
-  const left = tokens(a);
-  const right = tokens(b);
+/** Dice's coefficient of two token sets. */
+function dice(left: Set<string>, right: Set<string>): number {
   if (left.size === 0 || right.size === 0) return 0;
   let shared = 0;
   for (const token of left) if (right.has(token)) shared++;
   return (2 * shared) / (left.size + right.size);
 }
 
-/** Candidates at or above `threshold`, most similar first. */
-export function findSimilar<T extends { text: string }>(text: string, candidates: T[], threshold: number, limit = 3): T[] {
+export function similarity(a: string, b: string): number {
+  return dice(tokens(a), tokens(b));
+}
+
+/**
+ * Candidates at or above `threshold`, most similar first. A candidate's tokens are those stored with it (`tokens` of
+ * its text when it was raised), or made from its text when it has none.
+ */
+export function findSimilar<T extends { text: string; tokens?: string[] }>(
+  text: string,
+  candidates: T[],
+  threshold: number,
+  limit = 3,
+): T[] {
+  const wanted = tokens(text);
   return candidates
-    .map((candidate) => ({ candidate, score: similarity(text, candidate.text) }))
+    .map((candidate) => ({
+      candidate,
+      score: dice(wanted, candidate.tokens?.length ? new Set(candidate.tokens) : tokens(candidate.text)),
+    }))
     .filter(({ score }) => score >= threshold)
     .sort((x, y) => y.score - x.score)
     .slice(0, limit)
