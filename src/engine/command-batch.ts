@@ -171,7 +171,7 @@ const communityColumns = aliased('o', Prisma.CommunityScalarFieldEnum);
  * the chat's, or for a private chat the member's only one. Rarely two statements: a row someone else recorded after
  * the statement began is seen by the next. The commands must not name one actor or chat two ways (`contextWindow`).
  */
-export async function loadContexts(tx: Tx, commands: EngineCommand[], now: Date, settings: EngineSettings): Promise<Loaded[]> {
+async function loadContexts(tx: Tx, commands: EngineCommand[], now: Date, settings: EngineSettings): Promise<Loaded[]> {
   for (let attempt = 1; ; attempt++) {
     const rows = await tx.$queryRaw<Array<Record<string, unknown>>>(contextsSql(commands, now));
     if (rows.length < commands.length) {
@@ -205,7 +205,7 @@ export async function loadContext(tx: Tx, command: EngineCommand, now: Date, set
  * actor or a chat differently from an earlier one (a new display name or title between two messages), whose context
  * must then be loaded after the earlier ones'.
  */
-export function contextWindow(commands: EngineCommand[]): number {
+function contextWindow(commands: EngineCommand[]): number {
   const named = new Map<string, string>();
   for (const [index, { actor, chat }] of commands.entries()) {
     const names: Array<[string, string]> = [

@@ -29,12 +29,13 @@ function sqlText(args: unknown[]): string {
 /**
  * The tables a statement may write, by name, or null when that cannot be told (any table, then). A Prisma write names
  * its model, unless its arguments carry nested objects (a nested create or update may write other tables); raw SQL
- * names the tables after INSERT INTO, UPDATE, DELETE FROM, MERGE INTO and TRUNCATE (a statement that only locks
- * names none).
+ * names the tables after INSERT INTO, UPDATE and MERGE INTO (a statement that only locks names none). A delete may
+ * reach other tables through their foreign keys (cascades, SET NULL), so it names none it can be sure of: null.
  */
 export type WrittenTables = string[] | null;
 
-const writtenTable = /\b(?:insert\s+into|update|delete\s+from|merge\s+into|truncate(?:\s+table)?)\s+(?:only\s+)?"?(\w+)"?/gi;
+const writtenTable = /\b(?:insert\s+into|update|merge\s+into)\s+(?:only\s+)?"?(\w+)"?/gi;
+const deleting = /\b(?:delete|truncate)\b/i;
 
 function nestedObjects(args: unknown): boolean {
   const [first] = args as [Record<string, unknown> | undefined];
@@ -63,7 +64,10 @@ export function beforeEachWrite(tx: Tx, before: (tables: WrittenTables) => Promi
       if (written !== undefined) await before(written);
       return await call(...args);
     };
-  const rawTables = (args: unknown[]): WrittenTables => [...sqlText(args).matchAll(writtenTable)].map((match) => match[1]!);
+  const rawTables = (args: unknown[]): WrittenTables => {
+    const text = sqlText(args);
+    return deleting.test(text) ? null : [...text.matchAll(writtenTable)].map((match) => match[1]!);
+  };
   // One guarded delegate per model, made when the use-case first reaches for it.
   const delegates = new Map<string, object>();
   return new Proxy(tx, {
@@ -85,7 +89,9 @@ export function beforeEachWrite(tx: Tx, before: (tables: WrittenTables) => Promi
           get(delegateTarget, method) {
             const call = Reflect.get(delegateTarget, method) as unknown;
             if (typeof method !== 'string' || !writingMethods.has(method) || typeof call !== 'function') return call;
-            return guard((call as (...args: unknown[]) => unknown).bind(delegateTarget), (args) => (nestedObjects(args) ? null : [model]));
+            return guard((call as (...args: unknown[]) => unknown).bind(delegateTarget), (args) =>
+              method.startsWith('delete') || nestedObjects(args) ? null : [model],
+            );
           },
         });
         delegates.set(key, delegate);

@@ -83,15 +83,17 @@ describeEachDatabase('the savepoint before a command first writes', (kind) => {
     await trace(async (tx) => {
       await tx.member.create({ data: { platform: 'telegram', platformUserId: user, displayName: 'x' } });
       await tx.$executeRaw`UPDATE "Member" SET "displayName" = 'y' WHERE "platformUserId" = ${user}`;
-      await tx.$queryRaw`WITH gone AS (DELETE FROM "IssueDraft" WHERE "id" = ${-1} RETURNING "id")
-        INSERT INTO "AuditEntry" ("action", "hash") SELECT 'x', 'y' FROM gone`;
+      await tx.$queryRaw`WITH touched AS (UPDATE "IssueDraft" SET "text" = 'x' WHERE "id" = ${-1} RETURNING "id")
+        INSERT INTO "AuditEntry" ("action", "hash") SELECT 'x', 'y' FROM touched`;
       await tx.$queryRaw`SELECT "id" FROM "Chat" WHERE "id" = ${-1} FOR UPDATE`;
-      // A nested write may reach other tables; so may a JSON value or an increment, read the same way.
+      // A delete may cascade; a nested write may reach other tables (a JSON value or an increment reads the same way).
+      await tx.$executeRaw`DELETE FROM "IssueDraft" WHERE "id" = ${-1}`;
+      await tx.issueDraft.deleteMany({ where: { id: -1 } });
       await tx.member.update({
         where: { platform_platformUserId: { platform: 'telegram', platformUserId: user } },
         data: { locale: 'en', claims: { deleteMany: {} } },
       });
     }, written);
-    expect(written).toEqual([['Member'], ['Member'], ['IssueDraft', 'AuditEntry'], [], null]);
+    expect(written).toEqual([['Member'], ['Member'], ['IssueDraft', 'AuditEntry'], [], null, null, null]);
   });
 });
