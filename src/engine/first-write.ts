@@ -37,6 +37,11 @@ export type WrittenTables = string[] | null;
 const writtenTable = /\b(?:insert\s+into|update|merge\s+into)\s+(?:only\s+)?"?(\w+)"?/gi;
 const deleting = /\b(?:delete|truncate)\b/i;
 
+/** The tables raw SQL may write (`WrittenTables`). */
+function tablesIn(text: string): WrittenTables {
+  return deleting.test(text) ? null : [...text.matchAll(writtenTable)].map((match) => match[1]!);
+}
+
 function nestedObjects(args: unknown): boolean {
   const [first] = args as [Record<string, unknown> | undefined];
   const inner = [first?.data, first?.create, first?.update].flatMap((value) => (Array.isArray(value) ? value : [value]));
@@ -64,10 +69,6 @@ export function beforeEachWrite(tx: Tx, before: (tables: WrittenTables) => Promi
       if (written !== undefined) await before(written);
       return await call(...args);
     };
-  const rawTables = (args: unknown[]): WrittenTables => {
-    const text = sqlText(args);
-    return deleting.test(text) ? null : [...text.matchAll(writtenTable)].map((match) => match[1]!);
-  };
   // One guarded delegate per model, made when the use-case first reaches for it.
   const delegates = new Map<string, object>();
   return new Proxy(tx, {
@@ -75,11 +76,12 @@ export function beforeEachWrite(tx: Tx, before: (tables: WrittenTables) => Promi
       const value = Reflect.get(target, key) as unknown;
       if (typeof key !== 'string' || value === null || (typeof value !== 'object' && typeof value !== 'function')) return value;
       if (key === '$executeRaw' || key === '$executeRawUnsafe')
-        return guard((value as (...args: unknown[]) => unknown).bind(target), rawTables);
+        return guard((value as (...args: unknown[]) => unknown).bind(target), (args) => tablesIn(sqlText(args)));
       if (key === '$queryRaw' || key === '$queryRawUnsafe')
-        return guard((value as (...args: unknown[]) => unknown).bind(target), (args) =>
-          writingSql.test(sqlText(args)) ? rawTables(args) : undefined,
-        );
+        return guard((value as (...args: unknown[]) => unknown).bind(target), (args) => {
+          const text = sqlText(args);
+          return writingSql.test(text) ? tablesIn(text) : undefined;
+        });
       if (key.startsWith('$') || typeof value !== 'object') return value;
       // A model's delegate (tx.issue): its writing methods wait for `before`.
       let delegate = delegates.get(key);
