@@ -45,8 +45,11 @@ export function createI18n(resources: Resources = loadResources()): i18n {
   const getFixedT = instance.getFixedT.bind(instance);
   instance.getFixedT = ((lng: string | readonly string[] | null, ...rest: unknown[]) => {
     if (typeof lng !== 'string' || rest.length > 0) return (getFixedT as (...args: unknown[]) => TFunction)(lng, ...rest);
-    const t = fixed.get(lng) ?? getFixedT(lng);
-    fixed.set(lng, t);
+    let t = fixed.get(lng);
+    if (!t) {
+      t = getFixedT(lng);
+      fixed.set(lng, t);
+    }
     return t;
   }) as typeof instance.getFixedT;
   return instance;

@@ -58,10 +58,16 @@ export function label(t: TFunction, value: string | null | undefined): string {
   if (!value) return '-';
   const key = Object.hasOwn(labelKeys, value) ? labelKeys[value] : undefined;
   if (!key) return value;
-  const known = labelsByLanguage.get(t) ?? new Map<string, string>();
-  labelsByLanguage.set(t, known);
-  const name = known.get(key) ?? t(key);
-  known.set(key, name);
+  let known = labelsByLanguage.get(t);
+  if (!known) {
+    known = new Map<string, string>();
+    labelsByLanguage.set(t, known);
+  }
+  let name = known.get(key);
+  if (name === undefined) {
+    name = t(key);
+    known.set(key, name);
+  }
   return name;
 }
 
