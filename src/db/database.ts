@@ -8,6 +8,7 @@ import type pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { OperatorError } from '../core/errors.js';
 import { lockDataDir } from './data-dir.js';
+import { directRaw } from './direct-raw.js';
 import { useBaselineWasmCompiler } from './embedded-memory.js';
 import { PrismaClient } from './generated/client.js';
 import { copyTemplate } from './pglite-template.js';
@@ -43,7 +44,9 @@ export async function openPostgres(options: PostgresOptions): Promise<Database> 
     },
     options.preparedStatements === false ? {} : { statementNameGenerator: preparedName as (query: SqlQuery) => string },
   );
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const raw = directRaw(adapterFactory);
+  const prisma = new PrismaClient({ adapter: raw.factory });
+  raw.install(prisma);
   return { kind: 'postgresql', prisma, adapterFactory: wholeScripts(adapterFactory), close: () => prisma.$disconnect() };
 }
 
@@ -156,7 +159,9 @@ export async function openPglite(options: { dataDir: string; optimizeWasm?: bool
 /** Wraps an already open PGlite (tests clone a migrated one in memory). Closing closes the PGlite too. */
 export function fromPglite(pglite: PGlite): Database {
   const adapterFactory = new PrismaPGlite(pglite);
-  const prisma = new PrismaClient({ adapter: adapterFactory });
+  const raw = directRaw(adapterFactory);
+  const prisma = new PrismaClient({ adapter: raw.factory });
+  raw.install(prisma);
   return {
     kind: 'pglite',
     prisma,
