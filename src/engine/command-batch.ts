@@ -4,7 +4,7 @@ import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, acknowledgeTap, appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
 import { beforeEachWrite } from './first-write.js';
-import type { FloodGuard } from './flood.js';
+import type { FloodGuard, FloodState } from './flood.js';
 import { claimNewEvents, markDone } from './inbox-events.js';
 import { type ClaimedHousehold, claimedHouseholdRows, membershipPairs } from './modules/membership/households.js';
 import { resolveLocale } from './modules/membership/set-language.js';
@@ -28,9 +28,11 @@ const eventKey = (command: EngineCommand) => `${command.actor.platform}:${comman
 /**
  * Handles commands in order inside the caller's transaction: each is claimed, given its context and handled by its
  * use-case as if it were alone, but the batch shares the transaction, the inbox claims, the outbox insert (made
- * earlier if a command reads the outbox: `settleOutbox`) and the audit chain's append. A refused command is rolled
- * back to its savepoint and answered; anything else that goes wrong throws, so the caller's transaction takes the
- * whole batch with it (and hands its commands out one by one).
+ * earlier if a command reads the outbox: `settleOutbox`) and the audit chain's append. A command refused before it
+ * wrote is answered and the batch goes on. One refused after it wrote must leave no trace: without savepoints
+ * (`attempt.savepoints`) that throws `RefusedAfterWrite`, and the caller runs the batch again with them, each command
+ * then rolled back to its own. Anything else that goes wrong throws, so the caller's transaction takes the whole batch
+ * with it (and hands its commands out one by one).
  */
 export async function runCommands(
   tx: Tx,
@@ -38,6 +40,7 @@ export async function runCommands(
   settings: EngineSettings,
   flood: FloodGuard,
   commands: EngineCommand[],
+  attempt: BatchAttempt = firstAttempt(),
 ): Promise<DispatchResult[]> {
   const claimed = await claimNewEvents(tx, commands, now);
   const unwritten: Notice[] = [];
@@ -55,7 +58,7 @@ export async function runCommands(
       results.push({ status: 'duplicate', notices: [] });
       continue;
     }
-    const { context, status, error, changedContexts } = await handle({ ...(await contexts.of(command)), unwritten }, flood);
+    const { context, status, error, changedContexts } = await handle({ ...(await contexts.of(command)), unwritten }, flood, attempt);
     if (changedContexts) contexts.changed();
     acknowledgeTap(context);
     unwritten.push(...context.notices);
@@ -104,15 +107,33 @@ function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: En
   };
 }
 
+/**
+ * What the attempts at one batch share. Most commands that are refused are refused before they write, so a batch is
+ * first run without savepoints (a statement per writing command saved); the flood guard decides each command once,
+ * however often its batch runs.
+ */
+export type BatchAttempt = { savepoints: boolean; flood: Map<EngineCommand, FloodState> };
+
+export const firstAttempt = (): BatchAttempt => ({ savepoints: false, flood: new Map() });
+
+/** A command was refused after it wrote, in a batch run without savepoints: run it again with them. */
+export class RefusedAfterWrite extends Error {
+  constructor(readonly command: EngineCommand) {
+    super(`event ${command.eventId} was refused after it wrote; its batch runs again with savepoints`);
+  }
+}
+
 /** One command: the flood guard, then its use-case, which either completes or is rolled back and refused. */
 async function handle(
   loaded: Loaded,
   flood: FloodGuard,
+  attempt: BatchAttempt,
 ): Promise<{ context: CommandContext; status: 'done' | 'refused'; error?: DomainErrorCode; changedContexts?: boolean }> {
   const fresh = (): CommandContext => ({ ...loaded, notices: [], pendingAudit: [] });
   const { command, now, tx } = loaded;
   const floodKey = `${command.actor.platform}:${command.actor.platformUserId}`;
-  const floodState = flood.check(floodKey, now.getTime());
+  const floodState = attempt.flood.get(command) ?? flood.check(floodKey, now.getTime());
+  attempt.flood.set(command, floodState);
   if (floodState !== 'ok') {
     const context = fresh();
     if (floodState === 'warn') pushRefusal(context, 'rate_limited', { seconds: flood.retryAfterSeconds(floodKey, now.getTime()) });
@@ -120,12 +141,16 @@ async function handle(
   }
   // Taken before the command's first write, and not released: a later ROLLBACK TO finds the newest savepoint of this
   // name, which is this command's. A command that only reads takes none: a refusal then has nothing to undo.
+  let wrote = false;
   let savepoint: Promise<unknown> | null = null;
   let changedContexts = false;
   const context: CommandContext = {
     ...fresh(),
     tx: beforeEachWrite(tx, async (tables) => {
       if (tables === null || tables.some((table) => contextTables.has(table))) changedContexts = true;
+      // A lock alone (no tables) leaves nothing to undo: held to the commit instead of released by a rollback.
+      if (tables === null || tables.length > 0) wrote = true;
+      if (!attempt.savepoints) return;
       savepoint ??= tx.$executeRaw`SAVEPOINT yishi_command`;
       await savepoint;
     }),
@@ -137,6 +162,7 @@ async function handle(
     return { context, status: 'done', changedContexts };
   } catch (error) {
     if (!isDomainError(error)) throw error;
+    if (wrote && !attempt.savepoints) throw new RefusedAfterWrite(command);
     if (savepoint) {
       await tx.$executeRaw`ROLLBACK TO SAVEPOINT yishi_command`;
       loaded.unwritten?.splice(0, loaded.unwritten.length, ...unwrittenBefore);

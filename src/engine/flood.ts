@@ -7,7 +7,7 @@ export function createFloodGuard(limit: number, windowMs: number) {
   const seen = new Map<string, { times: number[]; warnedAt: number | null }>();
   return {
     /** `ok`, `warn` (first refusal in the window) or `quiet` (already told). */
-    check(key: string, now: number): 'ok' | 'warn' | 'quiet' {
+    check(key: string, now: number): FloodState {
       const entry = seen.get(key) ?? { times: [], warnedAt: null };
       entry.times = entry.times.filter((time) => now - time < windowMs);
       if (entry.warnedAt !== null && now - entry.warnedAt >= windowMs) entry.warnedAt = null;
@@ -35,3 +35,4 @@ export function createFloodGuard(limit: number, windowMs: number) {
 }
 
 export type FloodGuard = ReturnType<typeof createFloodGuard>;
+export type FloodState = 'ok' | 'warn' | 'quiet';

@@ -1,7 +1,7 @@
 import { type Clock, systemClock } from '../core/clock.js';
 import type { Logger } from '../core/logger.js';
 import type { PrismaClient } from '../db/generated/client.js';
-import { type DispatchResult, loadContext, runCommands } from './command-batch.js';
+import { type BatchAttempt, type DispatchResult, firstAttempt, loadContext, RefusedAfterWrite, runCommands } from './command-batch.js';
 import type { EngineCommand } from './commands.js';
 import { acknowledgeTap, type CommandContext, reply, type Tx, writeNotices } from './context.js';
 import { createFloodGuard } from './flood.js';
@@ -17,9 +17,9 @@ export type { DispatchResult };
 const transactionOptions = { maxWait: 10_000, timeout: 20_000 };
 const chunkTransactionOptions = { maxWait: 10_000, timeout: 60_000 };
 /**
- * Commands per transaction beyond the tap batch. Each handled command leaves a savepoint (a subtransaction) until the
- * commit; PostgreSQL tracks up to 64 per transaction in shared memory, beyond which other sessions' visibility checks
- * have to look them up on disk.
+ * Commands per transaction beyond the tap batch. Run again with savepoints (a command refused after it wrote), each
+ * writing command leaves one (a subtransaction) until the commit; PostgreSQL tracks up to 64 per transaction in shared
+ * memory, beyond which other sessions' visibility checks have to look them up on disk.
  */
 const chunkSize = 64;
 
@@ -32,13 +32,34 @@ export function createEngine(deps: EngineDeps) {
   const settings: EngineSettings = { ...defaultSettings, ...deps.settings };
   const flood = createFloodGuard(settings.floodLimit, settings.floodWindowMs);
 
-  async function dispatch(command: EngineCommand): Promise<DispatchResult> {
+  function dispatch(command: EngineCommand): Promise<DispatchResult> {
+    return dispatchAlone(command, firstAttempt());
+  }
+
+  /** One command in its own transaction; `attempt` carries the flood guard's decision if a batch already made it. */
+  async function dispatchAlone(command: EngineCommand, attempt: BatchAttempt): Promise<DispatchResult> {
     const now = clock.now();
     try {
-      return (await deps.db.$transaction((tx) => runCommands(tx, now, settings, flood, [command]), transactionOptions))[0]!;
+      return (await runInTransaction([command], now, attempt, transactionOptions))[0]!;
     } catch (error) {
       deps.logger?.error({ err: error, eventId: command.eventId, action: command.action.type }, 'command failed');
       return recordFailure(command, error, now);
+    }
+  }
+
+  /** Runs a batch in one transaction, and once more with savepoints if a command was refused after it wrote. */
+  async function runInTransaction(
+    commands: EngineCommand[],
+    now: Date,
+    attempt: BatchAttempt,
+    options: typeof transactionOptions,
+  ): Promise<DispatchResult[]> {
+    try {
+      return await deps.db.$transaction((tx) => runCommands(tx, now, settings, flood, commands, attempt), options);
+    } catch (error) {
+      if (!(error instanceof RefusedAfterWrite) || attempt.savepoints) throw error;
+      const again = { ...attempt, savepoints: true };
+      return await deps.db.$transaction((tx) => runCommands(tx, now, settings, flood, commands, again), options);
     }
   }
 
@@ -78,12 +99,13 @@ export function createEngine(deps: EngineDeps) {
     for (let start = 0; start < fast.rest.length; start += chunkSize) {
       const chunk = fast.rest.slice(start, start + chunkSize);
       const now = clock.now();
+      const attempt = firstAttempt();
       try {
-        const done = await deps.db.$transaction((tx) => runCommands(tx, now, settings, flood, chunk), chunkTransactionOptions);
+        const done = await runInTransaction(chunk, now, attempt, chunkTransactionOptions);
         for (const [index, command] of chunk.entries()) results.set(command, done[index]!);
       } catch (error) {
         deps.logger?.warn({ err: error, commands: chunk.length }, 'command batch failed; handling its commands one by one');
-        for (const command of chunk) results.set(command, await dispatch(command));
+        for (const command of chunk) results.set(command, await dispatchAlone(command, { ...attempt, savepoints: false }));
       }
     }
     return commands.map((command) => results.get(command)!);
