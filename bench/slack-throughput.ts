@@ -163,10 +163,8 @@ async function seed(p: PrismaClient): Promise<void> {
       },
     });
   }
-  await p.community.update({
-    where: { id: community.id },
-    data: { lastIssueNumber: channelCount, lastPollNumber: channelCount, supportThresholdValue: 99_999 },
-  });
+  await p.community.update({ where: { id: community.id }, data: { supportThresholdValue: 99_999 } });
+  await p.communityCounter.create({ data: { communityId: community.id, lastIssueNumber: channelCount, lastPollNumber: channelCount } });
 }
 
 /** The inbound burst: each resident's support (a slash command or a support button, alternately) and vote button. */

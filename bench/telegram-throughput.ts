@@ -173,7 +173,7 @@ async function seedOpenIssues(p: PrismaClient, world: World, count: number): Pro
       originChatId: world.chats[i % buildings]!.id,
     })),
   });
-  await p.community.update({ where: { id: world.communityId }, data: { lastIssueNumber: count } });
+  await p.communityCounter.update({ where: { communityId: world.communityId }, data: { lastIssueNumber: count } });
 }
 
 /** Profiles this process's CPU from now until the returned function is called with the file to write. */

@@ -96,9 +96,7 @@ export async function seedWorld(p: PrismaClient, engine: Engine, residents: numb
       },
     });
   }
-  await p.community.update({
-    where: { id: community.id },
-    data: { lastIssueNumber: buildings, lastPollNumber: buildings, supportThresholdValue: 99_999 },
-  });
+  await p.community.update({ where: { id: community.id }, data: { supportThresholdValue: 99_999 } });
+  await p.communityCounter.create({ data: { communityId: community.id, lastIssueNumber: buildings, lastPollNumber: buildings } });
   return { communityId: community.id, chats, buildingIds: buildingRows.map((b) => b.id) };
 }

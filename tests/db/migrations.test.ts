@@ -8,6 +8,7 @@ import { type Database, type DatabaseKind, fromPglite, openPostgres } from '../.
 import { applyMigrations, readMigrations } from '../../src/db/migrations.js';
 import { migrationsDir, schemaPath } from '../../src/db/paths.js';
 import { noFilters, withSchemaEngine } from '../../src/db/schema-engine.js';
+import { nextNumber } from '../../src/engine/numbering.js';
 import { createEmptyPostgresDatabase, describeEachDatabase } from '../helpers/database.js';
 
 /** Tables, columns, constraints, indexes and triggers of the public schema: what a migration could change. */
@@ -179,6 +180,30 @@ describeEachDatabase('the owners_running_tally migration', (kind) => {
       [1, 0, 2, '178.75'],
       [2, 1, 1, '120.00'],
     ]);
+  });
+});
+
+describeEachDatabase('the community_counters migration', (kind) => {
+  const migration = '20261204165757_community_counters';
+  let database: Database | undefined;
+  let dropDatabase: (() => Promise<void>) | undefined;
+  afterEach(async () => {
+    await database?.close();
+    await dropDatabase?.();
+  });
+
+  it('carries every community’s numbers over, so the next issue, poll and meeting continue them', async () => {
+    ({ database, drop: dropDatabase } = await openEmptyDatabase(kind));
+    await migrateUpTo(database, migration);
+    await database.prisma.$executeRawUnsafe(`INSERT INTO "Community" ("id", "slug", "name", "lastIssueNumber", "lastPollNumber", "lastMeetingNumber")
+      VALUES (1, 'a', '幸福社区', 41, 7, 2), (2, 'b', '和谐社区', 0, 0, 0)`);
+
+    expect((await applyMigrations(database.adapterFactory)).appliedNow).toContain(migration);
+    expect(await database.prisma.communityCounter.findMany({ orderBy: { communityId: 'asc' } })).toEqual([
+      { communityId: 1, lastIssueNumber: 41, lastPollNumber: 7, lastMeetingNumber: 2 },
+    ]);
+    const next = (communityId: number) => database!.prisma.$transaction((tx) => nextNumber(tx, communityId, 'lastIssueNumber'));
+    expect([await next(1), await next(2), await next(2)]).toEqual([42, 1, 2]);
   });
 });
 

@@ -46,9 +46,9 @@ describeEachDatabase('raiseDraft', (kind) => {
 
   describe('when the look-alike is older than the latest 200 open issues', () => {
     it('still finds it, by the tokens’ index; and an issue kept without tokens is still compared by its text', async () => {
-      const community = await db.prisma.community.findUniqueOrThrow({ where: { id: c.community.id } });
+      const community = await db.prisma.community.findUniqueOrThrow({ where: { id: c.community.id }, include: { counter: true } });
       const chat = await c.chatRow(c.chats.community);
-      const base = community.lastIssueNumber;
+      const base = community.counter?.lastIssueNumber ?? 0;
       const filler = (i: number) => `Ticket ${i} zq${i}x wv${i}y`;
       const rows = [
         { text: '社区东门的路灯连续一周不亮，晚上回家很危险', tokens: [...tokens('社区东门的路灯连续一周不亮，晚上回家很危险')] },
@@ -65,7 +65,7 @@ describeEachDatabase('raiseDraft', (kind) => {
           originChatId: chat.id,
         })),
       });
-      await db.prisma.community.update({ where: { id: community.id }, data: { lastIssueNumber: base + rows.length } });
+      await db.prisma.communityCounter.update({ where: { communityId: community.id }, data: { lastIssueNumber: base + rows.length } });
 
       const lamp = await h.say(c.residents.r1, c.chats.community, '/issue 社区东门的路灯一周都不亮了，晚上很危险');
       expect(lamp.notices[0]).toMatchObject({ type: 'issue.looks_duplicate', params: { similar: [{ number: base + 1 }] } });

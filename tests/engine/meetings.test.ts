@@ -301,7 +301,9 @@ describeEachDatabase('joint meetings', (kind) => {
           [2, '2026-12-15T11:30:00.000Z', true],
           [3, '2027-01-15T11:30:00.000Z', true],
         ]);
-        expect(await db.prisma.community.findUniqueOrThrow({ where: { id: c.community.id } })).toMatchObject({ lastMeetingNumber: 3 });
+        expect(await db.prisma.communityCounter.findUniqueOrThrow({ where: { communityId: c.community.id } })).toMatchObject({
+          lastMeetingNumber: 3,
+        });
         const series = await db.prisma.scheduledReminder.findMany({ where: { kind: 'meeting.series' }, orderBy: { dueAt: 'asc' } });
         expect(series.map((r) => [r.key, r.dueAt.toISOString(), r.state])).toEqual([
           [key, '2026-12-15T11:30:00.000Z', 'fired'],

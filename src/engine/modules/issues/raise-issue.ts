@@ -3,6 +3,7 @@ import { type Issue, type IssueDraft, Prisma } from '../../../db/generated/clien
 import type { CommandContext } from '../../context.js';
 import { audit, checkText, reply, requireCommunity } from '../../context.js';
 import type { Level } from '../../notices.js';
+import { nextNumberSql } from '../../numbering.js';
 import { type BuildingSize, buildingSizesSql } from '../../scope.js';
 import { requireMember } from '../membership/permissions.js';
 import { categorise } from './categories.js';
@@ -103,12 +104,10 @@ async function createIssue(
   // Numbered from the community's counter, whose row stays locked until commit (so it is taken as late as it can be),
   // and supported, in one statement that also reads the community's building sizes (for its scope and threshold).
   const [row] = await ctx.tx.$queryRaw<Array<Issue & { buildingSizes: BuildingSize[] }>>`
-    WITH numbered AS (
-      UPDATE "Community" SET "lastIssueNumber" = "lastIssueNumber" + 1 WHERE "id" = ${community.id} RETURNING "lastIssueNumber"
-    ), raised AS (
+    WITH numbered AS (${nextNumberSql(community.id, 'lastIssueNumber')}), raised AS (
       INSERT INTO "Issue" ("communityId", "number", "text", "tokens", "categoryId", "buildingId", "level", "raisedById",
         "originChatId", "originMessageId", "createdAt", "updatedAt")
-      SELECT ${community.id}, "lastIssueNumber", ${input.text}, ${[...tokens(input.text)]}::text[], ${category?.id ?? null}::int,
+      SELECT ${community.id}, "number", ${input.text}, ${[...tokens(input.text)]}::text[], ${category?.id ?? null}::int,
         ${input.buildingId}::int, ${level}::"EscalationLevel", ${ctx.member.id}, ${input.originChatId}, ${input.originMessageId}, ${ctx.now}, ${ctx.now}
       FROM numbered
       RETURNING *

@@ -1,6 +1,7 @@
 import { DomainError } from '../../../core/errors.js';
 import type { Community, Meeting } from '../../../db/generated/client.js';
 import { announce, audit, type CommandContext, type EffectContext, optionalText, reply, requireCommunity } from '../../context.js';
+import { nextNumber } from '../../numbering.js';
 import { requireCommittee } from '../membership/permissions.js';
 import { scheduleReminders } from '../reminders/schedule.js';
 import { attendance, committeeChats, partyChats, sittingParties } from './meeting-queries.js';
@@ -24,11 +25,7 @@ async function createMeeting(
     where: { communityId_startsAt: { communityId: community.id, startsAt: meeting.startsAt } },
   });
   if (clash) return null;
-  const { lastMeetingNumber: number } = await ctx.tx.community.update({
-    where: { id: community.id },
-    data: { lastMeetingNumber: { increment: 1 } },
-    select: { lastMeetingNumber: true },
-  });
+  const number = await nextNumber(ctx.tx, community.id, 'lastMeetingNumber');
   const created = await ctx.tx.meeting.create({ data: { communityId: community.id, number, ...meeting, createdAt: ctx.now } });
   await scheduleMeetingReminders(ctx, created, community);
   await audit(ctx, {

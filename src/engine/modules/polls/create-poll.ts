@@ -1,6 +1,7 @@
 import { DomainError } from '../../../core/errors.js';
 import type { PollKind } from '../../../db/generated/client.js';
 import { audit, type CommandContext, requireCommunity } from '../../context.js';
+import { nextNumber } from '../../numbering.js';
 import { outsideQuietHours } from '../reminders/quiet-hours.js';
 import { type Reminder, scheduleReminders } from '../reminders/schedule.js';
 import { requireOwnersVoteOpener, requirePollOpener } from './permissions.js';
@@ -38,11 +39,7 @@ async function openPoll(
   },
 ): Promise<void> {
   const community = requireCommunity(ctx);
-  const { lastPollNumber: number } = await ctx.tx.community.update({
-    where: { id: community.id },
-    data: { lastPollNumber: { increment: 1 } },
-    select: { lastPollNumber: true },
-  });
+  const number = await nextNumber(ctx.tx, community.id, 'lastPollNumber');
   const closesAt = new Date(ctx.now.getTime() + input.hours * hour);
   const poll = await ctx.tx.poll.create({
     data: {
