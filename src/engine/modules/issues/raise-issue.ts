@@ -34,11 +34,14 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
   // look-alike is findSimilar's rule.
   const scope = Prisma.sql`"communityId" = ${community.id} AND "buildingId" IS NOT DISTINCT FROM ${buildingId}
     AND "status" = ANY(${[...openStatuses]}::"IssueStatus"[])`;
-  const candidates = await ctx.tx.$queryRaw<Array<{ number: number; text: string; tokens: string[] }>>`
-    (SELECT "number", "text", "tokens" FROM "Issue" WHERE ${scope} AND "tokens" && ${wanted}::text[]
-      ORDER BY cardinality(ARRAY(SELECT unnest("tokens") INTERSECT SELECT unnest(${wanted}::text[]))) DESC, "number" DESC LIMIT 50)
-    UNION ALL
-    (SELECT "number", "text", "tokens" FROM "Issue" WHERE ${scope} AND "tokens" = '{}' ORDER BY "number" DESC LIMIT 200)`;
+  // The community's categories come with them, for the issue if it is raised: one round trip either way.
+  const [{ candidates, categories }] = await ctx.tx.$queryRaw<[{ candidates: Candidate[]; categories: CategoryRow[] }]>`
+    SELECT (SELECT coalesce(json_agg(c ORDER BY c."shared" DESC, c."number" DESC), '[]') FROM (
+      (SELECT "number", "text", "tokens", cardinality(ARRAY(SELECT unnest("tokens") INTERSECT SELECT unnest(${wanted}::text[]))) AS "shared"
+        FROM "Issue" WHERE ${scope} AND "tokens" && ${wanted}::text[] ORDER BY "shared" DESC, "number" DESC LIMIT 50)
+      UNION ALL
+      (SELECT "number", "text", "tokens", -1 AS "shared" FROM "Issue" WHERE ${scope} AND "tokens" = '{}' ORDER BY "number" DESC LIMIT 200)
+    ) c) AS "candidates", (SELECT coalesce(json_agg(k), '[]') FROM (${categoriesSql(community.id)}) k) AS "categories"`;
   const similar = findSimilar(text, candidates, ctx.settings.duplicateSimilarity).map((issue) => ({
     number: issue.number,
     text: issue.text,
@@ -61,8 +64,18 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
     ]);
     return;
   }
-  await createIssue(ctx, { text, buildingId, originChatId: ctx.chat.id, originMessageId: ctx.command.messageId ?? null });
+  await createIssue(ctx, { text, buildingId, originChatId: ctx.chat.id, originMessageId: ctx.command.messageId ?? null }, categories);
 }
+
+type Candidate = { number: number; text: string; tokens: string[] };
+type CategoryRow = { id: number; code: string; keywords: string[] };
+
+/** A community's categories with their keywords. */
+const categoriesSql = (communityId: number) => Prisma.sql`
+  SELECT c."id", c."code", coalesce(array_agg(k."keyword" ORDER BY k."id") FILTER (WHERE k."id" IS NOT NULL), '{}') AS "keywords"
+  FROM "Category" c LEFT JOIN "CategoryKeyword" k ON k."categoryId" = c."id"
+  WHERE c."communityId" = ${communityId}
+  GROUP BY c."id" ORDER BY c."id"`;
 
 /**
  * `raise anyway` on a held draft: raises it, once. The draft is then used up: a second tap (a double tap, or the
@@ -87,14 +100,10 @@ export async function raiseDraft(ctx: CommandContext, action: { draftId: number 
 async function createIssue(
   ctx: CommandContext,
   input: { text: string; buildingId: number | null; originChatId: number; originMessageId: string | null },
+  categoriesRead?: CategoryRow[],
 ): Promise<Issue> {
   const community = requireCommunity(ctx);
-  // The community's categories with their keywords, in one statement (an include would be two).
-  const categories = await ctx.tx.$queryRaw<Array<{ id: number; code: string; keywords: string[] }>>`
-    SELECT c."id", c."code", coalesce(array_agg(k."keyword" ORDER BY k."id") FILTER (WHERE k."id" IS NOT NULL), '{}') AS "keywords"
-    FROM "Category" c LEFT JOIN "CategoryKeyword" k ON k."categoryId" = c."id"
-    WHERE c."communityId" = ${community.id}
-    GROUP BY c."id" ORDER BY c."id"`;
+  const categories = categoriesRead ?? (await ctx.tx.$queryRaw<CategoryRow[]>(categoriesSql(community.id)));
   const code = categorise(input.text, categories);
   const category = categories.find((candidate) => candidate.code === (code ?? 'other')) ?? null;
   const level = startingLevel(input);
