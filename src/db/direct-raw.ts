@@ -148,12 +148,36 @@ const bigintAsText = (_key: string, item: unknown) => (typeof item === 'bigint' 
 /** The rows of a result set as the client returns them: one object per row, every column present. */
 function rowsOf(result: SqlResultSet): Array<Record<string, unknown>> {
   const { columnNames, columnTypes } = result;
+  const converted = columnTypes.flatMap((type, index) => (convertedTypes.has(type) ? [index] : []));
   return result.rows.map((row) => {
     const object: Record<string, unknown> = {};
-    for (let index = 0; index < columnNames.length; index++) object[columnNames[index]!] = rawValue(row[index], columnTypes[index]!);
+    for (let index = 0; index < columnNames.length; index++) object[columnNames[index]!] = row[index];
+    for (const index of converted) object[columnNames[index]!] = rawValue(row[index], columnTypes[index]!);
     return object;
   });
 }
+
+/** The column types whose values the client converts; the others it returns as the adapter gives them. */
+const convertedTypes = new Set<number>([
+  ColumnTypeEnum.Int32,
+  ColumnTypeEnum.Int64,
+  ColumnTypeEnum.Numeric,
+  ColumnTypeEnum.Boolean,
+  ColumnTypeEnum.Json,
+  ColumnTypeEnum.DateTime,
+  ColumnTypeEnum.Date,
+  ColumnTypeEnum.Time,
+  ColumnTypeEnum.Bytes,
+  ColumnTypeEnum.Int32Array,
+  ColumnTypeEnum.Int64Array,
+  ColumnTypeEnum.NumericArray,
+  ColumnTypeEnum.BooleanArray,
+  ColumnTypeEnum.JsonArray,
+  ColumnTypeEnum.DateTimeArray,
+  ColumnTypeEnum.DateArray,
+  ColumnTypeEnum.TimeArray,
+  ColumnTypeEnum.BytesArray,
+]);
 
 /** A column's value as the client returns it (its `serializeRawValue` then `deserializeRawResult`). */
 function rawValue(value: unknown, type: number): unknown {

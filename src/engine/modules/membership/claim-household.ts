@@ -16,17 +16,19 @@ export async function claimHousehold(ctx: CommandContext, action: { code: string
   if (ctx.chat.kind !== 'private' && (await burnExposedCode(ctx, action.code, ['household_claim', 'chat_link']))) return;
   requirePrivate(ctx);
   const code = await redeemCode(ctx, action.code, 'household_claim');
-  // The household with its building's name, and its community, in one read.
+  // Claimed, and read back with its building's name and its community, in one statement. A second claim of the same
+  // household by the same member (a family member's code, say) changes nothing.
   const [row] = await ctx.tx.$queryRaw<Array<Community & { household: { id: number; unit: string; building: string } }>>`
+    WITH claimed AS (
+      INSERT INTO "HouseholdClaim" ("memberId", "householdId", "claimedAt")
+      SELECT ${ctx.member.id}, "id", ${ctx.now} FROM "Household" WHERE "id" = ${code.householdId ?? -1}
+      ON CONFLICT ("memberId", "householdId") DO NOTHING
+    )
     SELECT o.*, json_build_object('id', h."id", 'unit', h."unit", 'building', b."name") AS "household"
     FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" JOIN "Community" o ON o."id" = b."communityId"
     WHERE h."id" = ${code.householdId ?? -1}`;
   if (!row) throw new Error(`claim code ${code.id} names no household`);
   const { household, ...community } = row;
-  // A second claim of the same household by the same member (a family member's code, say) changes nothing.
-  await ctx.tx.$executeRaw`
-    INSERT INTO "HouseholdClaim" ("memberId", "householdId", "claimedAt") VALUES (${ctx.member.id}, ${household.id}, ${ctx.now})
-    ON CONFLICT ("memberId", "householdId") DO NOTHING`;
   ctx.community = community;
   ctx.locale = resolveLocale(ctx.member, ctx.chat, community, ctx.command.actor.languageHint);
   await audit(ctx, {
