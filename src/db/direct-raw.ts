@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type ArgType,
   ColumnTypeEnum,
+  isDriverAdapterError,
   type SqlDriverAdapter,
   type SqlDriverAdapterFactory,
   type SqlQuery,
@@ -97,12 +98,26 @@ function closingMarked(transaction: Transaction, open: OpenTransaction): Transac
 }
 
 async function query(queryable: SqlDriverAdapter | Transaction, args: RawArgs): Promise<Array<Record<string, unknown>>> {
-  return rowsOf(await queryable.queryRaw(sqlQuery(args)));
+  return rowsOf(await queryable.queryRaw(sqlQuery(args)).catch(rawQueryFailed('$queryRaw')));
 }
 
 function execute(queryable: SqlDriverAdapter | Transaction, args: RawArgs): Promise<number> {
-  return queryable.executeRaw(sqlQuery(args));
+  return queryable.executeRaw(sqlQuery(args)).catch(rawQueryFailed('$executeRaw'));
 }
+
+/** The database's refusal as the client reports a raw statement's: P2010, with the database's own code and message. */
+const rawQueryFailed =
+  (method: string) =>
+  (error: unknown): never => {
+    if (!isDriverAdapterError(error)) throw error;
+    const { originalCode, originalMessage } = error.cause as { originalCode?: string; originalMessage?: string };
+    const reason = `Raw query failed. Code: \`${originalCode ?? 'N/A'}\`. Message: \`${originalMessage ?? error.message ?? 'N/A'}\``;
+    throw new Prisma.PrismaClientKnownRequestError(`\nInvalid \`prisma.${method}()\` invocation:\n\n\n${reason}`, {
+      code: 'P2010',
+      clientVersion: Prisma.prismaVersion.client,
+      meta: { driverAdapterError: error },
+    });
+  };
 
 /** A tagged template's or a `Prisma.Sql`'s statement, as Prisma's client would hand it to the adapter. */
 function sqlQuery(args: RawArgs): SqlQuery {

@@ -83,6 +83,25 @@ describeEachDatabase('raw statements sent to the adapter directly', (kind) => {
     ]);
   });
 
+  it("reports the database's refusal as the Prisma client does", async () => {
+    const failure = async (db: Pick<PrismaClient, '$executeRaw' | '$queryRaw'>, method: '$executeRaw' | '$queryRaw') => {
+      const error = (await db[method]`INSERT INTO "Note" ("id", "text") VALUES (1, 'x'), (1, 'y')`.catch((caught) => caught)) as {
+        name: string;
+        code: string;
+        message: string;
+      };
+      return { name: error.name, code: error.code, message: error.message };
+    };
+    for (const method of ['$executeRaw', '$queryRaw'] as const) {
+      const expected = await failure(plain, method);
+      expect(expected).toMatchObject({ name: 'PrismaClientKnownRequestError', code: 'P2010', message: expect.stringContaining('23505') });
+      expect(await failure(direct.prisma, method)).toEqual(expected);
+      expect(await direct.prisma.$transaction((tx) => failure(tx, method)).catch((error) => error)).toEqual(
+        await plain.$transaction((tx) => failure(tx, method)).catch((error) => error),
+      );
+    }
+  });
+
   it('rolls back with its transaction, and refuses a statement sent after the transaction ended', async () => {
     const failing = direct.prisma.$transaction(async (tx) => {
       await tx.$executeRaw`INSERT INTO "Note" ("text") VALUES ('rolled back')`;
