@@ -98,26 +98,32 @@ function closingMarked(transaction: Transaction, open: OpenTransaction): Transac
 }
 
 async function query(queryable: SqlDriverAdapter | Transaction, args: RawArgs): Promise<Array<Record<string, unknown>>> {
-  return rowsOf(await queryable.queryRaw(sqlQuery(args)).catch(rawQueryFailed('$queryRaw')));
+  try {
+    return rowsOf(await queryable.queryRaw(sqlQuery(args)));
+  } catch (error) {
+    throw asClientError(error, '$queryRaw');
+  }
 }
 
-function execute(queryable: SqlDriverAdapter | Transaction, args: RawArgs): Promise<number> {
-  return queryable.executeRaw(sqlQuery(args)).catch(rawQueryFailed('$executeRaw'));
+async function execute(queryable: SqlDriverAdapter | Transaction, args: RawArgs): Promise<number> {
+  try {
+    return await queryable.executeRaw(sqlQuery(args));
+  } catch (error) {
+    throw asClientError(error, '$executeRaw');
+  }
 }
 
 /** The database's refusal as the client reports a raw statement's: P2010, with the database's own code and message. */
-const rawQueryFailed =
-  (method: string) =>
-  (error: unknown): never => {
-    if (!isDriverAdapterError(error)) throw error;
-    const { originalCode, originalMessage } = error.cause as { originalCode?: string; originalMessage?: string };
-    const reason = `Raw query failed. Code: \`${originalCode ?? 'N/A'}\`. Message: \`${originalMessage ?? error.message ?? 'N/A'}\``;
-    throw new Prisma.PrismaClientKnownRequestError(`\nInvalid \`prisma.${method}()\` invocation:\n\n\n${reason}`, {
-      code: 'P2010',
-      clientVersion: Prisma.prismaVersion.client,
-      meta: { driverAdapterError: error },
-    });
-  };
+function asClientError(error: unknown, method: string): unknown {
+  if (!isDriverAdapterError(error)) return error;
+  const { originalCode, originalMessage } = error.cause as { originalCode?: string; originalMessage?: string };
+  const reason = `Raw query failed. Code: \`${originalCode ?? 'N/A'}\`. Message: \`${originalMessage ?? error.message ?? 'N/A'}\``;
+  return new Prisma.PrismaClientKnownRequestError(`\nInvalid \`prisma.${method}()\` invocation:\n\n\n${reason}`, {
+    code: 'P2010',
+    clientVersion: Prisma.prismaVersion.client,
+    meta: { driverAdapterError: error },
+  });
+}
 
 /** A tagged template's or a `Prisma.Sql`'s statement, as Prisma's client would hand it to the adapter. */
 function sqlQuery(args: RawArgs): SqlQuery {
@@ -172,6 +178,19 @@ function rowsOf(result: SqlResultSet): Array<Record<string, unknown>> {
   });
 }
 
+/** Arrays the client converts item by item, with their items' type. */
+const itemTypeOf = new Map<number, number>([
+  [ColumnTypeEnum.Int32Array, ColumnTypeEnum.Int32],
+  [ColumnTypeEnum.Int64Array, ColumnTypeEnum.Int64],
+  [ColumnTypeEnum.NumericArray, ColumnTypeEnum.Numeric],
+  [ColumnTypeEnum.BooleanArray, ColumnTypeEnum.Boolean],
+  [ColumnTypeEnum.JsonArray, ColumnTypeEnum.Json],
+  [ColumnTypeEnum.DateTimeArray, ColumnTypeEnum.DateTime],
+  [ColumnTypeEnum.DateArray, ColumnTypeEnum.Date],
+  [ColumnTypeEnum.TimeArray, ColumnTypeEnum.Time],
+  [ColumnTypeEnum.BytesArray, ColumnTypeEnum.Bytes],
+]);
+
 /** The column types whose values the client converts; the others it returns as the adapter gives them. */
 const convertedTypes = new Set<number>([
   ColumnTypeEnum.Int32,
@@ -183,20 +202,14 @@ const convertedTypes = new Set<number>([
   ColumnTypeEnum.Date,
   ColumnTypeEnum.Time,
   ColumnTypeEnum.Bytes,
-  ColumnTypeEnum.Int32Array,
-  ColumnTypeEnum.Int64Array,
-  ColumnTypeEnum.NumericArray,
-  ColumnTypeEnum.BooleanArray,
-  ColumnTypeEnum.JsonArray,
-  ColumnTypeEnum.DateTimeArray,
-  ColumnTypeEnum.DateArray,
-  ColumnTypeEnum.TimeArray,
-  ColumnTypeEnum.BytesArray,
+  ...itemTypeOf.keys(),
 ]);
 
 /** A column's value as the client returns it (its `serializeRawValue` then `deserializeRawResult`). */
 function rawValue(value: unknown, type: number): unknown {
   if (value === null || value === undefined) return null;
+  const itemType = itemTypeOf.get(type);
+  if (itemType !== undefined) return (value as unknown[]).map((item) => rawValue(item, itemType));
   switch (type) {
     case ColumnTypeEnum.Int32:
       return Math.trunc(typeof value === 'string' ? Number(value) : (value as number));
@@ -216,29 +229,7 @@ function rawValue(value: unknown, type: number): unknown {
       return new Date(`1970-01-01T${value}Z`);
     case ColumnTypeEnum.Bytes:
       return new Uint8Array(Buffer.from(value as string, 'base64'));
-    case ColumnTypeEnum.Int32Array:
-      return each(value, ColumnTypeEnum.Int32);
-    case ColumnTypeEnum.Int64Array:
-      return each(value, ColumnTypeEnum.Int64);
-    case ColumnTypeEnum.NumericArray:
-      return each(value, ColumnTypeEnum.Numeric);
-    case ColumnTypeEnum.BooleanArray:
-      return each(value, ColumnTypeEnum.Boolean);
-    case ColumnTypeEnum.JsonArray:
-      return each(value, ColumnTypeEnum.Json);
-    case ColumnTypeEnum.DateTimeArray:
-      return each(value, ColumnTypeEnum.DateTime);
-    case ColumnTypeEnum.DateArray:
-      return each(value, ColumnTypeEnum.Date);
-    case ColumnTypeEnum.TimeArray:
-      return each(value, ColumnTypeEnum.Time);
-    case ColumnTypeEnum.BytesArray:
-      return each(value, ColumnTypeEnum.Bytes);
     default:
       return value;
   }
-}
-
-function each(values: unknown, itemType: number): unknown[] {
-  return (values as unknown[]).map((item) => rawValue(item, itemType));
 }
