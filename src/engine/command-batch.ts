@@ -1,5 +1,6 @@
 import { type DomainErrorCode, isDomainError } from '../core/errors.js';
 import { type Chat, type Community, type Member, Prisma, type Role } from '../db/generated/client.js';
+import { aliased, communityColumns } from './aliased-columns.js';
 import { handlers } from './capabilities.js';
 import type { Action, EngineCommand } from './commands.js';
 import { type AuditInput, acknowledgeTap, appendAudit, type CommandContext, pushRefusal, type Tx, writeNotices } from './context.js';
@@ -173,23 +174,8 @@ async function handle(
   }
 }
 
-/** A table's columns selected as "alias.column", and read back into a row object by `rowOf`. */
-function aliased(alias: string, fields: Record<string, string>) {
-  const columns = Object.values(fields).map((field) => [field, `${alias}.${field}`] as const);
-  return {
-    sql: Prisma.raw(columns.map(([field, key]) => `${alias}."${field}" AS "${key}"`).join(', ')),
-    /** The row's columns of this alias as an object; null for the all-null side of an outer join. */
-    rowOf<T>(row: Record<string, unknown>): T | null {
-      if (row[`${alias}.id`] === null || row[`${alias}.id`] === undefined) return null;
-      const object: Record<string, unknown> = {};
-      for (const [field, key] of columns) object[field] = row[key];
-      return object as T;
-    },
-  };
-}
 const memberColumns = aliased('m', Prisma.MemberScalarFieldEnum);
 const chatColumns = aliased('c', Prisma.ChatScalarFieldEnum);
-const communityColumns = aliased('o', Prisma.CommunityScalarFieldEnum);
 
 /**
  * The contexts of commands about to run, in one statement: each actor and chat as the platform names them now

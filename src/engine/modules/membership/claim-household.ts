@@ -1,9 +1,12 @@
 import type { Community } from '../../../db/generated/client.js';
+import { communityColumns } from '../../aliased-columns.js';
 import type { CommandContext } from '../../context.js';
 import { audit, reply, requirePrivate } from '../../context.js';
 import { burnExposedCode } from './burn-exposed-code.js';
-import { redeemCode } from './redeem-code.js';
+import { type Redemption, redeemed, redemptionSql } from './redeem-code.js';
 import { resolveLocale } from './set-language.js';
+
+type ClaimedHousehold = { id: number; unit: string; building: string };
 
 /**
  * `/claim <code>` in a private chat: the member becomes a verified resident of the code's household (several
@@ -15,20 +18,22 @@ import { resolveLocale } from './set-language.js';
 export async function claimHousehold(ctx: CommandContext, action: { code: string }): Promise<void> {
   if (ctx.chat.kind !== 'private' && (await burnExposedCode(ctx, action.code, ['household_claim', 'chat_link']))) return;
   requirePrivate(ctx);
-  const code = await redeemCode(ctx, action.code, 'household_claim');
-  // Claimed, and read back with its building's name and its community, in one statement. A second claim of the same
-  // household by the same member (a family member's code, say) changes nothing.
-  const [row] = await ctx.tx.$queryRaw<Array<Community & { household: { id: number; unit: string; building: string } }>>`
-    WITH claimed AS (
+  // Redeemed, claimed, and read back with the household's building name and community, in one statement. A second
+  // claim of the same household by the same member (a family member's code, say) changes nothing.
+  const [row] = await ctx.tx.$queryRaw<Array<Redemption & Record<string, unknown> & { household: ClaimedHousehold | null }>>`
+    WITH ${redemptionSql(ctx, action.code, 'household_claim')}, claimed AS (
       INSERT INTO "HouseholdClaim" ("memberId", "householdId", "claimedAt")
-      SELECT ${ctx.member.id}, "id", ${ctx.now} FROM "Household" WHERE "id" = ${code.householdId ?? -1}
+      SELECT ${ctx.member.id}, "householdId", ${ctx.now} FROM redeemed WHERE "householdId" IS NOT NULL
       ON CONFLICT ("memberId", "householdId") DO NOTHING
     )
-    SELECT o.*, json_build_object('id', h."id", 'unit', h."unit", 'building', b."name") AS "household"
-    FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" JOIN "Community" o ON o."id" = b."communityId"
-    WHERE h."id" = ${code.householdId ?? -1}`;
-  if (!row) throw new Error(`claim code ${code.id} names no household`);
-  const { household, ...community } = row;
+    SELECT found.*, EXISTS (SELECT FROM redeemed) AS "redeemed", ${communityColumns.sql},
+      CASE WHEN h."id" IS NOT NULL THEN json_build_object('id', h."id", 'unit', h."unit", 'building', b."name") END AS "household"
+    FROM found LEFT JOIN "Household" h ON h."id" = found."householdId"
+      LEFT JOIN "Building" b ON b."id" = h."buildingId" LEFT JOIN "Community" o ON o."id" = b."communityId"`;
+  const code = redeemed(ctx, row, 'household_claim');
+  const household = row!.household;
+  const community = communityColumns.rowOf<Community>(row!);
+  if (!household || !community) throw new Error(`claim code ${code.id} names no household`);
   ctx.community = community;
   ctx.locale = resolveLocale(ctx.member, ctx.chat, community, ctx.command.actor.languageHint);
   await audit(ctx, {
