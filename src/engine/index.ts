@@ -105,7 +105,7 @@ export function createEngine(deps: EngineDeps) {
         for (const [index, command] of chunk.entries()) results.set(command, done[index]!);
       } catch (error) {
         deps.logger?.warn({ err: error, commands: chunk.length }, 'command batch failed; handling its commands one by one');
-        for (const command of chunk) results.set(command, await dispatchAlone(command, { ...attempt, savepoints: false }));
+        for (const command of chunk) results.set(command, await dispatchAlone(command, attempt));
       }
     }
     return commands.map((command) => results.get(command)!);

@@ -90,19 +90,28 @@ describeEachDatabase('applyMigrations', (kind) => {
   });
 });
 
+/** For each test: an empty database of `kind` with the migrations older than `migration`, closed and dropped after it. */
+function useDatabaseBefore(kind: DatabaseKind, migration: string): () => Promise<Database> {
+  let opened: Awaited<ReturnType<typeof openEmptyDatabase>> | undefined;
+  afterEach(async () => {
+    await opened?.database.close();
+    await opened?.drop?.();
+    opened = undefined;
+  });
+  return async () => {
+    opened = await openEmptyDatabase(kind);
+    await migrateUpTo(opened.database, migration);
+    return opened.database;
+  };
+}
+
 describeEachDatabase('the outbox_buttons migration', (kind) => {
   const migration = '20261202071649_outbox_buttons';
-  let database: Database | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await database?.close();
-    await dropDatabase?.();
-  });
+  const databaseBefore = useDatabaseBefore(kind, migration);
 
   describe('when the outbox holds notices written before it, with their buttons inside params', () => {
     it('moves the buttons to their own column and leaves params with the notice’s data only', async () => {
-      ({ database, drop: dropDatabase } = await openEmptyDatabase(kind));
-      await migrateUpTo(database, migration);
+      const database = await databaseBefore();
 
       // Rows as the engine wrote them until now: a poll with vote buttons, a live edit without, a plain reply.
       const votes = [
@@ -114,7 +123,7 @@ describeEachDatabase('the outbox_buttons migration', (kind) => {
       );
       const chatId = chat!.id;
       const insert = (params: unknown, state = 'pending') =>
-        database!.prisma.$queryRawUnsafe<Array<{ id: number }>>(
+        database.prisma.$queryRawUnsafe<Array<{ id: number }>>(
           `INSERT INTO "OutboxNotice" ("chatId", "type", "locale", "params", "state") VALUES ($1, 'poll.opened', 'zh-CN', $2::jsonb, $3::"OutboxState") RETURNING "id"`,
           chatId,
           JSON.stringify(params),
@@ -142,17 +151,11 @@ describeEachDatabase('the outbox_buttons migration', (kind) => {
 
 describeEachDatabase('the owners_running_tally migration', (kind) => {
   const migration = '20261202182259_owners_running_tally';
-  let database: Database | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await database?.close();
-    await dropDatabase?.();
-  });
+  const databaseBefore = useDatabaseBefore(kind, migration);
 
   it('counts the register and the ballots already cast into the running totals', async () => {
-    ({ database, drop: dropDatabase } = await openEmptyDatabase(kind));
-    await migrateUpTo(database, migration);
-    const sql = (text: string) => database!.prisma.$executeRawUnsafe(text);
+    const database = await databaseBefore();
+    const sql = (text: string) => database.prisma.$executeRawUnsafe(text);
     await sql(`INSERT INTO "Community" ("id", "slug", "name") VALUES (1, 'c', '幸福社区')`);
     await sql(`INSERT INTO "Building" ("id", "communityId", "name") VALUES (1, 1, '1栋'), (2, 1, '2栋')`);
     await sql(`INSERT INTO "Household" ("id", "buildingId", "unit", "areaM2", "ownerName", "updatedAt")
@@ -185,16 +188,10 @@ describeEachDatabase('the owners_running_tally migration', (kind) => {
 
 describeEachDatabase('the community_counters migration', (kind) => {
   const migration = '20261204165757_community_counters';
-  let database: Database | undefined;
-  let dropDatabase: (() => Promise<void>) | undefined;
-  afterEach(async () => {
-    await database?.close();
-    await dropDatabase?.();
-  });
+  const databaseBefore = useDatabaseBefore(kind, migration);
 
   it('carries every community’s numbers over, so the next issue, poll and meeting continue them', async () => {
-    ({ database, drop: dropDatabase } = await openEmptyDatabase(kind));
-    await migrateUpTo(database, migration);
+    const database = await databaseBefore();
     await database.prisma.$executeRawUnsafe(`INSERT INTO "Community" ("id", "slug", "name", "lastIssueNumber", "lastPollNumber", "lastMeetingNumber")
       VALUES (1, 'a', '幸福社区', 41, 7, 2), (2, 'b', '和谐社区', 0, 0, 0)`);
 
@@ -202,7 +199,7 @@ describeEachDatabase('the community_counters migration', (kind) => {
     expect(await database.prisma.communityCounter.findMany({ orderBy: { communityId: 'asc' } })).toEqual([
       { communityId: 1, lastIssueNumber: 41, lastPollNumber: 7, lastMeetingNumber: 2 },
     ]);
-    const next = (communityId: number) => database!.prisma.$transaction((tx) => nextNumber(tx, communityId, 'lastIssueNumber'));
+    const next = (communityId: number) => database.prisma.$transaction((tx) => nextNumber(tx, communityId, 'lastIssueNumber'));
     expect([await next(1), await next(2), await next(2)]).toEqual([42, 1, 2]);
   });
 });
