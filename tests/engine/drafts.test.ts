@@ -44,6 +44,28 @@ describeEachDatabase('raiseDraft', (kind) => {
     });
   });
 
+  describe('when the same text was raised in another scope', () => {
+    it('is not held: look-alikes are looked for among open issues of the same building, or of the community as a whole', async () => {
+      const text = '/issue 地下车库的排水沟堵住了，下雨就积水';
+      expect((await h.say(c.residents.r1, c.chats.b1, text)).notices[0]).toMatchObject({ type: 'issue.raised' });
+      expect((await h.say(c.residents.s1, c.chats.b2, text)).notices[0]).toMatchObject({ type: 'issue.raised' });
+      expect((await h.say(c.residents.r2, c.chats.community, text)).notices[0]).toMatchObject({ type: 'issue.raised' });
+      const [b1, b2, community] = await db.prisma.issue.findMany({
+        where: { communityId: c.community.id, text: text.slice('/issue '.length) },
+        orderBy: { number: 'asc' },
+      });
+      // A look-alike in the same scope is still found, in each of the three.
+      for (const [who, chat, issue] of [
+        [c.residents.r3, c.chats.b1, b1],
+        [c.residents.s1, c.chats.b2, b2],
+        [c.residents.r4, c.chats.community, community],
+      ] as const) {
+        const held = await h.say(who, chat, text);
+        expect(held.notices[0]).toMatchObject({ type: 'issue.looks_duplicate', params: { similar: [{ number: issue!.number }] } });
+      }
+    });
+  });
+
   describe('when the look-alike is older than the latest 200 open issues', () => {
     it('still finds it, by the tokens’ index; and an issue kept without tokens is still compared by its text', async () => {
       const community = await db.prisma.community.findUniqueOrThrow({ where: { id: c.community.id }, include: { counter: true } });

@@ -32,12 +32,13 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
   // Open issues of the same scope that share the most tokens with it, by the tokens' index (however many are open);
   // issues raised before tokens were kept are compared by their text, the latest 200 of them. Whether one is a
   // look-alike is findSimilar's rule.
-  const scope = Prisma.sql`"communityId" = ${community.id} AND "buildingId" IS NOT DISTINCT FROM ${buildingId}
-    AND "status" = ANY(${[...openStatuses]}::"IssueStatus"[])`;
+  // "buildingId" = or IS NULL, not IS NOT DISTINCT FROM, which no index can answer.
+  const inBuilding = buildingId === null ? Prisma.sql`"buildingId" IS NULL` : Prisma.sql`"buildingId" = ${buildingId}`;
+  const scope = Prisma.sql`"communityId" = ${community.id} AND "status" = ANY(${[...openStatuses]}::"IssueStatus"[]) AND ${inBuilding}`;
   // The community's categories come with them, for the issue if it is raised: one round trip either way.
   const [{ candidates, categories }] = await ctx.tx.$queryRaw<[{ candidates: Candidate[]; categories: CategoryRow[] }]>`
     SELECT (SELECT coalesce(json_agg(c ORDER BY c."shared" DESC, c."number" DESC), '[]') FROM (
-      (SELECT "number", "text", "tokens", cardinality(ARRAY(SELECT unnest("tokens") INTERSECT SELECT unnest(${wanted}::text[]))) AS "shared"
+      (SELECT "number", "text", "tokens", (SELECT count(*)::int FROM unnest("tokens") t WHERE t = ANY(${wanted}::text[])) AS "shared"
         FROM "Issue" WHERE ${scope} AND "tokens" && ${wanted}::text[] ORDER BY "shared" DESC, "number" DESC LIMIT 50)
       UNION ALL
       (SELECT "number", "text", "tokens", -1 AS "shared" FROM "Issue" WHERE ${scope} AND "tokens" = '{}' ORDER BY "number" DESC LIMIT 200)
