@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineCommand } from '../../src/engine/commands.js';
+import type { Tx } from '../../src/engine/context.js';
 import { communityRates } from '../../src/engine/modules/digests/daily-digest.js';
 import { exportCommunity } from '../../src/engine/modules/followups/export-community.js';
 import { ratersOf } from '../../src/engine/modules/followups/raters.js';
 import { ratesReport } from '../../src/engine/modules/followups/rates.js';
+import { backingHouseholds } from '../../src/engine/modules/issues/issue-queries.js';
 import { describeEachDatabase, openTestDatabase, type TestDatabase } from '../helpers/database.js';
 import { buildCommunity, createHarness, domainSnapshot, type Harness, type Person } from '../helpers/engine.js';
 
@@ -121,6 +123,14 @@ describeEachDatabase('who rates an issue', (kind) => {
     it('counts the raiser and the supporter in scope as its raters, in the order they backed it', async () => {
       const issue = await db.prisma.issue.findUniqueOrThrow({ where: { id: issueId } });
       expect((await ratersOf(db.prisma, [issue])).get(issueId)).toEqual([ids.r1, ids.r2]);
+    });
+
+    it('counts only their households as its backing, in /show, /issues and the support path alike', async () => {
+      const shown = await h.say(d.residents.r1, d.chats.b1, '/show 1');
+      expect(shown.notices[0]).toMatchObject({ type: 'issue.shown', params: { number: 1, supporters: 2 } });
+      const listed = await h.say(d.residents.r1, d.chats.b1, '/issues');
+      expect(listed.notices[0]).toMatchObject({ type: 'issue.listed', params: { issues: [{ number: 1, supporters: 2 }] } });
+      expect((await backingHouseholds(db.prisma as unknown as Tx, [issueId])).get(issueId)).toBe(2);
     });
 
     it('asks only them to rate once it is resolved, telling the raiser it is their own issue', async () => {

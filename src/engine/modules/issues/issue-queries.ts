@@ -33,9 +33,11 @@ export function visibleIssue<T extends { status: string }>(
  * raiser's included: a scalar subquery, so a query that reads issues counts their backing in the same statement.
  */
 export function backingCountSql(issue: string): Prisma.Sql {
+  // From the issue's supports to their households, not from the households in scope to their supports: an issue has
+  // a few supports, its scope hundreds or thousands of households.
   return Prisma.sql`(SELECT count(DISTINCT s."householdId")::int FROM "Support" s
-    JOIN "Household" h ON h."id" = s."householdId" JOIN "Building" b ON b."id" = h."buildingId"
-    WHERE s."issueId" = ${Prisma.raw(`"${issue}"."id"`)} AND ${buildingInScopeSql('b', issue)})`;
+    WHERE s."issueId" = ${Prisma.raw(`"${issue}"."id"`)} AND (
+      SELECT ${buildingInScopeSql('b', issue)} FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" WHERE h."id" = s."householdId"))`;
 }
 
 /** Distinct households in each issue's scope that back it (the raiser's included), by issue id; one statement. */

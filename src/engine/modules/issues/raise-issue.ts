@@ -48,20 +48,13 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
     text: issue.text,
   }));
   if (similar.length > 0) {
-    const draft = await ctx.tx.issueDraft.create({
-      data: {
-        communityId: community.id,
-        memberId: ctx.member.id,
-        chatId: ctx.chat.id,
-        messageId: ctx.command.messageId ?? null,
-        buildingId,
-        text,
-        createdAt: ctx.now,
-      },
-    });
+    const [draft] = await ctx.tx.$queryRaw<Array<{ id: number }>>`
+      INSERT INTO "IssueDraft" ("communityId", "memberId", "chatId", "messageId", "buildingId", "text", "createdAt")
+      VALUES (${community.id}, ${ctx.member.id}, ${ctx.chat.id}, ${ctx.command.messageId ?? null}, ${buildingId}::int, ${text}, ${ctx.now})
+      RETURNING "id"`;
     reply(ctx, { type: 'issue.looks_duplicate', params: { similar } }, [
       ...similar.map((issue) => ({ kind: 'support' as const, number: issue.number })),
-      { kind: 'raise_draft', draftId: draft.id },
+      { kind: 'raise_draft', draftId: draft!.id },
     ]);
     return;
   }
