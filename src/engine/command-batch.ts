@@ -60,7 +60,7 @@ export async function runCommands(
       continue;
     }
     const { context, status, error, changedContexts } = await handle({ ...(await contexts.of(command)), unwritten }, flood, attempt);
-    if (changedContexts) contexts.changed();
+    if (changedContexts) contexts.changed(context.changedOwnContextOnly ? context.member.id : null);
     acknowledgeTap(context);
     unwritten.push(...context.notices);
     entries.push(...context.pendingAudit);
@@ -82,7 +82,7 @@ export async function runCommands(
 /**
  * The contexts of the commands ahead, loaded a window at a time, and loaded again after a command wrote to a table
  * they are made of (`contextTables`): a claim, a role, a language, a chat linked by one command is part of the next
- * one's context. The window after such a write is as long as the gap since the one before it, so traffic that writes
+ * one's context (only its actor's own, for a command that says so: `changedOwnContextOnly`). The window after such a write is as long as the gap since the one before it, so traffic that writes
  * every few commands loads each context about once; while nothing writes, the window doubles.
  */
 function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: EngineCommand[]) {
@@ -100,7 +100,12 @@ function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: En
       sinceWrite += 1;
       return loaded.get(command)!;
     },
-    changed(): void {
+    /** After a write to a table contexts are made of: by `memberId` alone (only that member's contexts), or by anyone. */
+    changed(memberId: number | null): void {
+      if (memberId !== null) {
+        for (const [command, context] of loaded) if (context.member.id === memberId) loaded.delete(command);
+        return;
+      }
       loaded.clear();
       windowSize = sinceWrite;
       sinceWrite = 0;

@@ -37,6 +37,11 @@ export type CommandContext = EffectContext & {
   memberOf: ReadonlySet<number>;
   /** The actor's roles in every community, as the command began. */
   roles: Role[];
+  /**
+   * Set by a command whose writes to what contexts are made of concern its actor alone (a household claimed): the
+   * contexts loaded ahead for other members' commands stay valid.
+   */
+  changedOwnContextOnly?: boolean;
   /** Set by a secret vote: the inbox keeps no copy of the tap that could name the voter. */
   redactInbox?: boolean;
   /** Audit entries of this command, chained at the end of its transaction. */

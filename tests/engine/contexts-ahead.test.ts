@@ -13,6 +13,7 @@ import { type Person, useCommunity } from '../helpers/engine.js';
 describeEachDatabase('contexts loaded ahead within a batch', (kind) => {
   const setup = useCommunity(kind);
   const newcomer: Person = { id: `ahead-${kind}-newcomer`, name: '新邻居' };
+  const another: Person = { id: `ahead-${kind}-another`, name: '另一位新邻居' };
   let results: DispatchResult[];
   let counter = 0;
 
@@ -26,7 +27,7 @@ describeEachDatabase('contexts loaded ahead within a batch', (kind) => {
 
   beforeAll(async () => {
     const { h, c } = setup;
-    const [code] = await h.engine.operate((tx, now) =>
+    const [code, anotherCode] = await h.engine.operate((tx, now) =>
       issueClaimCodes(tx, c.slug, { building: '2栋', unclaimedOnly: true, days: 30 }, now),
     );
     await h.say(c.residents.r2, c.chats.b1, '/issue 1栋门禁坏了');
@@ -37,20 +38,29 @@ describeEachDatabase('contexts loaded ahead within a batch', (kind) => {
       command(r2, h.privateChat(r2), '/lang en'),
       command(r2, c.chats.b1, '/show 1'),
       command(newcomer, h.privateChat(newcomer), `/claim ${code!.code}`),
+      command(another, h.privateChat(another), `/claim ${anotherCode!.code}`),
       command(newcomer, c.chats.b2, '/issue 2栋楼道灯不亮'),
+      command(another, c.chats.b2, '/issue 2栋电梯按钮失灵'),
     ]);
   });
 
   it('answers after a language was chosen in that language', () => {
-    expect(results.map((result) => result.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done']);
+    expect(results.map((result) => result.status)).toEqual(['done', 'done', 'done', 'done', 'done', 'done', 'done', 'done']);
     expect(results[2]!.notices[0]!.locale).toBe('en');
     expect(results[3]!.notices[0]).toMatchObject({ type: 'issue.shown', locale: 'en' });
   });
 
-  it('lets a household claimed a moment before count: the newcomer raises an issue as a verified resident', async () => {
-    expect(results[5]!.notices.map((notice) => notice.type)).toContain('issue.raised');
-    const raised = await setup.db.prisma.issue.findFirstOrThrow({ where: { text: '2栋楼道灯不亮' }, include: { raisedBy: true } });
-    expect(raised.raisedBy?.platformUserId).toBe(newcomer.id);
+  // A claim makes only its claimer's contexts stale: each newcomer's /issue still sees their own claim, made after
+  // the other's contexts were loaded.
+  it('lets a household claimed a moment before count: each newcomer raises an issue as a verified resident', async () => {
+    for (const [index, text, person] of [
+      [6, '2栋楼道灯不亮', newcomer],
+      [7, '2栋电梯按钮失灵', another],
+    ] as const) {
+      expect(results[index]!.notices.map((notice) => notice.type)).toContain('issue.raised');
+      const raised = await setup.db.prisma.issue.findFirstOrThrow({ where: { text }, include: { raisedBy: true } });
+      expect(raised.raisedBy?.platformUserId).toBe(person.id);
+    }
   });
 
   it('greets a member by the name each message came with, and keeps the last', async () => {

@@ -31,6 +31,7 @@ export async function claimHousehold(ctx: CommandContext, action: { code: string
     FROM found LEFT JOIN "Household" h ON h."id" = found."householdId"
       LEFT JOIN "Building" b ON b."id" = h."buildingId" LEFT JOIN "Community" o ON o."id" = b."communityId"`;
   const code = redeemed(ctx, row, 'household_claim');
+  ctx.changedOwnContextOnly = true;
   const household = row!.household;
   const community = communityColumns.rowOf<Community>(row!);
   if (!household || !community) throw new Error(`claim code ${code.id} names no household`);
