@@ -33,8 +33,8 @@ export function visibleIssue<T extends { status: string }>(
  * raiser's included: a scalar subquery, so a query that reads issues counts their backing in the same statement.
  */
 export function backingCountSql(issue: string): Prisma.Sql {
-  // From the issue's supports to their households, not from the households in scope to their supports: an issue has
-  // a few supports, its scope hundreds or thousands of households.
+  // Each support's household is checked by a subquery of its own: as a join, the planner starts from the households
+  // in the scope (hundreds, thousands for a community-wide issue) rather than from the issue's few supports.
   return Prisma.sql`(SELECT count(DISTINCT s."householdId")::int FROM "Support" s
     WHERE s."issueId" = ${Prisma.raw(`"${issue}"."id"`)} AND (
       SELECT ${buildingInScopeSql('b', issue)} FROM "Household" h JOIN "Building" b ON b."id" = h."buildingId" WHERE h."id" = s."householdId"))`;
