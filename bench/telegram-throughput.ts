@@ -6,13 +6,15 @@
 //   issue        1,000 residents each raising /issue in their building's group, against 2,000 open issues (the
 //                near-duplicate check reads them)
 //   day          5,000 updates as a day brings them: support and vote taps, typed /support, /issue, /show, /issues
-// Reports updates/s, the p50/p99 latency from inbox to commit, this process's CPU time per update, SQL statements per
-// update (every query the pg driver sent, transactions' BEGIN and COMMIT included), and what the groups saw: messages
-// posted and edits per 1,000 updates.
+// Reports updates/s, the p50/p99 latency from inbox to commit, this process's CPU time per update, with a PostgreSQL
+// server on this machine its processes' CPU time per update and the stand-in's (what the whole machine spent), SQL
+// statements per update (every query the pg driver sent, transactions' BEGIN and COMMIT included), and what the groups
+// saw: messages posted and edits per 1,000 updates.
 //   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/postgres npm run bench:telegram   (BENCH_RUNS, default 3; median)
 //   BENCH_SCENARIOS=start-claim,issue,day npm run bench:telegram;  BENCH_DELIVERY=0 leaves the delivery loop off.
 //   BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each burst (seeding excluded): <scenario>-<run>.cpuprofile.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -82,6 +84,10 @@ type Run = {
   p99Ms: number;
   /** CPU time of this process (engine, delivery, Telegram adapter) during the burst, per update. */
   cpuMsPerUpdate: number;
+  /** CPU time of the PostgreSQL server's processes during the burst, per update (null: not on this machine, or PGlite). */
+  postgresCpuMsPerUpdate: number | null;
+  /** CPU time of the Bot API stand-in's process during the burst, per update. */
+  standInCpuMsPerUpdate: number;
   supports: number;
   ballots: number;
   /** /issue held as a draft because it looked like an open issue. */
@@ -176,6 +182,32 @@ async function seedOpenIssues(p: PrismaClient, world: World, count: number): Pro
   await p.communityCounter.update({ where: { communityId: world.communityId }, data: { lastIssueNumber: count } });
 }
 
+/** CPU time (user and system) of a process of this machine so far, in ms, from /proc (Linux). */
+function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
+const clockTicksPerSecond = 100;
+
+/** CPU time of every PostgreSQL server process on this machine so far (any database's), or null if there are none. */
+function postgresCpuMs(): number | null {
+  if (benchOnPglite) return null;
+  let total = 0;
+  let found = false;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').trim() !== 'postgres') continue;
+      total += processCpuMs(Number(entry));
+      found = true;
+    } catch {
+      // The process ended while it was being read.
+    }
+  }
+  return found ? total : null;
+}
+
 /** Profiles this process's CPU from now until the returned function is called with the file to write. */
 async function startCpuProfile(): Promise<(file: string) => Promise<void>> {
   const session = new Session();
@@ -224,6 +256,8 @@ async function runOnce(scenario: string, run: number): Promise<Run> {
       const stopProfile = profileDir ? await startCpuProfile() : null;
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
+      const postgresBefore = postgresCpuMs();
+      const standInBefore = processCpuMs(api.process!.pid!);
       inbox.start();
       if (process.env.BENCH_DELIVERY !== '0') delivery.start();
       await telegram.start();
@@ -234,6 +268,8 @@ async function runOnce(scenario: string, run: number): Promise<Run> {
       }
       const seconds = (performance.now() - started) / 1000;
       const cpu = process.cpuUsage(cpuBefore);
+      const postgresCpu = postgresBefore === null ? null : postgresCpuMs()! - postgresBefore;
+      const standInCpu = processCpuMs(api.process!.pid!) - standInBefore;
       const sent = statements;
       if (stopProfile) await stopProfile(path.join(profileDir!, `${scenario}-${run}.cpuprofile`));
       await telegram.stop();
@@ -271,6 +307,8 @@ async function runOnce(scenario: string, run: number): Promise<Run> {
         p50Ms: Math.round(at(0.5)),
         p99Ms: Math.round(at(0.99)),
         cpuMsPerUpdate: Number(((cpu.user + cpu.system) / 1000 / total).toFixed(2)),
+        postgresCpuMsPerUpdate: postgresCpu === null ? null : Number((postgresCpu / total).toFixed(2)),
+        standInCpuMsPerUpdate: Number((standInCpu / total).toFixed(2)),
         supports,
         ballots,
         drafts,
@@ -302,6 +340,8 @@ for (const scenario of scenarios) {
     p50Ms: median(runs, (r) => r.p50Ms),
     p99Ms: median(runs, (r) => r.p99Ms),
     cpuMsPerUpdate: median(runs, (r) => r.cpuMsPerUpdate),
+    postgresCpuMsPerUpdate: benchOnPglite ? null : median(runs, (r) => r.postgresCpuMsPerUpdate ?? Number.NaN),
+    standInCpuMsPerUpdate: median(runs, (r) => r.standInCpuMsPerUpdate),
     statementsPerUpdate: median(runs, (r) => r.statementsPerUpdate),
     groupMessagesPer1000: median(runs, (r) => r.groupMessagesPer1000),
     groupPostsQueuedPer1000: median(runs, (r) => r.groupPostsQueuedPer1000),
