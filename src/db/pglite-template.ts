@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { constants, copyFile, mkdir, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
@@ -8,7 +8,7 @@ import { applyMigrations } from './migrations.js';
 // A new embedded database is a copy of a template: PostgreSQL's initdb in WebAssembly takes 3 to 4 s and inflates
 // the process's WebAssembly memory, which never shrinks again (an embedded yishi idled at about 540 MB after it).
 // The template is made once, at `npm install` or by the first start, in a process of its own, with the
-// migrations of that moment applied; starts copy it (a few hundred ms) and migrate the rest.
+// migrations of that moment applied; starts copy it (about 60 ms) and migrate the rest.
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -57,13 +57,29 @@ export async function copyTemplate(pgDir: string): Promise<boolean> {
       if (self.endsWith('.js')) await runChild(self, dir);
       else await createTemplate(dir);
     }
-    await cp(dir, pgDir, { recursive: true });
+    await copyTree(dir, pgDir);
     return true;
   } catch {
     await rm(pgDir, { recursive: true, force: true });
     await mkdir(pgDir, { recursive: true });
     return false;
   }
+}
+
+/**
+ * Copies a folder's files side by side (a cloned copy where the file system can): the template is about 1,200 files,
+ * which `fs.cp` copies one after another in about 450 ms, a sixth of a cold start; this takes about 60 ms.
+ */
+async function copyTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true, mode: (await stat(from)).mode });
+  const entries = await readdir(from, { withFileTypes: true });
+  await Promise.all(
+    entries.map((entry) =>
+      entry.isDirectory()
+        ? copyTree(path.join(from, entry.name), path.join(to, entry.name))
+        : copyFile(path.join(from, entry.name), path.join(to, entry.name), constants.COPYFILE_FICLONE),
+    ),
+  );
 }
 
 async function exists(dir: string): Promise<boolean> {
