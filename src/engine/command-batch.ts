@@ -82,8 +82,9 @@ export async function runCommands(
 /**
  * The contexts of the commands ahead, loaded a window at a time, and loaded again after a command wrote to a table
  * they are made of (`contextTables`): a claim, a role, a language, a chat linked by one command is part of the next
- * one's context (only its actor's own, for a command that says so: `changedOwnContextOnly`). The window after such a write is as long as the gap since the one before it, so traffic that writes
- * every few commands loads each context about once; while nothing writes, the window doubles.
+ * one's context (only of its actor's commands, for a command that says so: `changedOwnContextOnly`). The window after
+ * such a write is as long as the gap since the one before it, so traffic that writes every few commands loads each
+ * context about once; while nothing writes, the window doubles.
  */
 function contextsAhead(tx: Tx, now: Date, settings: EngineSettings, commands: EngineCommand[]) {
   const loaded = new Map<EngineCommand, Loaded>();

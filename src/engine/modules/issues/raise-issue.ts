@@ -29,10 +29,10 @@ export async function raiseIssue(ctx: CommandContext, action: { text: string }):
   const text = checkText(ctx, action.text);
   const buildingId = ctx.chat.binding === 'building' ? ctx.chat.buildingId : null;
   const wanted = [...tokens(text)];
-  // Open issues of the same scope that share the most tokens with it, by the tokens' index (however many are open);
-  // issues raised before tokens were kept are compared by their text, the latest 200 of them. Whether one is a
-  // look-alike is findSimilar's rule.
-  // "buildingId" = or IS NULL, not IS NOT DISTINCT FROM, which no index can answer.
+  // Open issues of the same scope (read through the index on it: hence "buildingId" = or IS NULL, not IS NOT DISTINCT
+  // FROM, which no index answers) that share the most tokens with it (an issue's stored tokens are distinct, so a
+  // count of those in `wanted` is the overlap); issues raised before tokens were kept are compared by their text, the
+  // latest 200 of them. Whether one is a look-alike is findSimilar's rule.
   const inBuilding = buildingId === null ? Prisma.sql`"buildingId" IS NULL` : Prisma.sql`"buildingId" = ${buildingId}`;
   const scope = Prisma.sql`"communityId" = ${community.id} AND "status" = ANY(${[...openStatuses]}::"IssueStatus"[]) AND ${inBuilding}`;
   // The community's categories come with them, for the issue if it is raised: one round trip either way.
