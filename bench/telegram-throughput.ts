@@ -14,7 +14,7 @@
 //   BENCH_SCENARIOS=start-claim,issue,day npm run bench:telegram;  BENCH_DELIVERY=0 leaves the delivery loop off.
 //   BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each burst (seeding excluded): <scenario>-<run>.cpuprofile.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
@@ -182,17 +182,19 @@ async function seedOpenIssues(p: PrismaClient, world: World, count: number): Pro
   await p.communityCounter.update({ where: { communityId: world.communityId }, data: { lastIssueNumber: count } });
 }
 
-/** CPU time (user and system) of a process of this machine so far, in ms, from /proc (Linux). */
+/** CPU time (user and system) of a process of this machine so far, in ms, from /proc (Linux; NaN elsewhere). */
 function processCpuMs(pid: number): number {
+  if (!hasProc) return Number.NaN;
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
 }
 const clockTicksPerSecond = 100;
+const hasProc = existsSync('/proc/self/stat');
 
 /** CPU time of every PostgreSQL server process on this machine so far (any database's), or null if there are none. */
 function postgresCpuMs(): number | null {
-  if (benchOnPglite) return null;
+  if (benchOnPglite || !hasProc) return null;
   let total = 0;
   let found = false;
   for (const entry of readdirSync('/proc')) {
