@@ -169,11 +169,11 @@ const bigintAsText = (_key: string, item: unknown) => (typeof item === 'bigint' 
 /** The rows of a result set as the client returns them: one object per row, every column present. */
 function rowsOf(result: SqlResultSet): Array<Record<string, unknown>> {
   const { columnNames, columnTypes } = result;
-  const converted = columnTypes.flatMap((type, index) => (convertedTypes.has(type) ? [index] : []));
+  const converted = columnTypes.map((type) => convertedTypes.has(type));
   return result.rows.map((row) => {
     const object: Record<string, unknown> = {};
-    for (let index = 0; index < columnNames.length; index++) object[columnNames[index]!] = row[index];
-    for (const index of converted) object[columnNames[index]!] = rawValue(row[index], columnTypes[index]!);
+    for (let index = 0; index < columnNames.length; index++)
+      object[columnNames[index]!] = converted[index] ? rawValue(row[index], columnTypes[index]!) : row[index];
     return object;
   });
 }
