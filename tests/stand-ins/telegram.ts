@@ -13,6 +13,8 @@ export class TelegramStandIn {
   readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
   /** Every tap answered (answerCallbackQuery), in order: what the tapper saw, if anything. */
   readonly answers: Array<{ id: string; text: string | undefined; alert: boolean; at: number }> = [];
+  // The ids in `answers`, so that a burst of 10,000 taps is not checked by scanning every answer so far.
+  private readonly answered = new Set<string>();
   /** Queued updates; `raw`, when set, is the update's JSON text exactly as it goes out (for what JSON.stringify cannot make). */
   private readonly updates: Array<Record<string, unknown> & { update_id: number; raw?: string }> = [];
   private confirmed = 0;
@@ -155,7 +157,7 @@ export class TelegramStandIn {
         // As Telegram: a tap is answered once, with at most 200 characters.
         const id = String(payload.callback_query_id);
         const text = payload.text === undefined ? undefined : String(payload.text);
-        if (this.answers.some((answer) => answer.id === id))
+        if (this.answered.has(id))
           return reply(400, {
             ok: false,
             error_code: 400,
@@ -163,6 +165,7 @@ export class TelegramStandIn {
           });
         if (text !== undefined && text.length > 200)
           return reply(400, { ok: false, error_code: 400, description: 'Bad Request: MESSAGE_TOO_LONG' });
+        this.answered.add(id);
         this.answers.push({ id, text, alert: payload.show_alert === true, at: Date.now() });
         return reply(200, { ok: true, result: true });
       }
