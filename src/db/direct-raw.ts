@@ -141,27 +141,39 @@ function sqlQuery(args: RawArgs): SqlQuery {
  * dates, big integers, decimals and bytes as text with their type, numbers as decimals, objects as JSON text.
  */
 function rawArgument(value: unknown): [unknown, ArgType] {
-  if (Array.isArray(value)) {
-    const items = value.map((item) => rawArgument(item));
-    return [items.map(([item]) => item), { scalarType: items[0]?.[1].scalarType ?? 'unknown', arity: 'list' }];
-  }
-  if (typeof value === 'bigint') return scalar(value.toString(), 'bigint');
-  if (value instanceof Date) {
-    if (Number.isNaN(value.getTime())) throw new Error('Provided Date object is invalid');
-    return scalar(value.toJSON(), 'datetime');
-  }
-  if (Prisma.Decimal.isDecimal(value)) return scalar((value as Prisma.Decimal).toJSON(), 'decimal');
-  if (Buffer.isBuffer(value)) return scalar(value.toString('base64'), 'bytes');
-  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return scalar(Buffer.from(value).toString('base64'), 'bytes');
-  if (ArrayBuffer.isView(value)) return scalar(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64'), 'bytes');
-  if (typeof value === 'number') return scalar(value, 'decimal');
-  if (typeof value === 'string') return scalar(value, 'string');
-  if (typeof value === 'object' && value !== null) return scalar(JSON.stringify(value, bigintAsText), 'unknown');
-  return scalar(value ?? null, 'unknown');
+  // A list's items are converted one by one; its type is its first item's (what the client sends for a list).
+  if (Array.isArray(value)) return [value.map(rawItem), { scalarType: scalarTypeOf(value), arity: 'list' }];
+  return [rawItem(value), { scalarType: scalarTypeOf(value), arity: 'scalar' }];
 }
 
-function scalar(item: unknown, scalarType: ArgType['scalarType']): [unknown, ArgType] {
-  return [item, { scalarType, arity: 'scalar' }];
+/** A value as the client hands it to the adapter. */
+function rawItem(value: unknown): unknown {
+  if (typeof value === 'string' || typeof value === 'number' || value === null || value === undefined) return value ?? null;
+  if (Array.isArray(value)) return value.map(rawItem);
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) {
+    if (Number.isNaN(value.getTime())) throw new Error('Provided Date object is invalid');
+    return value.toJSON();
+  }
+  if (Prisma.Decimal.isDecimal(value)) return (value as Prisma.Decimal).toJSON();
+  if (Buffer.isBuffer(value)) return value.toString('base64');
+  if (value instanceof ArrayBuffer || value instanceof SharedArrayBuffer) return Buffer.from(value).toString('base64');
+  if (ArrayBuffer.isView(value)) return Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('base64');
+  if (typeof value === 'object') return JSON.stringify(value, bigintAsText);
+  return value;
+}
+
+/** The argument type the client gives a value (a list: its first item's). */
+function scalarTypeOf(value: unknown): ArgType['scalarType'] {
+  if (Array.isArray(value)) return value.length > 0 ? scalarTypeOf(value[0]) : 'unknown';
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') return 'decimal';
+  if (typeof value === 'bigint') return 'bigint';
+  if (value instanceof Date) return 'datetime';
+  if (Prisma.Decimal.isDecimal(value)) return 'decimal';
+  if (Buffer.isBuffer(value) || value instanceof ArrayBuffer || value instanceof SharedArrayBuffer || ArrayBuffer.isView(value))
+    return 'bytes';
+  return 'unknown';
 }
 
 const bigintAsText = (_key: string, item: unknown) => (typeof item === 'bigint' ? item.toString() : item);
