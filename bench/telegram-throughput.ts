@@ -6,7 +6,7 @@
 //   issue        1,000 residents each raising /issue in their building's group, against 2,000 open issues (the
 //                near-duplicate check reads them)
 //   day          5,000 updates as a day brings them: support and vote taps, typed /support, /issue, /show, /issues
-// Reports updates/s, the p50/p99 latency from inbox to commit, this process's CPU time per update, with a PostgreSQL
+// A burst ends when every update is committed and every tap answered. Reports updates/s, the p50/p99 latency from inbox to commit, this process's CPU time per update, with a PostgreSQL
 // server on this machine its processes' CPU time per update and the stand-in's (what the whole machine spent), SQL
 // statements per update (every query the pg driver sent, transactions' BEGIN and COMMIT included), and what the groups
 // saw: messages posted and edits per 1,000 updates.
@@ -263,9 +263,12 @@ async function runOnce(scenario: string, run: number): Promise<Run> {
       inbox.start();
       if (process.env.BENCH_DELIVERY !== '0') delivery.start();
       await telegram.start();
+      // The burst ends when every update is handled and every tap answered (answers wait for no rate window).
       for (;;) {
         const done = await p.inboxEvent.count({ where: { state: { in: ['done', 'dead'] } } });
-        if (done >= before + total) break;
+        const answering =
+          process.env.BENCH_DELIVERY === '0' ? 0 : await p.outboxNotice.count({ where: { state: 'pending', answersTap: { not: null } } });
+        if (done >= before + total && answering === 0) break;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
       const seconds = (performance.now() - started) / 1000;
