@@ -13,8 +13,9 @@ export class TelegramStandIn {
   readonly calls: Array<{ method: string; payload: Record<string, unknown> }> = [];
   /** Every tap answered (answerCallbackQuery), in order: what the tapper saw, if anything. */
   readonly answers: Array<{ id: string; text: string | undefined; alert: boolean; at: number }> = [];
-  // The ids in `answers`, so that a burst of 10,000 taps is not checked by scanning every answer so far.
-  private readonly answered = new Set<string>();
+  // The ids in `answers`, so that a burst of 10,000 taps is not checked by scanning every answer so far (read again
+  // when a test put answers there itself).
+  private answered = new Set<string>();
   /** Queued updates; `raw`, when set, is the update's JSON text exactly as it goes out (for what JSON.stringify cannot make). */
   private readonly updates: Array<Record<string, unknown> & { update_id: number; raw?: string }> = [];
   private confirmed = 0;
@@ -157,6 +158,7 @@ export class TelegramStandIn {
         // As Telegram: a tap is answered once, with at most 200 characters.
         const id = String(payload.callback_query_id);
         const text = payload.text === undefined ? undefined : String(payload.text);
+        if (this.answered.size !== this.answers.length) this.answered = new Set(this.answers.map((answer) => answer.id));
         if (this.answered.has(id))
           return reply(400, {
             ok: false,
