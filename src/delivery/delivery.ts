@@ -190,8 +190,9 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
    * them (a slow chat must not hold up the others); tests and shutdown do.
    */
   async function deliverDue(options: { wait: boolean } = { wait: true }): Promise<number> {
-    // A chat with a message going out and mergeable notices waiting is left alone until that message is out: what
-    // waits meanwhile goes out merged, and its later notices wait too, so the chat still hears everything in order.
+    // A chat with messages going out is left alone until they are out: its later notices wait in the outbox, not in
+    // memory behind its rate window (a group's 20 a minute), so what is in flight stays small and each look skips it
+    // cheaply (hashed), and what waits meanwhile goes out merged. Answers to taps keep no chat's order.
     const busy = [...chatQueues.keys()];
     const now = new Date();
     const due = await deps.db.$queryRaw<DueNotice[]>`
@@ -199,10 +200,8 @@ export function createDelivery(deps: { db: PrismaClient; ports: OutboundPort[]; 
         coalesce(m."timezone", ${defaultTimezone}) AS "timezone"
       FROM "OutboxNotice" o JOIN "Chat" c ON c."id" = o."chatId" LEFT JOIN "Community" m ON m."id" = c."communityId"
       WHERE o."state" = 'pending' AND o."nextAttemptAt" <= ${now} AND c."platform"::text = ANY(${[...ports.keys()]}::text[])
-        AND o."id" <> ALL(${[...inFlight.keys()]}::int[])
-        AND NOT (o."chatId" = ANY(${busy}::int[]) AND EXISTS (
-          SELECT FROM "OutboxNotice" h WHERE h."chatId" = o."chatId" AND h."state" = 'pending' AND h."nextAttemptAt" <= ${now}
-            AND h."type" = ANY(${[...mergedNoticeTypes]}::text[])))
+        AND o."id" NOT IN (SELECT unnest(${[...inFlight.keys()]}::int[]))
+        AND (o."answersTap" IS NOT NULL OR o."chatId" NOT IN (SELECT unnest(${busy}::int[])))
       ORDER BY o."id" LIMIT ${batchSize}`;
     const sending = mergeRuns(due).map((notice) => {
       const ids = [notice.id, ...notice.merged.map((row) => row.id)];

@@ -85,6 +85,44 @@ describeEachDatabase('the delivery of merged acknowledgements and tap answers', 
     await delivery.stop();
   });
 
+  it('leaves a busy group’s later notices in the outbox until what it has going out is out, and keeps its order', async () => {
+    const chat = await db.prisma.chat.create({ data: { platform: 'telegram', platformChatId: '-7004', kind: 'group' } });
+    const adapter = await telegram();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // The group's messages wait (its rate window) until released; the tapper's answer does not.
+    const port: OutboundPort = {
+      ...adapter.outbound,
+      async send(notice, calls) {
+        if (!notice.answersTap) await held;
+        return adapter.outbound.send(notice, calls);
+      },
+    };
+    const delivery = createDelivery({ db: db.prisma, ports: [port], logger });
+    const hidden = (number: number): Notice => ({ type: 'issue.hidden', params: { number, reason: 'r' }, chatId: chat.id, locale: 'en' });
+    await writeNotices(tx, [hidden(1), hidden(2)]);
+    expect(await delivery.deliverDue({ wait: false })).toBe(2);
+    await writeNotices(tx, [
+      hidden(3),
+      { type: 'issue.supported', params: { number: 4, households: 2, threshold: 9 }, chatId: chat.id, locale: 'en', answersTap: 'tap-busy' },
+      hidden(5),
+    ]);
+    // Only the answer is taken: the group's later messages would otherwise wait in memory behind its window.
+    expect(await delivery.deliverDue({ wait: false })).toBe(1);
+    await expect.poll(() => api.answers.some((answer) => answer.id === 'tap-busy'), { timeout: 10_000 }).toBe(true);
+    expect(await db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending', answersTap: null } })).toBe(4);
+    release();
+    await expect
+      .poll(async () => db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending' } }), { timeout: 15_000 })
+      .toBe(2);
+    for (let round = 0; round < 5 && (await db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending' } })) > 0; round++)
+      await delivery.deliverDue();
+    expect(api.textsTo('-7004').map((text) => /#(\d)/.exec(text)?.[1])).toEqual(['1', '2', '3', '5']);
+    await delivery.stop();
+  });
+
   it('answers a tap at once, however busy the group, and posts a refusal too long for a toast as a reply', async () => {
     const chat = await db.prisma.chat.create({ data: { platform: 'telegram', platformChatId: '-7002', kind: 'group' } });
     const adapter = await telegram();
