@@ -6,10 +6,10 @@
 //   issue        1,000 residents each raising /issue in their building's group, against 2,000 open issues (the
 //                near-duplicate check reads them)
 //   day          5,000 updates as a day brings them: support and vote taps, typed /support, /issue, /show, /issues
-// A burst ends when every update is committed and every tap answered. Reports updates/s, the p50/p99 latency from inbox to commit, this process's CPU time per update, with a PostgreSQL
-// server on this machine its processes' CPU time per update and the stand-in's (what the whole machine spent), SQL
-// statements per update (every query the pg driver sent, transactions' BEGIN and COMMIT included), and what the groups
-// saw: messages posted and edits per 1,000 updates.
+// A burst ends when every update is committed and every tap answered. Reports updates/s, the p50/p99 latency from
+// inbox to commit, this process's CPU time per update, with a PostgreSQL server on this machine its processes' CPU time
+// per update and the stand-in's (what the whole machine spent), SQL statements per update (every query the pg driver
+// sent, transactions' BEGIN and COMMIT included), and what the groups saw: messages posted and edits per 1,000 updates.
 //   BENCH_DATABASE_URL=postgresql://root@127.0.0.1:5432/postgres npm run bench:telegram   (BENCH_RUNS, default 3; median)
 //   BENCH_SCENARIOS=start-claim,issue,day npm run bench:telegram;  BENCH_DELIVERY=0 leaves the delivery loop off.
 //   BENCH_CPU_PROFILE=<folder> writes a V8 CPU profile of each burst (seeding excluded): <scenario>-<run>.cpuprofile.

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createTelegramAdapter } from '../../src/adapters/telegram/bot.js';
-import { createDelivery, type OutboundPort } from '../../src/delivery/delivery.js';
+import { createDelivery, type Delivery, type OutboundPort } from '../../src/delivery/delivery.js';
 import { type Tx, writeNotices } from '../../src/engine/context.js';
 import type { Notice } from '../../src/engine/notices.js';
 import { createI18n } from '../../src/i18n/index.js';
@@ -31,6 +31,21 @@ describeEachDatabase('the delivery of merged acknowledgements and tap answers', 
 
   const telegram = () =>
     createTelegramAdapter({ config: { token: api.token, apiRoot: api.apiRoot }, i18n: createI18n(), logger, record: async () => 0 });
+  /** A promise that settles when `release` is called. */
+  const gate = () => {
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return { held, release };
+  };
+  /** Lets the held messages go; once `left` of the chat's notices are pending (those it held back), delivers them. */
+  const releaseThenDeliver = async (release: () => void, delivery: Delivery, chatId: number, left: number) => {
+    release();
+    const pending = () => db.prisma.outboxNotice.count({ where: { chatId, state: 'pending' } });
+    await expect.poll(pending, { timeout: 15_000 }).toBe(left);
+    for (let round = 0; round < 5 && (await pending()) > 0; round++) await delivery.deliverDue();
+  };
   const acknowledgement = (chatId: number, name: string, households: number): Notice => ({
     type: 'issue.supports_acknowledged',
     params: { entries: [{ name, number: 4, households, threshold: 9 }] },
@@ -42,10 +57,7 @@ describeEachDatabase('the delivery of merged acknowledgements and tap answers', 
   it('merges what waits while the group is busy into one message, and keeps the group’s order', async () => {
     const chat = await db.prisma.chat.create({ data: { platform: 'telegram', platformChatId: '-7001', kind: 'group' } });
     const adapter = await telegram();
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = gate();
     let first = true;
     // The first send is slow (the group's rate window): everything after it is queued meanwhile.
     const port: OutboundPort = {
@@ -67,12 +79,7 @@ describeEachDatabase('the delivery of merged acknowledgements and tap answers', 
     await writeNotices(tx, [acknowledgement(chat.id, 'Di', 4), acknowledgement(chat.id, 'Ed', 5)]);
     // While the group is busy its waiting notices are not taken (they would each go out alone).
     expect(await delivery.deliverDue({ wait: false })).toBe(0);
-    release();
-    await expect
-      .poll(async () => db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending' } }), { timeout: 15_000 })
-      .toBe(5);
-    for (let round = 0; round < 5 && (await db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending' } })) > 0; round++)
-      await delivery.deliverDue();
+    await releaseThenDeliver(release, delivery, chat.id, 5);
 
     const texts = api.textsTo('-7001');
     expect(texts).toHaveLength(4);
@@ -88,10 +95,7 @@ describeEachDatabase('the delivery of merged acknowledgements and tap answers', 
   it('leaves a busy group’s later notices in the outbox until what it has going out is out, and keeps its order', async () => {
     const chat = await db.prisma.chat.create({ data: { platform: 'telegram', platformChatId: '-7004', kind: 'group' } });
     const adapter = await telegram();
-    let release: () => void = () => {};
-    const held = new Promise<void>((resolve) => {
-      release = resolve;
-    });
+    const { held, release } = gate();
     // The group's messages wait (its rate window) until released; the tapper's answer does not.
     const port: OutboundPort = {
       ...adapter.outbound,
@@ -106,19 +110,20 @@ describeEachDatabase('the delivery of merged acknowledgements and tap answers', 
     expect(await delivery.deliverDue({ wait: false })).toBe(2);
     await writeNotices(tx, [
       hidden(3),
-      { type: 'issue.supported', params: { number: 4, households: 2, threshold: 9 }, chatId: chat.id, locale: 'en', answersTap: 'tap-busy' },
+      {
+        type: 'issue.supported',
+        params: { number: 4, households: 2, threshold: 9 },
+        chatId: chat.id,
+        locale: 'en',
+        answersTap: 'tap-busy',
+      },
       hidden(5),
     ]);
     // Only the answer is taken: the group's later messages would otherwise wait in memory behind its window.
     expect(await delivery.deliverDue({ wait: false })).toBe(1);
     await expect.poll(() => api.answers.some((answer) => answer.id === 'tap-busy'), { timeout: 10_000 }).toBe(true);
     expect(await db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending', answersTap: null } })).toBe(4);
-    release();
-    await expect
-      .poll(async () => db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending' } }), { timeout: 15_000 })
-      .toBe(2);
-    for (let round = 0; round < 5 && (await db.prisma.outboxNotice.count({ where: { chatId: chat.id, state: 'pending' } })) > 0; round++)
-      await delivery.deliverDue();
+    await releaseThenDeliver(release, delivery, chat.id, 2);
     expect(api.textsTo('-7004').map((text) => /#(\d)/.exec(text)?.[1])).toEqual(['1', '2', '3', '5']);
     await delivery.stop();
   });
